@@ -1,0 +1,152 @@
+// Starts a broker: store, services, HTTPS server with the REST API, web console and gateways.
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { z } from 'zod';
+import { appRoot } from './app-root.ts';
+import { authRoutes } from './http/auth-routes.ts';
+import { registerAuth } from './http/auth-plugin.ts';
+import { registerErrorHandling } from './http/errors-plugin.ts';
+import { siteRoutes } from './http/site-routes.ts';
+import { usersRoutes } from './http/users-routes.ts';
+import { registerWeb } from './http/web-routes.ts';
+import type { Clock } from './services/accounts.ts';
+import { createServices, type Services } from './services/index.ts';
+import { openSqliteStore } from './store/sqlite-store.ts';
+import { loadOrCreateCertificate } from './tls.ts';
+import { registerRepGateway } from './ws/rep-gateway.ts';
+
+export interface BrokerConfig {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  tls?: { cert: string; key: string };
+  logger?: Logger;
+  logLevel?: string;
+  clock?: Clock;
+  licences?: { namedUsers: number; jumpClients: number };
+  /** Login, password-reset: attempts per address and window (LOG-4 +). */
+  loginRateLimit?: { max: number; timeWindow: number };
+  webRoot?: string;
+}
+
+export interface Broker {
+  url: string;
+  port: number;
+  fingerprint: string;
+  certificate: string;
+  certificateGenerated: boolean;
+  services: Services;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const API_BODY_LIMIT = 64 * 1024;
+
+export function createLogger(level = 'info'): Logger {
+  // Logs go to stderr so stdout carries only the lines operators and scripts read.
+  return pino({
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token', '*.newPassword', '*.currentPassword', '*.answer'],
+      censor: '[redacted]',
+    },
+  }, pino.destination(2));
+}
+
+export async function startBroker(config: BrokerConfig): Promise<Broker> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const log = config.logger ?? createLogger(config.logLevel);
+  const tls = loadOrCreateCertificate(config.dataDir, config.tls);
+  const store = openSqliteStore(join(config.dataDir, 'passerelle.db'), log);
+  const host = config.host ?? '127.0.0.1';
+  const services = createServices({
+    store,
+    log,
+    clock: config.clock,
+    licences: config.licences ?? { namedUsers: 50, jumpClients: 1000 },
+    defaultHostName: host === '0.0.0.0' || host === '::' ? hostname() : host,
+    version: appRoot().version,
+    certificateFingerprint: tls.fingerprint,
+  });
+  await services.accounts.ensureInitialAdmin();
+
+  // Typed as the default instance so plugins written against FastifyInstance accept it; it serves HTTPS.
+  const app = (Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    https: { cert: tls.cert, key: tls.key },
+    bodyLimit: API_BODY_LIMIT,
+    trustProxy: false,
+    forceCloseConnections: true,
+  }) as unknown as FastifyInstance).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Passerelle broker API', version: appRoot().version, description: 'The REST API the Passerelle console itself uses.' },
+      components: {
+        securitySchemes: {
+          cookie: { type: 'apiKey', in: 'cookie', name: '__Host-passerelle' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ cookie: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerAuth(app, services.accounts);
+
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true, response: { 200: z.object({ ok: z.literal(true), version: z.string() }) } } },
+    async () => ({ ok: true as const, version: services.version }));
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+      await api.register(authRoutes, { services, loginRateLimit: config.loginRateLimit ?? { max: 10, timeWindow: 60_000 } });
+      await api.register(usersRoutes, { services });
+      await api.register(siteRoutes, { services });
+    },
+    { prefix: '/api/v1' },
+  );
+  registerRepGateway(app, services);
+  await registerWeb(app, config.webRoot ?? join(appRoot().root, 'dist', 'renderer'));
+  app.setNotFoundHandler((req, reply) => {
+    req.log.info('no such route');
+    return reply.code(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  await app.listen({ host, port: config.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
+  const urlHost = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
+
+  let closed = false;
+  return {
+    url: `https://${urlHost}:${port}`,
+    port,
+    fingerprint: tls.fingerprint,
+    certificate: tls.cert,
+    certificateGenerated: tls.generated,
+    services,
+    app,
+    async close() {
+      if (closed) return;
+      closed = true;
+      services.presence.closeAll('broker_shutdown');
+      await app.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The domain's one error type. Its `code` is part of the API; it maps once to an HTTP status
+// (here) and once to protocol error messages (the gateways).
+import type { ErrorCode } from '../protocol/errors.ts';
+
+export class PasserelleError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'PasserelleError';
+  }
+}
+
+const statusByCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  body_too_large: 413,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  account_locked: 423,
+  account_disabled: 403,
+  password_change_required: 403,
+  password_expired: 403,
+  password_policy: 422,
+  wrong_password: 403,
+  reset_unavailable: 404,
+  csrf_failed: 403,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  own_account: 409,
+  licence_limit_reached: 403,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return statusByCode[code];
+}

@@ -1,0 +1,52 @@
+// Serves the built renderer: the web console at /login and /console (CON-11), its assets, and
+// security headers on every response.
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' wss:",
+  "media-src 'self' blob: data:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export async function registerWeb(app: FastifyInstance, webRoot: string): Promise<void> {
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('strict-transport-security', 'max-age=31536000');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      reply.header('content-security-policy', CSP);
+      reply.header('x-frame-options', 'DENY');
+    }
+    return payload;
+  });
+
+  const built = existsSync(join(webRoot, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: false, decorateReply: true });
+  }
+  const page = (_req: unknown, reply: import('fastify').FastifyReply) => {
+    if (!built) {
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web console is not built. Run `npm run build` in the Passerelle checkout, then reload.');
+    }
+    return reply.header('cache-control', 'no-store').sendFile('index.html');
+  };
+  const html = { config: { access: 'public' as const }, schema: { hide: true } };
+  app.get('/login', html, page);
+  app.get('/login/*', html, page);
+  app.get('/console', html, page);
+  app.get('/console/*', html, page);
+  app.get('/', html, async (_req, reply) => reply.redirect('/login'));
+}

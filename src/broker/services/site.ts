@@ -1,0 +1,58 @@
+// Site settings (time zone, client host name, password reset, lockout) and licence counts.
+import type { SiteSettings, UpdateSiteSettingsBody } from '../../protocol/site.ts';
+import { PasserelleError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+
+export interface Licences {
+  namedUsers: number;
+  jumpClients: number;
+}
+
+const SETTINGS_KEY = 'site';
+
+export function supportedTimeZones(): string[] {
+  const zones = Intl.supportedValuesOf('timeZone');
+  return zones.includes('UTC') ? zones : ['UTC', ...zones];
+}
+
+export class SiteService {
+  private cache: SiteSettings | undefined;
+  private readonly zones = new Set(supportedTimeZones());
+
+  constructor(
+    private readonly store: Store,
+    private readonly licences: Licences,
+    private readonly defaultHostName: string,
+  ) {}
+
+  async settings(): Promise<SiteSettings> {
+    if (this.cache) return this.cache;
+    const raw = await this.store.getSetting(SETTINGS_KEY);
+    const saved = raw ? (JSON.parse(raw) as Partial<SiteSettings>) : {};
+    this.cache = {
+      timeZone: 'UTC',
+      clientHostName: this.defaultHostName,
+      passwordResetEnabled: false,
+      lockoutThreshold: 5,
+      lockoutMinutes: 15,
+      ...saved,
+      // Licences come from the broker's configuration, never from an API call.
+      namedUserLicences: this.licences.namedUsers,
+      jumpClientLicences: this.licences.jumpClients,
+    };
+    return this.cache;
+  }
+
+  async update(patch: UpdateSiteSettingsBody): Promise<SiteSettings> {
+    if (patch.timeZone !== undefined && !this.zones.has(patch.timeZone)) {
+      throw new PasserelleError('validation_failed', `Unknown time zone "${patch.timeZone}"`, { field: 'timeZone' });
+    }
+    const current = await this.settings();
+    const next: SiteSettings = { ...current };
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) (next as Record<string, unknown>)[k] = v;
+    const { namedUserLicences: _n, jumpClientLicences: _j, ...persisted } = next;
+    await this.store.putSetting(SETTINGS_KEY, JSON.stringify(persisted));
+    this.cache = next;
+    return next;
+  }
+}

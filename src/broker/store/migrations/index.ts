@@ -1,0 +1,10 @@
+// Ordered list of schema migrations; one file per migration, applied once each, in a transaction.
+import { migration0001 } from './0001-accounts.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const migrations: Migration[] = [migration0001];

@@ -1,0 +1,73 @@
+// The rep console's live connection (`/ws/rep`): presence for Status (STA-6) and the channel an
+// administrator's "terminate" (STA-7) closes. Session traffic joins it in the sessions work.
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { REP_PROTOCOL_VERSION, RepClientMessage, type RepServerMessage } from '../../protocol/site.ts';
+import { PasserelleError } from '../errors.ts';
+import type { Services } from '../services/index.ts';
+import { authOf } from '../http/auth-plugin.ts';
+
+const MAX_MESSAGE_BYTES = 64 * 1024;
+export const CLOSE_TERMINATED = 4001;
+
+function send(socket: WebSocket, msg: RepServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+}
+
+export function registerRepGateway(app: FastifyInstance, services: Services): void {
+  app.get('/ws/rep', {
+    websocket: true,
+    config: { access: 'user' },
+    // Cross-site WebSocket hijacking: a cookie-authenticated upgrade must come from our own pages.
+    preHandler: async (req) => {
+      if (req.authVia === 'cookie') {
+        const origin = req.headers.origin;
+        if (!origin || origin !== `https://${req.headers.host}`) throw new PasserelleError('forbidden', 'Cross-origin console connection refused');
+      }
+    },
+  }, (socket, req) => {
+    const auth = authOf(req);
+    const conn = services.presence.add({
+      userId: auth.user.id,
+      authSessionId: auth.session.id,
+      username: auth.user.username,
+      displayName: auth.user.displayName,
+      client: auth.session.client,
+      address: req.ip,
+      close: (reason) => {
+        send(socket, { type: 'terminated', reason });
+        socket.close(CLOSE_TERMINATED, reason.slice(0, 100));
+      },
+    });
+    req.log.info({ userId: auth.user.id, connectionId: conn.connectionId }, 'rep console connected');
+    send(socket, { type: 'hello', connectionId: conn.connectionId, protocol: REP_PROTOCOL_VERSION });
+
+    socket.on('message', (data, isBinary) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (isBinary || size > MAX_MESSAGE_BYTES) {
+        req.log.info({ size, isBinary }, 'rejected rep message');
+        send(socket, { type: 'error', code: 'bad_request', message: 'Text JSON messages of at most 64 KiB only' });
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        req.log.info('rejected malformed rep message');
+        send(socket, { type: 'error', code: 'bad_request', message: 'Malformed JSON' });
+        return;
+      }
+      const msg = RepClientMessage.safeParse(parsed);
+      if (!msg.success) {
+        req.log.info({ issues: msg.error.issues.length }, 'rejected invalid rep message');
+        send(socket, { type: 'error', code: 'validation_failed', message: msg.error.issues[0]?.message ?? 'Invalid message' });
+        return;
+      }
+      if (msg.data.type === 'ping') send(socket, { type: 'pong', t: msg.data.t });
+    });
+    socket.on('close', () => {
+      services.presence.remove(conn.connectionId);
+      req.log.info({ connectionId: conn.connectionId }, 'rep console disconnected');
+    });
+  });
+}

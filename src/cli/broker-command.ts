@@ -1,0 +1,85 @@
+// `passerelle broker`: runs a standalone broker until SIGTERM/SIGINT.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBroker, type Broker } from '../broker/broker.ts';
+
+export const brokerUsage = `Usage: passerelle broker [--data DIR] [--host HOST] [--port PORT] [--cert FILE --key FILE]
+                         [--licences N] [--log-level LEVEL]
+  --data DIR      data directory (database, certificate, recordings); default ./data
+  --host HOST     address to listen on; default 127.0.0.1
+  --port PORT     port; default 8443 (0 picks a free one)
+  --cert, --key   your own certificate and key (PEM) instead of the generated self-signed one
+  --licences N    named-user licences (default 50)`;
+
+export function parseBrokerArgs(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', default: './data' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8443' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      licences: { type: 'string', default: '50' },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 … 65535, not "${values.port}"`);
+  const licences = Number(values.licences);
+  if (!Number.isInteger(licences) || licences < 1) throw new Error('--licences must be a positive whole number');
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together');
+  return {
+    help: values.help,
+    dataDir: resolve(values.data),
+    host: values.host,
+    port,
+    tls: values.cert && values.key ? { cert: resolve(values.cert), key: resolve(values.key) } : undefined,
+    licences,
+    logLevel: values['log-level'],
+  };
+}
+
+/** Stops the broker cleanly on SIGTERM/SIGINT, once. */
+export function stopOnSignals(broker: Broker, onStopped?: () => void): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    broker.services.log.info({ signal }, 'shutting down');
+    broker.close().then(
+      () => {
+        onStopped?.();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        broker.services.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+export async function runBroker(argv: string[]): Promise<Broker | undefined> {
+  const args = parseBrokerArgs(argv);
+  if (args.help) {
+    console.log(brokerUsage);
+    return undefined;
+  }
+  const broker = await startBroker({
+    dataDir: args.dataDir,
+    host: args.host,
+    port: args.port,
+    tls: args.tls,
+    logLevel: args.logLevel,
+    licences: { namedUsers: args.licences, jumpClients: 1000 },
+  });
+  // The one line operators and scripts read: where to connect and which certificate to pin.
+  process.stdout.write(`Passerelle broker listening on ${broker.url} (certificate SHA-256 ${broker.fingerprint})\n`);
+  stopOnSignals(broker);
+  return broker;
+}

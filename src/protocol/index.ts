@@ -1,0 +1,6 @@
+// The wire contract, declared once and imported by broker, console-core, renderer and agents.
+export * from './errors.ts';
+export * from './text.ts';
+export * from './users.ts';
+export * from './auth.ts';
+export * from './site.ts';
