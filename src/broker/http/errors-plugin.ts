@@ -15,7 +15,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
         where: err.validationContext,
-        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(v.params?.issue ? '' : ''),
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
         message: v.message ?? 'invalid',
       }));
       const first = issues[0];
