@@ -64,7 +64,7 @@ export function createLogger(level = 'info'): Logger {
 export async function startBroker(config: BrokerConfig): Promise<Broker> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = config.logger ?? createLogger(config.logLevel);
-  const tls = loadOrCreateCertificate(config.dataDir, config.tls);
+  const tls = await loadOrCreateCertificate(config.dataDir, config.tls);
   const store = openSqliteStore(join(config.dataDir, 'passerelle.db'), log);
   const host = config.host ?? '127.0.0.1';
   const services = createServices({

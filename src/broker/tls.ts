@@ -4,7 +4,6 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import selfsigned from 'selfsigned';
 
 export interface TlsMaterial {
   cert: string;
@@ -17,7 +16,7 @@ export function fingerprintOf(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256;
 }
 
-export function loadOrCreateCertificate(dataDir: string, given?: { cert: string; key: string }): TlsMaterial {
+export async function loadOrCreateCertificate(dataDir: string, given?: { cert: string; key: string }): Promise<TlsMaterial> {
   if (given) {
     const cert = readFileSync(given.cert, 'utf8');
     return { cert, key: readFileSync(given.key, 'utf8'), fingerprint: fingerprintOf(cert), generated: false };
@@ -28,6 +27,8 @@ export function loadOrCreateCertificate(dataDir: string, given?: { cert: string;
     const cert = readFileSync(certFile, 'utf8');
     return { cert, key: readFileSync(keyFile, 'utf8'), fingerprint: fingerprintOf(cert), generated: false };
   }
+  // Loaded only on first start: node-forge is large and slows every later start.
+  const { default: selfsigned } = await import('selfsigned');
   const host = hostname();
   const pems = selfsigned.generate([{ name: 'commonName', value: host }], {
     days: 3650,

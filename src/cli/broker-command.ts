@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import { startBroker, type Broker } from '../broker/broker.ts';
 
 export const brokerUsage = `Usage: passerelle broker [--data DIR] [--host HOST] [--port PORT] [--cert FILE --key FILE]
-                         [--licences N] [--log-level LEVEL]
+                         [--licences N] [--login-rate-limit N] [--log-level LEVEL]
   --data DIR      data directory (database, certificate, recordings); default ./data
   --host HOST     address to listen on; default 127.0.0.1
   --port PORT     port; default 8443 (0 picks a free one)
   --cert, --key   your own certificate and key (PEM) instead of the generated self-signed one
-  --licences N    named-user licences (default 50)`;
+  --licences N    named-user licences (default 50)
+  --login-rate-limit N   login and password-reset attempts per minute per address (default 10)`;
 
 export function parseBrokerArgs(argv: string[]) {
   const { values } = parseArgs({
@@ -21,6 +22,7 @@ export function parseBrokerArgs(argv: string[]) {
       cert: { type: 'string' },
       key: { type: 'string' },
       licences: { type: 'string', default: '50' },
+      'login-rate-limit': { type: 'string', default: '10' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -30,6 +32,8 @@ export function parseBrokerArgs(argv: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 … 65535, not "${values.port}"`);
   const licences = Number(values.licences);
   if (!Number.isInteger(licences) || licences < 1) throw new Error('--licences must be a positive whole number');
+  const loginRateLimit = Number(values['login-rate-limit']);
+  if (!Number.isInteger(loginRateLimit) || loginRateLimit < 1) throw new Error('--login-rate-limit must be a positive whole number');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together');
   return {
     help: values.help,
@@ -38,6 +42,7 @@ export function parseBrokerArgs(argv: string[]) {
     port,
     tls: values.cert && values.key ? { cert: resolve(values.cert), key: resolve(values.key) } : undefined,
     licences,
+    loginRateLimit,
     logLevel: values['log-level'],
   };
 }
@@ -77,6 +82,7 @@ export async function runBroker(argv: string[]): Promise<Broker | undefined> {
     tls: args.tls,
     logLevel: args.logLevel,
     licences: { namedUsers: args.licences, jumpClients: 1000 },
+    loginRateLimit: { max: args.loginRateLimit, timeWindow: 60_000 },
   });
   // The one line operators and scripts read: where to connect and which certificate to pin.
   process.stdout.write(`Passerelle broker listening on ${broker.url} (certificate SHA-256 ${broker.fingerprint})\n`);

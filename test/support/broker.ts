@@ -9,10 +9,10 @@ import { startBroker, type Broker, type BrokerConfig } from '../../src/broker/br
 import { loadOrCreateCertificate } from '../../src/broker/tls.ts';
 
 /** One self-signed certificate shared by all test brokers (generating RSA keys is slow). */
-export function testCertificate(): { cert: string; key: string } {
+export async function testCertificate(): Promise<{ cert: string; key: string }> {
   const dir = join(tmpdir(), 'passerelle-test-tls');
   mkdirSync(dir, { recursive: true });
-  const material = loadOrCreateCertificate(dir);
+  const material = await loadOrCreateCertificate(dir);
   const cert = join(dir, 'tls', 'cert.pem');
   const key = join(dir, 'tls', 'key.pem');
   if (!existsSync(cert)) writeFileSync(cert, material.cert);
@@ -31,7 +31,7 @@ export async function startTestBroker(overrides: Partial<BrokerConfig> = {}): Pr
     dataDir,
     host: '127.0.0.1',
     port: 0,
-    tls: testCertificate(),
+    tls: await testCertificate(),
     logger: pino({ level: process.env.PASSERELLE_TEST_LOG ?? 'silent' }),
     loginRateLimit: { max: 1000, timeWindow: 60_000 },
     ...overrides,

@@ -32,7 +32,8 @@ export async function registerWeb(app: FastifyInstance, webRoot: string): Promis
 
   const built = existsSync(join(webRoot, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: false, decorateReply: true });
+    // One wildcard route for the hashed assets (registering a route per file slows every start).
+    await app.register(fastifyStatic, { root: join(webRoot, 'assets'), prefix: '/assets/', index: false, wildcard: true, decorateReply: true, immutable: true, maxAge: '365d' });
   }
   const page = (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!built) {
@@ -41,7 +42,7 @@ export async function registerWeb(app: FastifyInstance, webRoot: string): Promis
         .type('text/plain; charset=utf-8')
         .send('The web console is not built. Run `npm run build` in the Passerelle checkout, then reload.');
     }
-    return reply.header('cache-control', 'no-store').sendFile('index.html');
+    return reply.header('cache-control', 'no-store').sendFile('index.html', webRoot);
   };
   const html = { config: { access: 'public' as const }, schema: { hide: true } };
   app.get('/login', html, page);
