@@ -24,8 +24,11 @@ export function findElectronBinary(): { path: string | null; packageDir: string 
 
 function tryDownloadElectron(packageDir: string): string | null {
   console.log('Electron\'s binary is not installed; trying to download it (electron/install.js) …');
-  const r = spawnSync(process.execPath, [join(packageDir, 'install.js')], { stdio: 'inherit', timeout: 120_000 });
-  return r.status === 0 ? findElectronBinary().path : null;
+  const r = spawnSync(process.execPath, [join(packageDir, 'install.js')], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status === 0) return findElectronBinary().path;
+  const reason = `${r.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l)) ?? r.error?.message ?? `exit code ${r.status}`;
+  console.log(`Could not download Electron: ${reason.trim()}`);
+  return null;
 }
 
 export async function runStart(argv: string[]): Promise<void> {
