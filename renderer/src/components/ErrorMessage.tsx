@@ -1,0 +1,30 @@
+// An error as an alert the screen reader announces, with password-policy reasons as a list.
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../errors.ts';
+
+export function ErrorMessage({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  const { message, reasons } = errorText(t, error);
+  return (
+    <div role="alert" className="message error">
+      <p>{message}</p>
+      {reasons.length > 0 && (
+        <ul>
+          {reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function SuccessMessage({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <p role="status" className="message success">
+      {text}
+    </p>
+  );
+}

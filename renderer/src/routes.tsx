@@ -1,0 +1,37 @@
+// The console's tabs, in the guide's order. This table is the extension point: a new area (the
+// rep's queue and sessions, the Support Portal settings, Reports …) replaces or adds an entry
+// here, and the nav and the router follow.
+import type { ReactElement } from 'react';
+import type { Me } from '../../src/protocol/index.ts';
+import { ComingSoon } from './pages/console/ComingSoon.tsx';
+import { MyAccountPage } from './pages/my-account/MyAccountPage.tsx';
+import { StatusPage } from './pages/status/StatusPage.tsx';
+import { UsersPage } from './pages/users/UsersPage.tsx';
+
+export interface ConsoleRoute {
+  /** Path under /console; a trailing `/*` lets the page route inside itself. */
+  path: string;
+  /** Where the nav link goes (defaults to `path` without `/*`). */
+  link?: string;
+  /** i18n key of the nav label. */
+  labelKey: string;
+  element: ReactElement;
+  /** Who sees the tab; the broker enforces the same rule on every request (USR-14). */
+  visible?: (user: Me) => boolean;
+}
+
+const adminOnly = (u: Me) => u.permissions.administrator;
+
+export const consoleRoutes: ConsoleRoute[] = [
+  { path: 'status', labelKey: 'nav.status', element: <StatusPage /> },
+  { path: 'my-account', labelKey: 'nav.myAccount', element: <MyAccountPage /> },
+  { path: 'jump-clients', labelKey: 'nav.jumpClients', element: <ComingSoon titleKey="nav.jumpClients" /> },
+  { path: 'users/*', link: 'users', labelKey: 'nav.users', element: <UsersPage />, visible: adminOnly },
+  {
+    path: 'reports',
+    labelKey: 'nav.reports',
+    element: <ComingSoon titleKey="nav.reports" />,
+    visible: (u) => u.permissions.administrator || u.permissions.viewReports,
+  },
+  { path: 'support-portal', labelKey: 'nav.supportPortal', element: <ComingSoon titleKey="nav.supportPortal" />, visible: adminOnly },
+];

@@ -1,0 +1,87 @@
+// The login: who is logged in, whether a password change is due, and the notice the login page
+// shows after the console was ended (terminated by an admin, session expired, logged out).
+import { create } from 'zustand';
+import type { Me } from '../../../src/protocol/index.ts';
+import type { ConsoleSession } from '../../../src/console-core/index.ts';
+import { consoleApi } from '../console-api.ts';
+
+export type SessionStatus = 'unknown' | 'restoring' | 'anonymous' | 'authenticated';
+export type LoginNotice = 'terminated' | 'session_ended' | 'logged_out' | 'password_reset' | null;
+
+interface SessionState {
+  status: SessionStatus;
+  user: Me | null;
+  passwordChangeRequired: boolean;
+  notice: LoginNotice;
+  restore(): Promise<void>;
+  login(username: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  /** After a successful password change: the login is complete. */
+  passwordChanged(user: Me): void;
+  userUpdated(user: Me): void;
+  /** The site ended the console (STA-7) or the login session. */
+  ended(reason: string): void;
+  setNotice(notice: LoginNotice): void;
+}
+
+const fromSession = (s: ConsoleSession) => ({
+  status: 'authenticated' as const,
+  user: s.user,
+  passwordChangeRequired: s.passwordChangeRequired,
+});
+
+export const useSession = create<SessionState>()((set, get) => ({
+  status: 'unknown',
+  user: null,
+  passwordChangeRequired: false,
+  notice: null,
+
+  async restore() {
+    if (get().status !== 'unknown') return;
+    set({ status: 'restoring' });
+    try {
+      const s = await consoleApi.auth.restore();
+      set(s ? fromSession(s) : { status: 'anonymous', user: null });
+    } catch {
+      // The site is unreachable: show the login form, whose submit will report the error.
+      set({ status: 'anonymous', user: null });
+    }
+  },
+
+  async login(username, password) {
+    const s = await consoleApi.auth.login(username, password);
+    set({ ...fromSession(s), notice: null });
+  },
+
+  async logout() {
+    try {
+      await consoleApi.auth.logout();
+    } finally {
+      set({ status: 'anonymous', user: null, passwordChangeRequired: false, notice: 'logged_out' });
+    }
+  },
+
+  passwordChanged(user) {
+    set({ user, passwordChangeRequired: false });
+  },
+
+  userUpdated(user) {
+    set({ user });
+  },
+
+  ended(reason) {
+    set({
+      status: 'anonymous',
+      user: null,
+      passwordChangeRequired: false,
+      notice: reason === 'terminated_by_admin' ? 'terminated' : 'session_ended',
+    });
+  },
+
+  setNotice(notice) {
+    set({ notice });
+  },
+}));
+
+// One subscription for the page's lifetime: wherever the user is, an ended console goes to login.
+consoleApi.onTerminated((e) => useSession.getState().ended(e.reason));

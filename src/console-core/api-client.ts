@@ -1,0 +1,202 @@
+// Typed client of the broker's REST API (/api/v1). Every response is parsed with the protocol's
+// zod schemas; every failure becomes an ApiError. Two modes: 'browser' (HttpOnly cookie kept by
+// the browser, CSRF token sent on unsafe requests) and 'desktop' (bearer token held here).
+import type { z } from 'zod';
+import {
+  ChangePasswordBody,
+  LoginResult,
+  Me,
+  Ok,
+  PublicSiteInfo,
+  RequestPasswordResetResult,
+  SiteSettings,
+  SiteStatus,
+  UpdateMyProfileBody,
+  UserList,
+  UserView,
+  LoggedInRep,
+  ErrorBody,
+  type CreateUserBody,
+  type UpdateSiteSettingsBody,
+  type UpdateUserBody,
+} from '../protocol/index.ts';
+import { z as zod } from 'zod';
+import { ApiError } from './api-error.ts';
+
+export type ClientMode = 'browser' | 'desktop';
+
+/** The subset of `fetch` we use, so Node (undici with a pinned CA), Electron and browsers all fit. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; credentials?: 'same-origin' | 'include' | 'omit' },
+) => Promise<{ status: number; ok: boolean; text(): Promise<string> }>;
+
+export interface ApiClientOptions {
+  /** Origin of the broker, e.g. `https://support.example.com`; '' means same origin (web console). */
+  baseUrl: string;
+  mode: ClientMode;
+  fetch: FetchLike;
+}
+
+/** What /me and /auth/login have in common (the login result without the bearer token). */
+export const MeResult = LoginResult.omit({ token: true });
+export type MeResult = z.infer<typeof MeResult>;
+
+const RepList = zod.object({ reps: zod.array(LoggedInRep) });
+export type ResetWithAnswerBody = { username: string; answer: string; newPassword: string };
+
+export class ApiClient {
+  private csrfToken: string | null = null;
+  private bearer: string | null = null;
+
+  constructor(private readonly opts: ApiClientOptions) {}
+
+  get mode(): ClientMode {
+    return this.opts.mode;
+  }
+
+  get baseUrl(): string {
+    return this.opts.baseUrl;
+  }
+
+  /** The desktop bearer token (the rep connection needs it as a WebSocket subprotocol). */
+  get token(): string | null {
+    return this.bearer;
+  }
+
+  // --- auth -------------------------------------------------------------------------------
+
+  publicSiteInfo() {
+    return this.call('GET', '/site/public', PublicSiteInfo);
+  }
+
+  async login(username: string, password: string): Promise<LoginResult> {
+    const out = await this.call('POST', '/auth/login', LoginResult, { username, password, client: this.opts.mode });
+    this.remember(out);
+    return out;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.call('POST', '/auth/logout', Ok, {});
+    } finally {
+      this.forget();
+    }
+  }
+
+  /** The logged-in user and this session's CSRF token (after a page reload). */
+  async me(): Promise<MeResult> {
+    const out = await this.call('GET', '/me', MeResult);
+    this.remember(out);
+    return out;
+  }
+
+  changePassword(body: ChangePasswordBody) {
+    return this.call('POST', '/me/password', Me, body);
+  }
+
+  updateMyProfile(body: UpdateMyProfileBody) {
+    return this.call('PATCH', '/me', Me, body);
+  }
+
+  requestPasswordReset(username: string) {
+    return this.call('POST', '/auth/password-reset', RequestPasswordResetResult, { username });
+  }
+
+  async resetPasswordWithAnswer(body: ResetWithAnswerBody): Promise<void> {
+    await this.call('POST', '/auth/password-reset/answer', Ok, body);
+  }
+
+  // --- users (administrators) -----------------------------------------------------------
+
+  async listUsers(q?: string) {
+    const query = q && q.trim() ? `?q=${encodeURIComponent(q.trim())}` : '';
+    return (await this.call('GET', `/users${query}`, UserList)).users;
+  }
+
+  getUser(id: number) {
+    return this.call('GET', `/users/${id}`, UserView);
+  }
+
+  createUser(body: CreateUserBody) {
+    return this.call('POST', '/users', UserView, body);
+  }
+
+  updateUser(id: number, body: UpdateUserBody) {
+    return this.call('PATCH', `/users/${id}`, UserView, body);
+  }
+
+  async deleteUser(id: number): Promise<void> {
+    await this.call('DELETE', `/users/${id}`, Ok);
+  }
+
+  resetFailedLogins(id: number) {
+    return this.call('POST', `/users/${id}/reset-failed-logins`, UserView, {});
+  }
+
+  // --- site ---------------------------------------------------------------------------------
+
+  siteStatus() {
+    return this.call('GET', '/site/status', SiteStatus);
+  }
+
+  updateSiteSettings(body: UpdateSiteSettingsBody) {
+    return this.call('PATCH', '/site/settings', SiteSettings, body);
+  }
+
+  async loggedInReps() {
+    return (await this.call('GET', '/site/reps', RepList)).reps;
+  }
+
+  async terminateRep(connectionId: string): Promise<void> {
+    await this.call('DELETE', `/site/reps/${encodeURIComponent(connectionId)}`, Ok);
+  }
+
+  // --- plumbing -----------------------------------------------------------------------------
+
+  /** Drops the session's secrets (logout, or the broker said the session is gone). */
+  forget(): void {
+    this.csrfToken = null;
+    this.bearer = null;
+  }
+
+  private remember(out: { csrfToken: string; token?: string | undefined }): void {
+    this.csrfToken = out.csrfToken;
+    if (out.token) this.bearer = out.token;
+  }
+
+  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.opts.mode === 'browser' && this.csrfToken && method !== 'GET') headers['x-csrf-token'] = this.csrfToken;
+    if (this.opts.mode === 'desktop' && this.bearer) headers.authorization = `Bearer ${this.bearer}`;
+    let res: Awaited<ReturnType<FetchLike>>;
+    try {
+      res = await this.opts.fetch(`${this.opts.baseUrl}/api/v1${path}`, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (e) {
+      throw new ApiError(0, 'network_error', `Cannot reach the site: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new ApiError(res.status, 'bad_response', `The site answered ${res.status} with something that is not JSON`);
+    }
+    if (!res.ok) {
+      const err = ErrorBody.safeParse(json);
+      if (err.success) throw new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.details);
+      throw new ApiError(res.status, 'bad_response', `The site answered ${res.status}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ApiError(res.status, 'bad_response', `Unexpected answer from ${method} ${path}: ${parsed.error.issues[0]?.message ?? ''}`);
+    }
+    return parsed.data;
+  }
+}

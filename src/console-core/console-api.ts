@@ -1,0 +1,165 @@
+// ConsoleApi: the one typed contract between the renderer and console-core. In the web console
+// the page creates console-core itself; in the desktop app console-core runs in Electron's main
+// process and the preload exposes the same interface as `window.passerelle.consoleApi`.
+// IPC rule (as VS Code's ProxyChannel): members named `onX` are events — they take a listener and
+// return an unsubscribe function; everything else is an async call taking and returning plain data.
+import type {
+  ChangePasswordBody,
+  CreateUserBody,
+  LoggedInRep,
+  Me,
+  PublicSiteInfo,
+  SiteSettings,
+  SiteStatus,
+  UpdateMyProfileBody,
+  UpdateSiteSettingsBody,
+  UpdateUserBody,
+  UserView,
+} from '../protocol/index.ts';
+import { ApiClient, type FetchLike, type MeResult, type ResetWithAnswerBody } from './api-client.ts';
+import { apiErrorOf } from './api-error.ts';
+import { Emitter, type Listener, type Unsubscribe } from './events.ts';
+import { RepConnection, type ConnectionState, type TerminatedEvent, type Timers, type WebSocketFactory } from './rep-connection.ts';
+
+/** What the renderer knows about the login: never the bearer token or the CSRF token. */
+export type ConsoleSession = Pick<MeResult, 'user' | 'passwordChangeRequired'>;
+
+export interface ConsoleApi {
+  auth: {
+    publicSiteInfo(): Promise<PublicSiteInfo>;
+    login(username: string, password: string): Promise<ConsoleSession>;
+    /** The current login after a reload, or null when nobody is logged in. */
+    restore(): Promise<ConsoleSession | null>;
+    logout(): Promise<void>;
+    requestPasswordReset(username: string): Promise<{ securityQuestion: string }>;
+    resetPasswordWithAnswer(body: ResetWithAnswerBody): Promise<void>;
+  };
+  me: {
+    changePassword(body: ChangePasswordBody): Promise<Me>;
+    updateProfile(body: UpdateMyProfileBody): Promise<Me>;
+  };
+  users: {
+    list(q?: string): Promise<UserView[]>;
+    get(id: number): Promise<UserView>;
+    create(body: CreateUserBody): Promise<UserView>;
+    update(id: number, body: UpdateUserBody): Promise<UserView>;
+    delete(id: number): Promise<void>;
+    resetFailedLogins(id: number): Promise<UserView>;
+  };
+  site: {
+    status(): Promise<SiteStatus>;
+    updateSettings(body: UpdateSiteSettingsBody): Promise<SiteSettings>;
+    reps(): Promise<LoggedInRep[]>;
+    terminateRep(connectionId: string): Promise<void>;
+  };
+  connection: {
+    state(): Promise<ConnectionState>;
+    onState(listener: Listener<ConnectionState>): Unsubscribe;
+  };
+  /** The console connection was ended by the site (an admin terminated it, or the login ended). */
+  onTerminated(listener: Listener<TerminatedEvent>): Unsubscribe;
+}
+
+export interface ConsoleCoreDeps {
+  /** Broker origin, e.g. `https://support.example.com`; '' in the web console (same origin). */
+  baseUrl: string;
+  /** Origin for the WebSocket when baseUrl is '' (the page's own origin). */
+  wsOrigin?: string;
+  mode: 'browser' | 'desktop';
+  fetch: FetchLike;
+  createWebSocket: WebSocketFactory;
+  timers?: Timers;
+  /** Overrides of the connection's keepalive timings (tests). */
+  connection?: { pingIntervalMs?: number; unstableAfterMs?: number; timeoutAfterMs?: number; reconnectBaseMs?: number };
+}
+
+function wsUrlOf(deps: ConsoleCoreDeps): string {
+  const origin = deps.baseUrl || deps.wsOrigin || '';
+  return `${origin.replace(/^http/, 'ws')}/ws/rep`;
+}
+
+/** Builds console-core: the REST client, the rep connection, and the ConsoleApi over both. */
+export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose(): void } {
+  const api = new ApiClient({ baseUrl: deps.baseUrl, mode: deps.mode, fetch: deps.fetch });
+  const terminated = new Emitter<TerminatedEvent>();
+
+  const stillAuthenticated = async (): Promise<boolean> => {
+    try {
+      await api.me();
+      return true;
+    } catch (e) {
+      const err = apiErrorOf(e);
+      if (err && (err.code === 'unauthenticated' || err.status === 401)) return false;
+      throw e;
+    }
+  };
+
+  const rep = new RepConnection({
+    url: wsUrlOf(deps),
+    protocols: () => (api.token ? ['passerelle.v1', `bearer.${api.token}`] : ['passerelle.v1']),
+    createWebSocket: deps.createWebSocket,
+    stillAuthenticated,
+    ...(deps.timers ? { timers: deps.timers } : {}),
+    ...deps.connection,
+  });
+  rep.onTerminated.on((e) => {
+    api.forget();
+    terminated.emit(e);
+  });
+
+  /** The rep connection runs whenever the login is complete (not while a password change is due). */
+  const follow = <T extends ConsoleSession>(s: T): ConsoleSession => {
+    if (s.passwordChangeRequired) rep.disconnect();
+    else rep.connect();
+    return { user: s.user, passwordChangeRequired: s.passwordChangeRequired };
+  };
+
+  return {
+    auth: {
+      publicSiteInfo: () => api.publicSiteInfo(),
+      login: async (username, password) => follow(await api.login(username, password)),
+      restore: async () => {
+        try {
+          return follow(await api.me());
+        } catch (e) {
+          if (apiErrorOf(e)?.status === 401) return null;
+          throw e;
+        }
+      },
+      logout: async () => {
+        rep.disconnect();
+        await api.logout();
+      },
+      requestPasswordReset: (username) => api.requestPasswordReset(username),
+      resetPasswordWithAnswer: (body) => api.resetPasswordWithAnswer(body),
+    },
+    me: {
+      changePassword: async (body) => {
+        const me = await api.changePassword(body);
+        follow({ user: me, passwordChangeRequired: false });
+        return me;
+      },
+      updateProfile: (body) => api.updateMyProfile(body),
+    },
+    users: {
+      list: (q) => api.listUsers(q),
+      get: (id) => api.getUser(id),
+      create: (body) => api.createUser(body),
+      update: (id, body) => api.updateUser(id, body),
+      delete: (id) => api.deleteUser(id),
+      resetFailedLogins: (id) => api.resetFailedLogins(id),
+    },
+    site: {
+      status: () => api.siteStatus(),
+      updateSettings: (body) => api.updateSiteSettings(body),
+      reps: () => api.loggedInReps(),
+      terminateRep: (connectionId) => api.terminateRep(connectionId),
+    },
+    connection: {
+      state: async () => rep.state,
+      onState: (l) => rep.onState.on(l),
+    },
+    onTerminated: (l) => terminated.on(l),
+    dispose: () => rep.disconnect(),
+  };
+}

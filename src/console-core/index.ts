@@ -1,0 +1,6 @@
+// console-core's public surface: what main/ and the renderer import.
+export * from './api-error.ts';
+export * from './api-client.ts';
+export * from './events.ts';
+export * from './rep-connection.ts';
+export * from './console-api.ts';
