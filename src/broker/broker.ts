@@ -12,6 +12,8 @@ import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { appRoot } from './app-root.ts';
 import { authRoutes } from './http/auth-routes.ts';
+import { downloadsRoutes } from './http/downloads-routes.ts';
+import { ConsoleReleases } from './services/console-releases.ts';
 import { registerAuth } from './http/auth-plugin.ts';
 import { registerErrorHandling } from './http/errors-plugin.ts';
 import { siteRoutes } from './http/site-routes.ts';
@@ -22,6 +24,9 @@ import { createServices, type Services } from './services/index.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import { loadOrCreateCertificate } from './tls.ts';
 import { registerRepGateway } from './ws/rep-gateway.ts';
+import { registerCustomerGateway } from './ws/customer-gateway.ts';
+import { portalRoutes } from './http/portal-routes.ts';
+import { sessionsRoutes } from './http/sessions-routes.ts';
 
 export interface BrokerConfig {
   dataDir: string;
@@ -35,6 +40,8 @@ export interface BrokerConfig {
   /** Login, password-reset: attempts per address and window (LOG-4 +). */
   loginRateLimit?: { max: number; timeWindow: number };
   webRoot?: string;
+  /** Support sessions: resume grace (default 60 s), key guesses per address and minute, portal starts. */
+  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
 }
 
 export interface Broker {
@@ -67,6 +74,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   const tls = await loadOrCreateCertificate(config.dataDir, config.tls);
   const store = openSqliteStore(join(config.dataDir, 'passerelle.db'), log);
   const host = config.host ?? '127.0.0.1';
+  let publicUrl = '';
   const services = createServices({
     store,
     log,
@@ -75,8 +83,11 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     defaultHostName: host === '0.0.0.0' || host === '::' ? hostname() : host,
     version: appRoot().version,
     certificateFingerprint: tls.fingerprint,
+    sessions: config.sessions,
+    customerCommand: () => `passerelle customer --broker ${publicUrl} --pin ${tls.fingerprint}`,
   });
   await services.accounts.ensureInitialAdmin();
+  await services.sessions.recoverAfterRestart();
 
   // Typed as the default instance so plugins written against FastifyInstance accept it; it serves HTTPS.
   const app = (Fastify({
@@ -117,10 +128,14 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       await api.register(authRoutes, { services, loginRateLimit: config.loginRateLimit ?? { max: 10, timeWindow: 60_000 } });
       await api.register(usersRoutes, { services });
       await api.register(siteRoutes, { services });
+      await api.register(sessionsRoutes, { services });
+      await api.register(portalRoutes, { services, startRateLimit: config.sessions?.portalStartRateLimit ?? { max: 30, timeWindow: 60_000 } });
+      await api.register(downloadsRoutes, { releases: new ConsoleReleases(config.dataDir) });
     },
     { prefix: '/api/v1' },
   );
   registerRepGateway(app, services);
+  registerCustomerGateway(app, services);
   await registerWeb(app, config.webRoot ?? join(appRoot().root, 'dist', 'renderer'));
   app.setNotFoundHandler((req, reply) => {
     req.log.info('no such route');
@@ -132,6 +147,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
   const urlHost = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
 
+  publicUrl = `https://${urlHost}:${port}`;
   let closed = false;
   return {
     url: `https://${urlHost}:${port}`,
@@ -144,6 +160,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     async close() {
       if (closed) return;
       closed = true;
+      await services.sessions.shutdown();
       services.presence.closeAll('broker_shutdown');
       await app.close();
       store.close();

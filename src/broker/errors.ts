@@ -33,6 +33,14 @@ const statusByCode: Record<ErrorCode, number> = {
   own_account: 409,
   licence_limit_reached: 403,
   rate_limited: 429,
+  invalid_session_key: 404,
+  protocol_version: 426,
+  out_of_order: 409,
+  replayed: 409,
+  permission_not_granted: 403,
+  session_not_found: 404,
+  session_state: 409,
+  resume_expired: 410,
   internal: 500,
 };
 

@@ -22,6 +22,14 @@ export const errorCodes = [
   'own_account',
   'licence_limit_reached',
   'rate_limited',
+  'invalid_session_key',
+  'protocol_version',
+  'out_of_order',
+  'replayed',
+  'permission_not_granted',
+  'session_not_found',
+  'session_state',
+  'resume_expired',
   'internal',
 ] as const;
 

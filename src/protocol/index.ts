@@ -4,3 +4,5 @@ export * from './text.ts';
 export * from './users.ts';
 export * from './auth.ts';
 export * from './site.ts';
+export * from './sessions.ts';
+export * from './frames.ts';

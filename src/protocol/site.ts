@@ -1,5 +1,6 @@
 // Site status and settings (guide: "État"; STA-*), and the logged-in reps list.
 import { z } from 'zod';
+import { RepSessionClientMessages, RepSessionServerMessages } from './sessions.ts';
 import { plainText } from './text.ts';
 
 export const HostName = z
@@ -76,13 +77,15 @@ export const ConnectionIdParams = z.object({ connectionId: z.string().min(1).max
 export const RepServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), connectionId: z.string(), protocol: z.number().int() }),
   z.object({ type: z.literal('terminated'), reason: z.string() }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), ref: z.string().optional() }),
   z.object({ type: z.literal('pong'), t: z.number() }),
+  // Queue and session traffic (src/protocol/sessions.ts).
+  ...RepSessionServerMessages,
 ]);
 export type RepServerMessage = z.infer<typeof RepServerMessage>;
 
 /** Console → server. */
-export const RepClientMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ping'), t: z.number() })]);
+export const RepClientMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ping'), t: z.number() }), ...RepSessionClientMessages]);
 export type RepClientMessage = z.infer<typeof RepClientMessage>;
 
 export const REP_PROTOCOL_VERSION = 1;

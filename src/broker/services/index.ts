@@ -2,7 +2,11 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
 import { AccountsService, type Clock } from './accounts.ts';
+import { PortalService } from './portal.ts';
 import { PresenceService } from './presence.ts';
+import { RepSessionActions } from './session-rep-actions.ts';
+import { SessionKeysService } from './session-keys.ts';
+import { SessionsService } from './sessions.ts';
 import { SiteService, type Licences } from './site.ts';
 import { UsersService } from './users.ts';
 
@@ -14,6 +18,10 @@ export interface Services {
   accounts: AccountsService;
   users: UsersService;
   presence: PresenceService;
+  sessionKeys: SessionKeysService;
+  portal: PortalService;
+  sessions: SessionsService;
+  repSessionActions: RepSessionActions;
   version: string;
   startedAt: Date;
   certificateFingerprint: string | null;
@@ -27,6 +35,10 @@ export interface ServiceOptions {
   defaultHostName: string;
   version: string;
   certificateFingerprint: string | null;
+  /** Support sessions: resume grace (default 60 s) and session-key guesses per address and minute. */
+  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number };
+  /** The command line that runs the customer client against this site (filled once it listens). */
+  customerCommand?: () => string;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -39,6 +51,18 @@ export function createServices(o: ServiceOptions): Services {
   const users = new UsersService(o.store, clock, o.log, {
     userSessionsRevoked: (userId) => presence.closeUser(userId, 'account_changed'),
   });
+  const sessionKeys = new SessionKeysService(o.store, clock, o.log, { max: o.sessions?.keyAttemptsPerMinute ?? 10, windowMs: 60_000 });
+  const portal = new PortalService(o.store, clock);
+  const sessions = new SessionsService({
+    store: o.store,
+    clock,
+    log: o.log,
+    keys: sessionKeys,
+    portal,
+    presence,
+    resumeGraceMs: o.sessions?.resumeGraceMs ?? 60_000,
+  });
+  const repSessionActions = new RepSessionActions(sessions, o.store, o.customerCommand ?? (() => 'passerelle customer'));
   return {
     store: o.store,
     clock,
@@ -47,6 +71,10 @@ export function createServices(o: ServiceOptions): Services {
     accounts,
     users,
     presence,
+    sessionKeys,
+    portal,
+    sessions,
+    repSessionActions,
     version: o.version,
     startedAt: clock.now(),
     certificateFingerprint: o.certificateFingerprint,

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Permissions } from '../../protocol/users.ts';
 import { migrations } from './migrations/index.ts';
+import { sqliteSessionsStore } from './sqlite-sessions-store.ts';
 import type { AuthSessionRecord, NewUser, Store, UserPatch, UserRecord } from './store.ts';
 
 interface UserRow {
@@ -146,6 +147,7 @@ export function openSqliteStore(file: string, log?: Logger): Store {
 
   let depth = 0;
   const store: Store = {
+    ...sqliteSessionsStore(db),
     async getUserById(id) {
       const r = q.userById.get(id);
       return r && toUser(r);

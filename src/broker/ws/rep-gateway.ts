@@ -6,6 +6,7 @@ import { REP_PROTOCOL_VERSION, RepClientMessage, type RepServerMessage } from '.
 import { PasserelleError } from '../errors.ts';
 import type { Services } from '../services/index.ts';
 import { authOf } from '../http/auth-plugin.ts';
+import type { RepSink } from '../services/live-session.ts';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 export const CLOSE_TERMINATED = 4001;
@@ -41,6 +42,9 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
     });
     req.log.info({ userId: auth.user.id, connectionId: conn.connectionId }, 'rep console connected');
     send(socket, { type: 'hello', connectionId: conn.connectionId, protocol: REP_PROTOCOL_VERSION });
+    // Queues and sessions (CON-2, CON-3): the console gets its queue now and changes as they happen.
+    const sink: RepSink = { userId: auth.user.id, address: req.ip, send: (msg) => send(socket, msg) };
+    services.sessions.repConnected(sink);
 
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
@@ -63,9 +67,26 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
         send(socket, { type: 'error', code: 'validation_failed', message: msg.error.issues[0]?.message ?? 'Invalid message' });
         return;
       }
-      if (msg.data.type === 'ping') send(socket, { type: 'pong', t: msg.data.t });
+      const m = msg.data;
+      if (m.type === 'ping') return send(socket, { type: 'pong', t: m.t });
+      services.repSessionActions.handle(sink, m).then(
+        (reply) => {
+          if (reply) send(socket, reply);
+        },
+        (err: unknown) => {
+          const ref = 'ref' in m ? m.ref : undefined;
+          if (err instanceof PasserelleError) {
+            req.log.info({ code: err.code, type: m.type }, err.message);
+            send(socket, { type: 'error', code: err.code, message: err.message, ...(ref ? { ref } : {}) });
+          } else {
+            req.log.error({ err, type: m.type }, 'rep session message failed');
+            send(socket, { type: 'error', code: 'internal', message: 'Internal error', ...(ref ? { ref } : {}) });
+          }
+        },
+      );
     });
     socket.on('close', () => {
+      services.sessions.repDisconnected(sink);
       services.presence.remove(conn.connectionId);
       req.log.info({ connectionId: conn.connectionId }, 'rep console disconnected');
     });

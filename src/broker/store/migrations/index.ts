@@ -1,5 +1,6 @@
 // Ordered list of schema migrations; one file per migration, applied once each, in a transaction.
 import { migration0001 } from './0001-accounts.ts';
+import { migration0002 } from './0002-sessions.ts';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001];
+export const migrations: Migration[] = [migration0001, migration0002];

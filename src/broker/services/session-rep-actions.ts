@@ -1,0 +1,174 @@
+// What a rep does with sessions over the console channel (CON-2, CON-3, USR-13, USR-14): accept,
+// transfer, invite and join, leave, end, chat, ask the customer's consent, open bulk channels.
+// The broker checks every right here; the console hiding a button is not a check.
+import type { RepSessionClientMessage } from '../../protocol/sessions.ts';
+import type { RepServerMessage } from '../../protocol/site.ts';
+import { PasserelleError } from '../errors.ts';
+import type { Store, UserRecord } from '../store/store.ts';
+import type { LiveSession, RepSink } from './live-session.ts';
+import { newToken } from './secrets.ts';
+import { eventOf, requiredUserPermission, type SessionsService } from './sessions.ts';
+
+export class RepSessionActions {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly store: Store,
+    /** The command a customer runs to move from web chat to the full client (POR-5). */
+    private readonly fullClientCommand: () => string,
+  ) {}
+
+  /** Handles one message; returns the reply to send, or null for fire-and-forget messages. */
+  async handle(sink: RepSink, msg: RepSessionClientMessage): Promise<RepServerMessage | null> {
+    const user = await this.store.getUserById(sink.userId);
+    if (!user || user.disabled) throw new PasserelleError('unauthenticated', 'Your account is no longer valid');
+    if (msg.type === 'queue.get') return { type: 'queue.snapshot', sessions: this.sessions.queueFor(user.id) };
+    const s = this.sessions.requireLive(msg.lsid);
+    if (msg.type === 'session.typing') {
+      this.participant(s, user);
+      s.customer?.send({ type: 'typing', name: user.displayName, typing: msg.typing });
+      for (const uid of s.participants.keys()) {
+        if (uid !== user.id) this.sessions.toRep(uid, { type: 'session.typing', lsid: s.lsid, name: user.displayName, typing: msg.typing });
+      }
+      return null;
+    }
+    if (msg.type === 'session.history') {
+      if (!s.participants.has(user.id) && !s.visibleToRep(user.id)) throw new PasserelleError('forbidden', 'You are not in this session');
+      const events = (await this.store.listSessionEvents(s.lsid, msg.afterSeq)).map(eventOf);
+      return { type: 'session.events', ref: msg.ref, lsid: s.lsid, events };
+    }
+    return s.run(async () => {
+      if (s.ended) throw new PasserelleError('session_not_found', 'No such running session');
+      const seq = await this.act(s, user, sink, msg);
+      return { type: 'reply', ref: msg.ref, ...seq } as RepServerMessage;
+    });
+  }
+
+  private participant(s: LiveSession, user: UserRecord): void {
+    if (!s.participants.has(user.id)) throw new PasserelleError('forbidden', 'You are not in this session');
+  }
+
+  private async act(
+    s: LiveSession,
+    user: UserRecord,
+    sink: RepSink,
+    msg: Exclude<RepSessionClientMessage, { type: 'queue.get' | 'session.typing' | 'session.history' }>,
+  ): Promise<{ seq?: number; channelId?: number; duplicate?: boolean }> {
+    const svc = this.sessions;
+    const actor = svc.repActor(user, sink.address);
+    switch (msg.type) {
+      case 'session.accept': {
+        if (s.record.state !== 'waiting') throw new PasserelleError('session_state', 'Another representative already took this session');
+        if (!s.visibleToRep(user.id) || s.invited.has(user.id)) throw new PasserelleError('forbidden', 'This session is not in your queues');
+        s.participants.set(user.id, user.displayName);
+        s.invited.delete(user.id);
+        await svc.updateRecord(s, { state: 'active', ownerUserId: user.id, acceptedAt: s.record.acceptedAt ?? svc.now() });
+        const ev = await svc.append(s, actor, { kind: 'rep_joined', userId: user.id, name: user.displayName });
+        svc.publish(s);
+        return { seq: ev.seq };
+      }
+      case 'session.transfer': {
+        this.owner(s, user);
+        const target = await this.onlineRep(msg.toUserId, user);
+        // The session waits in the target's personal queue; the customer stays connected.
+        const ev = await svc.append(s, actor, { kind: 'transferred', fromUserId: user.id, toUserId: target.id, toName: target.displayName });
+        await svc.append(s, actor, { kind: 'rep_left', userId: user.id, name: user.displayName });
+        s.participants.clear();
+        s.invited.clear();
+        s.grants.clear();
+        s.pending.clear();
+        s.channels.clear();
+        await svc.updateRecord(s, { state: 'waiting', ownerUserId: null, queueKind: 'personal', queueUserId: target.id });
+        svc.publish(s);
+        return { seq: ev.seq };
+      }
+      case 'session.invite': {
+        this.participant(s, user);
+        const target = await this.onlineRep(msg.userId, user);
+        if (s.participants.has(target.id)) throw new PasserelleError('conflict', 'That representative is already in the session');
+        s.invited.add(target.id);
+        const ev = await svc.append(s, actor, { kind: 'rep_invited', userId: target.id, name: target.displayName });
+        svc.publish(s);
+        return { seq: ev.seq };
+      }
+      case 'session.join': {
+        if (!s.invited.has(user.id)) throw new PasserelleError('forbidden', 'You were not invited to this session');
+        s.invited.delete(user.id);
+        s.participants.set(user.id, user.displayName);
+        const ev = await svc.append(s, actor, { kind: 'rep_joined', userId: user.id, name: user.displayName });
+        svc.publish(s);
+        return { seq: ev.seq };
+      }
+      case 'session.leave': {
+        this.participant(s, user);
+        const ev = await svc.leaveLocked(s, user.id, 'left');
+        return ev ? { seq: ev.seq } : {};
+      }
+      case 'session.end': {
+        this.participant(s, user);
+        const ev = await svc.endLocked(s, 'ended_by_rep', actor);
+        return { seq: ev.seq };
+      }
+      case 'session.chat': {
+        this.participant(s, user);
+        const dup = s.repCidTracker(user.id).check(msg.cid);
+        if (dup !== null) return { seq: dup, duplicate: true };
+        const ev = await svc.append(s, actor, { kind: 'chat', text: msg.text }, msg.cid);
+        return { seq: ev.seq };
+      }
+      case 'session.request_permission': {
+        this.participant(s, user);
+        this.mayUse(user, msg.permission);
+        if (s.record.clientKind === 'web_chat') {
+          throw new PasserelleError('session_state', 'The customer is in web chat; offer the full customer client first');
+        }
+        if (s.grants.has(msg.permission)) return {};
+        const requestId = newToken(6);
+        const ev = await svc.append(s, actor, { kind: 'permission_requested', requestId, permission: msg.permission });
+        if (user.permissions.promptAttended === 'never') {
+          // USR-13: this rep's sessions do not prompt the customer; the log says it was policy.
+          s.grants.add(msg.permission);
+          await svc.append(s, actor, { kind: 'permission_granted', requestId, permission: msg.permission, by: 'policy' });
+        } else {
+          s.pending.set(requestId, { permission: msg.permission, repUserId: user.id });
+        }
+        svc.publish(s);
+        return { seq: ev.seq };
+      }
+      case 'session.offer_full_client': {
+        this.participant(s, user);
+        if (s.record.clientKind !== 'web_chat') throw new PasserelleError('session_state', 'The customer already runs the full client');
+        const ev = await svc.append(s, actor, { kind: 'full_client_offered', command: this.fullClientCommand() });
+        return { seq: ev.seq };
+      }
+      case 'session.open_channel': {
+        this.participant(s, user);
+        this.mayUse(user, msg.permission);
+        if (!s.grants.has(msg.permission)) {
+          throw new PasserelleError('permission_not_granted', `The customer has not granted "${msg.permission}"`);
+        }
+        const channelId = s.nextChannelId++;
+        s.channels.set(channelId, { permission: msg.permission, userId: user.id });
+        return { channelId };
+      }
+    }
+  }
+
+  private owner(s: LiveSession, user: UserRecord): void {
+    this.participant(s, user);
+    if (s.record.ownerUserId !== user.id) throw new PasserelleError('forbidden', 'Only the representative who owns the session can transfer it');
+  }
+
+  private mayUse(user: UserRecord, permission: keyof typeof requiredUserPermission): void {
+    const needed = requiredUserPermission[permission];
+    if (!user.permissions.administrator && user.permissions[needed] !== true) {
+      throw new PasserelleError('forbidden', `You do not have the "${needed}" permission`);
+    }
+  }
+
+  private async onlineRep(userId: number, self: UserRecord): Promise<UserRecord> {
+    if (userId === self.id) throw new PasserelleError('conflict', 'That is you');
+    const target = await this.store.getUserById(userId);
+    if (!target || target.disabled || !this.sessions.isRepOnline(userId)) throw new PasserelleError('not_found', 'That representative is not logged in to the console');
+    return target;
+  }
+}

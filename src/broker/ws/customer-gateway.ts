@@ -1,0 +1,104 @@
+// The customer's live channel (`/ws/customer`): the customer client and the portal's web chat.
+// Thin: validates every message, hands it to the sessions service, turns failures into typed
+// error replies and log lines. Nothing a customer sends can crash the broker.
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { decodeFrame, FrameError } from '../../protocol/frames.ts';
+import { CustomerClientMessage, CustomerClose, MAX_CONTROL_MESSAGE_BYTES, type CustomerServerMessage } from '../../protocol/sessions.ts';
+import { PasserelleError } from '../errors.ts';
+import type { CustomerSink, LiveSession } from '../services/live-session.ts';
+import type { Services } from '../services/index.ts';
+
+const HELLO_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 15_000;
+
+function send(socket: WebSocket, msg: CustomerServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+}
+
+export function registerCustomerGateway(app: FastifyInstance, services: Services): void {
+  app.get('/ws/customer', { websocket: true, config: { access: 'public' } }, (socket, req) => {
+    const log = req.log.child({ channel: 'customer' });
+    let session: LiveSession | null = null;
+    let starting = false;
+    const sink: CustomerSink = {
+      address: req.ip,
+      send: (msg) => send(socket, msg),
+      close: (code, reason) => socket.close(code, reason),
+    };
+    const fail = (err: unknown, cid?: number) => {
+      if (err instanceof PasserelleError) {
+        log.info({ code: err.code, lsid: session?.lsid }, err.message);
+        send(socket, { type: 'error', code: err.code, message: err.message, ...(cid !== undefined ? { cid } : {}) });
+      } else {
+        log.error({ err, lsid: session?.lsid }, 'customer message failed');
+        send(socket, { type: 'error', code: 'internal', message: 'Internal error', ...(cid !== undefined ? { cid } : {}) });
+      }
+    };
+    const helloTimer = setTimeout(() => {
+      send(socket, { type: 'error', code: 'out_of_order', message: 'Say hello first' });
+      socket.close(CustomerClose.protocol, 'no hello');
+    }, HELLO_TIMEOUT_MS);
+    let alive = true;
+    const heartbeat = setInterval(() => {
+      // A connection that stopped answering (cable pulled, laptop asleep) counts as dropped.
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, HEARTBEAT_MS);
+    socket.on('pong', () => (alive = true));
+
+    socket.on('message', (data, isBinary) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (isBinary) {
+        // Bulk data needs a channel the rep opened with the customer's consent; none is relayed yet.
+        try {
+          const frame = decodeFrame(new Uint8Array(data as Buffer));
+          if (!session || !session.channels.has(frame.channelId)) throw new PasserelleError('permission_not_granted', `No open channel ${frame.channelId}`);
+        } catch (err) {
+          fail(err instanceof FrameError ? new PasserelleError('bad_request', err.message) : err);
+        }
+        return;
+      }
+      if (size > MAX_CONTROL_MESSAGE_BYTES) return fail(new PasserelleError('body_too_large', `Messages are limited to ${MAX_CONTROL_MESSAGE_BYTES} bytes`));
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        return fail(new PasserelleError('bad_request', 'Malformed JSON'));
+      }
+      const result = CustomerClientMessage.safeParse(parsed);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const cid = typeof (parsed as { cid?: unknown })?.cid === 'number' ? (parsed as { cid: number }).cid : undefined;
+        return fail(new PasserelleError('validation_failed', issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'Invalid message'), cid);
+      }
+      const msg = result.data;
+      if (msg.type === 'ping') return send(socket, { type: 'pong', t: msg.t });
+      if (msg.type === 'hello') {
+        if (session || starting) return fail(new PasserelleError('out_of_order', 'Already joined'));
+        starting = true;
+        clearTimeout(helloTimer);
+        services.sessions.customerHello(msg, sink).then(
+          (s) => {
+            session = s;
+            if (socket.readyState !== socket.OPEN) services.sessions.customerDisconnected(s, sink);
+          },
+          (err: unknown) => {
+            fail(err);
+            socket.close(err instanceof PasserelleError && err.code === 'protocol_version' ? CustomerClose.protocol : CustomerClose.refused, 'refused');
+          },
+        );
+        return;
+      }
+      if (!session) return fail(new PasserelleError('out_of_order', 'Say hello first'), 'cid' in msg ? msg.cid : undefined);
+      services.sessions.customerMessage(session, sink, msg).catch((err: unknown) => fail(err, 'cid' in msg ? msg.cid : undefined));
+    });
+
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      clearInterval(heartbeat);
+      if (session) services.sessions.customerDisconnected(session, sink);
+    });
+  });
+}

@@ -1,0 +1,282 @@
+// Support sessions on the wire (POR-1..5, CON-2, CON-3, USR-13): the customer's channel
+// (`/ws/customer`), the session messages on the rep console channel (`/ws/rep`), the event log
+// both sides read, and the REST bodies for session keys and the portal.
+import { z } from 'zod';
+import { plainText } from './text.ts';
+
+/** Bumped when a message changes incompatibly; older customer clients are refused with `protocol_version`. */
+export const SESSION_PROTOCOL_VERSION = 1;
+export const MIN_SESSION_PROTOCOL_VERSION = 1;
+/** Largest JSON control message either side accepts, in bytes. */
+export const MAX_CONTROL_MESSAGE_BYTES = 16 * 1024;
+export const MAX_CHAT_CHARS = 4000;
+
+export const Lsid = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'a session id (LSID)' });
+/** A sender's own message number: strictly increasing per sender and session, so replays are recognised. */
+export const ClientSeq = z.number().int().positive().max(2 ** 31);
+const Ref = z.string().min(1).max(64);
+
+/** What a customer grants a rep, asked before any access (USR-13). */
+export const SessionPermission = z.enum(['screen_view', 'screen_control', 'annotations', 'file_transfer', 'shell', 'elevation']);
+export type SessionPermission = z.infer<typeof SessionPermission>;
+
+export const SessionState = z.enum(['waiting', 'active', 'ended']);
+export type SessionState = z.infer<typeof SessionState>;
+export const StartMethod = z.enum(['session_key', 'rep_list', 'connect']);
+export type StartMethod = z.infer<typeof StartMethod>;
+export const CustomerClientKind = z.enum(['customer_client', 'web_chat']);
+export type CustomerClientKind = z.infer<typeof CustomerClientKind>;
+
+export const Queue = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('general') }),
+  z.object({ kind: z.literal('personal'), userId: z.number().int() }),
+]);
+export type Queue = z.infer<typeof Queue>;
+
+/** What the customer client reports about its computer; the broker adds the public IP it sees. */
+export const CustomerInfo = z
+  .object({
+    name: plainText(100).optional(),
+    computerName: plainText(255).optional(),
+    os: plainText(100).optional(),
+    privateIp: plainText(64).optional(),
+    userName: plainText(100).optional(),
+  })
+  .strict();
+export type CustomerInfo = z.infer<typeof CustomerInfo>;
+
+/** How a customer joins: a session key, a rep from the list, the Connect button, a portal ticket, or a resume. */
+export const JoinRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('key'), key: z.string().min(1).max(32) }),
+  z.object({ kind: z.literal('rep'), rep: z.string().min(1).max(64) }),
+  z.object({ kind: z.literal('connect') }),
+  z.object({ kind: z.literal('ticket'), ticket: z.string().min(1).max(128) }),
+  z.object({ kind: z.literal('resume'), lsid: Lsid, resumeToken: z.string().min(1).max(128), lastSeq: z.number().int().min(0) }),
+]);
+export type JoinRequest = z.infer<typeof JoinRequest>;
+
+export const Actor = z.object({
+  kind: z.enum(['customer', 'rep', 'system']),
+  userId: z.number().int().optional(),
+  name: z.string(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const SessionEventBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('session_started'), method: StartMethod, queue: Queue, clientKind: CustomerClientKind }),
+  z.object({ kind: z.literal('rep_joined'), userId: z.number().int(), name: z.string() }),
+  z.object({ kind: z.literal('rep_left'), userId: z.number().int(), name: z.string() }),
+  z.object({ kind: z.literal('rep_invited'), userId: z.number().int(), name: z.string() }),
+  z.object({ kind: z.literal('transferred'), fromUserId: z.number().int(), toUserId: z.number().int(), toName: z.string() }),
+  z.object({ kind: z.literal('chat'), text: z.string() }),
+  z.object({ kind: z.literal('permission_requested'), requestId: z.string(), permission: SessionPermission }),
+  z.object({ kind: z.literal('permission_granted'), requestId: z.string(), permission: SessionPermission, by: z.enum(['customer', 'policy']) }),
+  z.object({ kind: z.literal('permission_denied'), requestId: z.string(), permission: SessionPermission }),
+  z.object({ kind: z.literal('permission_revoked'), permission: SessionPermission }),
+  z.object({ kind: z.literal('customer_disconnected') }),
+  z.object({ kind: z.literal('customer_reconnected') }),
+  z.object({ kind: z.literal('full_client_offered'), command: z.string() }),
+  z.object({ kind: z.literal('client_changed'), clientKind: CustomerClientKind }),
+  z.object({ kind: z.literal('session_ended'), reason: z.string() }),
+]);
+export type SessionEventBody = z.infer<typeof SessionEventBody>;
+export type SessionEventKind = SessionEventBody['kind'];
+
+/** One entry of a session's log: numbered from 1 per session, written to the store before anyone sees it. */
+export const SessionEvent = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  actor: Actor,
+  body: SessionEventBody,
+});
+export type SessionEvent = z.infer<typeof SessionEvent>;
+
+export const SessionCustomerView = z.object({
+  name: z.string(),
+  computerName: z.string(),
+  os: z.string(),
+  privateIp: z.string(),
+  publicIp: z.string(),
+  userName: z.string(),
+});
+
+/** A session as the rep console's queue and session panel show it. */
+export const SessionSummary = z.object({
+  lsid: z.string(),
+  sequenceNumber: z.number().int(),
+  state: SessionState,
+  method: StartMethod,
+  queue: Queue,
+  ownerUserId: z.number().int().nullable(),
+  participants: z.array(z.object({ userId: z.number().int(), name: z.string() })),
+  invited: z.array(z.number().int()),
+  customer: SessionCustomerView,
+  clientKind: CustomerClientKind,
+  customerConnected: z.boolean(),
+  grants: z.array(SessionPermission),
+  createdAt: z.string(),
+  acceptedAt: z.string().nullable(),
+  lastSeq: z.number().int(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+// ---- customer channel (/ws/customer) ----
+
+export const CustomerClientMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    protocol: z.number().int(),
+    client: CustomerClientKind,
+    join: JoinRequest,
+    customer: CustomerInfo.default({}),
+  }).strict(),
+  z.object({ type: z.literal('chat'), cid: ClientSeq, text: plainText(MAX_CHAT_CHARS).pipe(z.string().trim().min(1)) }).strict(),
+  z.object({ type: z.literal('typing'), typing: z.boolean() }).strict(),
+  z.object({ type: z.literal('consent'), cid: ClientSeq, requestId: z.string().min(1).max(64), granted: z.boolean(), auto: z.boolean().optional() }).strict(),
+  z.object({ type: z.literal('revoke'), cid: ClientSeq, permission: SessionPermission }).strict(),
+  z.object({ type: z.literal('end'), cid: ClientSeq }).strict(),
+  z.object({ type: z.literal('ping'), t: z.number() }).strict(),
+]);
+export type CustomerClientMessage = z.infer<typeof CustomerClientMessage>;
+
+export const CustomerWelcome = z.object({
+  type: z.literal('welcome'),
+  protocol: z.number().int(),
+  lsid: z.string(),
+  sequenceNumber: z.number().int(),
+  resumeToken: z.string(),
+  resumeWithinSeconds: z.number().int(),
+  /** Whether this site lets the customer client approve prompts by itself (`--yes`). */
+  autoApproveAllowed: z.boolean(),
+  /** The last sender number the broker took from this customer (a resumed client resends what follows). */
+  lastCid: z.number().int(),
+  resumed: z.boolean(),
+});
+export type CustomerWelcome = z.infer<typeof CustomerWelcome>;
+
+export const CustomerServerMessage = z.discriminatedUnion('type', [
+  CustomerWelcome,
+  z.object({ type: z.literal('event'), lsid: z.string(), event: SessionEvent }),
+  z.object({ type: z.literal('ack'), cid: z.number().int(), seq: z.number().int(), duplicate: z.boolean().optional() }),
+  z.object({ type: z.literal('typing'), name: z.string(), typing: z.boolean() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), cid: z.number().int().optional() }),
+  z.object({ type: z.literal('pong'), t: z.number() }),
+]);
+export type CustomerServerMessage = z.infer<typeof CustomerServerMessage>;
+
+// ---- session messages on the rep console channel (/ws/rep) ----
+
+export const RepSessionClientMessages = [
+  z.object({ type: z.literal('queue.get'), ref: Ref }).strict(),
+  z.object({ type: z.literal('session.accept'), ref: Ref, lsid: Lsid }).strict(),
+  z.object({ type: z.literal('session.transfer'), ref: Ref, lsid: Lsid, toUserId: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('session.invite'), ref: Ref, lsid: Lsid, userId: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('session.join'), ref: Ref, lsid: Lsid }).strict(),
+  z.object({ type: z.literal('session.leave'), ref: Ref, lsid: Lsid }).strict(),
+  z.object({ type: z.literal('session.end'), ref: Ref, lsid: Lsid }).strict(),
+  z.object({ type: z.literal('session.chat'), ref: Ref, lsid: Lsid, cid: ClientSeq, text: plainText(MAX_CHAT_CHARS).pipe(z.string().trim().min(1)) }).strict(),
+  z.object({ type: z.literal('session.typing'), lsid: Lsid, typing: z.boolean() }).strict(),
+  z.object({ type: z.literal('session.request_permission'), ref: Ref, lsid: Lsid, permission: SessionPermission }).strict(),
+  z.object({ type: z.literal('session.offer_full_client'), ref: Ref, lsid: Lsid }).strict(),
+  /** Opens a bulk channel (screen, files, shell); refused unless the customer granted it. */
+  z.object({ type: z.literal('session.open_channel'), ref: Ref, lsid: Lsid, permission: SessionPermission }).strict(),
+  /** After a reconnect: every event after `afterSeq`, so nothing is lost or seen twice. */
+  z.object({ type: z.literal('session.history'), ref: Ref, lsid: Lsid, afterSeq: z.number().int().min(0) }).strict(),
+] as const;
+
+export const RepSessionClientMessage = z.discriminatedUnion('type', [...RepSessionClientMessages]);
+export type RepSessionClientMessage = z.infer<typeof RepSessionClientMessage>;
+
+export const RepSessionServerMessages = [
+  z.object({ type: z.literal('queue.snapshot'), sessions: z.array(SessionSummary) }),
+  z.object({ type: z.literal('session.updated'), session: SessionSummary, isNew: z.boolean() }),
+  z.object({ type: z.literal('session.removed'), lsid: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('session.event'), lsid: z.string(), event: SessionEvent }),
+  z.object({ type: z.literal('session.events'), ref: z.string(), lsid: z.string(), events: z.array(SessionEvent) }),
+  z.object({ type: z.literal('session.typing'), lsid: z.string(), name: z.string(), typing: z.boolean() }),
+  z.object({
+    type: z.literal('reply'),
+    ref: z.string(),
+    seq: z.number().int().optional(),
+    channelId: z.number().int().optional(),
+    duplicate: z.boolean().optional(),
+  }),
+] as const;
+
+// ---- REST ----
+
+export const SessionKeyView = z.object({
+  /** Digits grouped by three, to read aloud; customers may type it with or without spaces. */
+  key: z.string(),
+  expiresAt: z.string(),
+});
+export type SessionKeyView = z.infer<typeof SessionKeyView>;
+
+export const CreateSessionKeyBody = z
+  .object({ validMinutes: z.number().int().min(1).max(24 * 60).optional() })
+  .strict();
+
+export const PortalSettings = z.object({
+  showRepList: z.boolean(),
+  showSessionKeyForm: z.boolean(),
+  showConnectButton: z.boolean(),
+  /** POR-5: sessions begin as a web chat in the customer's browser. */
+  clickToChat: z.boolean(),
+  /** Whether a customer client may approve prompts by itself (`--yes`). Off by default. */
+  allowCustomerAutoApprove: z.boolean(),
+  sessionKeyMinutes: z.number().int(),
+});
+export type PortalSettings = z.infer<typeof PortalSettings>;
+
+export const UpdatePortalSettingsBody = z
+  .object({
+    showRepList: z.boolean().optional(),
+    showSessionKeyForm: z.boolean().optional(),
+    showConnectButton: z.boolean().optional(),
+    clickToChat: z.boolean().optional(),
+    allowCustomerAutoApprove: z.boolean().optional(),
+    sessionKeyMinutes: z.number().int().min(1).max(24 * 60).optional(),
+  })
+  .strict();
+export type UpdatePortalSettingsBody = z.infer<typeof UpdatePortalSettingsBody>;
+
+export const PortalRep = z.object({ id: z.number().int(), displayName: z.string(), displayNumber: z.number().int() });
+
+/** What the public portal page shows (POR-1, POR-3, POR-4, POR-5). */
+export const PortalView = z.object({
+  showRepList: z.boolean(),
+  showSessionKeyForm: z.boolean(),
+  showConnectButton: z.boolean(),
+  clickToChat: z.boolean(),
+  reps: z.array(PortalRep),
+});
+export type PortalView = z.infer<typeof PortalView>;
+
+export const StartPortalSessionBody = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('session_key'), key: z.string().min(1).max(32), customerName: plainText(100).optional() }).strict(),
+  z.object({ method: z.literal('rep_list'), repId: z.number().int().positive(), customerName: plainText(100).optional() }).strict(),
+  z.object({ method: z.literal('connect'), customerName: plainText(100).optional() }).strict(),
+]);
+export type StartPortalSessionBody = z.infer<typeof StartPortalSessionBody>;
+
+/** A portal start: a one-time ticket the web chat or the customer client presents to join. */
+export const PortalTicket = z.object({
+  ticket: z.string(),
+  expiresAt: z.string(),
+  mode: CustomerClientKind,
+  /** The command that runs the customer client for this ticket. */
+  command: z.string(),
+});
+export type PortalTicket = z.infer<typeof PortalTicket>;
+
+export const SessionList = z.object({ sessions: z.array(SessionSummary) });
+export const SessionEventList = z.object({ lsid: z.string(), sequenceNumber: z.number().int(), events: z.array(SessionEvent) });
+export const LsidParams = z.object({ lsid: Lsid }).strict();
+
+/** WebSocket close codes of the customer channel. */
+export const CustomerClose = {
+  ended: 4000,
+  refused: 4003,
+  superseded: 4009,
+  protocol: 4002,
+} as const;
