@@ -1,13 +1,15 @@
 // The `passerelle` command: broker, start (desktop console or web console), and later the
 // customer client and Jump Client commands.
 import { runBroker } from './broker-command.ts';
+import { runPublishConsole } from './publish-console-command.ts';
 import { runStart } from './start-command.ts';
 
 const usage = `Usage: passerelle <command> [options]
 Commands:
   broker   run the broker (server): passerelle broker --help
   start    open the desktop console with its bundled broker; without Electron's binary, run the
-           broker and print the web console's address`;
+           broker and print the web console's address
+  publish-console  offer a console build (installers) for download and auto-update`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -17,6 +19,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     case 'start':
       await runStart(rest);
+      return;
+    case 'publish-console':
+      await runPublishConsole(rest);
       return;
     case undefined:
     case 'help':

@@ -1,0 +1,26 @@
+// Preload: exposes `window.passerelle` (the typed ConsoleApi plus the desktop shell's calls),
+// built from the shape main describes, over one generic forwarder.
+import { contextBridge, ipcRenderer } from 'electron';
+import { buildForwarder, type ServiceShape } from '../src/console-core/ipc-forwarder.ts';
+import { IPC } from './ipc-channels.ts';
+
+
+const listeners = new Map<string, (value: unknown) => void>();
+let next = 0;
+ipcRenderer.on(IPC.event, (_e, id: string, value: unknown) => listeners.get(id)?.(value));
+
+const shape = ipcRenderer.sendSync(IPC.shape) as ServiceShape;
+const api = buildForwarder<Record<string, unknown>>(shape, {
+  call: (call) => ipcRenderer.invoke(IPC.call, call),
+  subscribe(path, listener) {
+    const id = `s${++next}`;
+    listeners.set(id, listener);
+    void ipcRenderer.invoke(IPC.subscribe, id, path);
+    return () => {
+      listeners.delete(id);
+      void ipcRenderer.invoke(IPC.unsubscribe, id);
+    };
+  },
+});
+
+contextBridge.exposeInMainWorld('passerelle', api);
