@@ -25,7 +25,13 @@ const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', 'then', 'dis
 
 export const isEventName = (name: string) => /^on[A-Z]/.test(name);
 
-/** The shape of a service object: own, plain-named members (prototype methods of classes included). */
+const isPlain = (v: object) => [Object.prototype, null].includes(Object.getPrototypeOf(v));
+
+/**
+ * The shape of a service object: its plain-named functions (own, or methods of its class) and
+ * nested plain objects. Class instances below the root are not walked, so internal state (an
+ * emitter, a socket) held in a field never becomes reachable.
+ */
 export function describeService(service: object, depth = 0): ServiceShape {
   const shape: ServiceShape = {};
   const names = new Set<string>();
@@ -36,7 +42,7 @@ export function describeService(service: object, depth = 0): ServiceShape {
     if (!SAFE_NAME.test(name) || FORBIDDEN.has(name) || name.startsWith('_')) continue;
     const value = (service as Record<string, unknown>)[name];
     if (typeof value === 'function') shape[name] = isEventName(name) ? 'event' : 'call';
-    else if (value && typeof value === 'object' && depth < MAX_DEPTH - 1) {
+    else if (value && typeof value === 'object' && isPlain(value) && depth < MAX_DEPTH - 1) {
       const sub = describeService(value, depth + 1);
       if (Object.keys(sub).length) shape[name] = sub;
     }

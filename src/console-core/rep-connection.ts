@@ -75,6 +75,8 @@ export class RepConnection {
   private pingTimer: unknown = null;
   private reconnectTimer: unknown = null;
   private terminatedReason: string | null = null;
+  /** True while asking whether the login survived a close (no socket, no timer meanwhile). */
+  private checking = false;
   private _connectionId: string | null = null;
   private readonly t: Timers;
   private readonly o: Required<Omit<RepConnectionOptions, 'timers'>>;
@@ -103,7 +105,7 @@ export class RepConnection {
   connect(): void {
     this.wanted = true;
     this.attempt = 0;
-    if (this.socket || this.reconnectTimer !== null) return;
+    if (this.socket || this.reconnectTimer !== null || this.checking) return;
     this.open();
   }
 
@@ -189,10 +191,13 @@ export class RepConnection {
     // whether to come back (our own password change closes the socket too, and must not log us out).
     this.setState('CONNECTING');
     let valid: boolean;
+    this.checking = true;
     try {
       valid = await this.o.stillAuthenticated();
     } catch {
       valid = true; // the broker is unreachable: keep retrying rather than logging out
+    } finally {
+      this.checking = false;
     }
     if (!this.wanted) return;
     if (!valid) {

@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { consoleApi } from '../../console-api.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { useSite } from '../../stores/site-store.ts';
 import { RepsTable } from './RepsTable.tsx';
@@ -40,7 +41,8 @@ function SettingForm({ label, value, options, onSave }: { label: string; value: 
   return (
     <form onSubmit={submit} className="inline-form" aria-label={label}>
       <label>
-        {label}
+        {/* The fact's name is already beside the field; this names it for assistive technology. */}
+        <span className="sr-only">{label}</span>
         {options ? (
           <select value={draft} onChange={(e) => change(e.target.value)}>
             {options.map((z) => (
@@ -71,7 +73,12 @@ export function StatusPage() {
   useEffect(() => {
     void refresh();
     const timer = setInterval(() => void refresh(), REFRESH_MS);
-    return () => clearInterval(timer);
+    // Our own console connection joins the list as soon as it opens, not at the next tick.
+    const off = consoleApi.connection.onState((s) => s === 'OPEN' && void refresh());
+    return () => {
+      clearInterval(timer);
+      off();
+    };
   }, [refresh]);
 
   if (!status) return error ? <ErrorMessage error={error} /> : <p className="loading">{t('common.loading')}</p>;

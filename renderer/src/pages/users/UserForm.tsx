@@ -120,66 +120,70 @@ export function UserForm({ userId }: { userId: number | null }) {
     <section aria-labelledby="user-form-title" className="panel">
       <h1 id="user-form-title">{title}</h1>
       <form onSubmit={submit} className="form user-form" aria-labelledby="user-form-title">
-        <fieldset>
-          <legend>{t('users.form.userSettings')}</legend>
-          <label>
-            {t('users.username')}
-            <input required maxLength={64} autoComplete="off" value={draft.username} onChange={(e) => set('username', e.target.value)} />
-          </label>
-          <label>
-            {t('users.displayName')}
-            <input required maxLength={100} value={draft.displayName} onChange={(e) => set('displayName', e.target.value)} />
-          </label>
-          <label>
-            {userId === null ? t('users.form.password') : t('users.form.newPassword')}
-            <input type="password" autoComplete="new-password" required={userId === null} value={draft.password} onChange={(e) => set('password', e.target.value)} />
-          </label>
-          <p className="hint">{t('password.policyHint')}</p>
-          <label className="check">
-            <input type="checkbox" checked={!draft.expires} onChange={(e) => set('expires', !e.target.checked)} />
-            {t('users.form.neverExpires')}
-          </label>
-          <label>
-            {t('users.form.expiresOn')}
-            <input type="date" disabled={!draft.expires} required={draft.expires} value={draft.expiresOn} onChange={(e) => set('expiresOn', e.target.value)} />
-          </label>
-          <label>
-            {t('users.form.securityQuestion')}
-            <input maxLength={200} value={draft.securityQuestion} onChange={(e) => set('securityQuestion', e.target.value)} />
-          </label>
-          <label>
-            {t('users.form.securityAnswer')}
-            <input maxLength={200} autoComplete="off" value={draft.securityAnswer} onChange={(e) => set('securityAnswer', e.target.value)} />
-          </label>
-          {original?.hasSecurityQuestion && <p className="hint">{t('users.form.answerKept')}</p>}
-          <label>
-            {t('users.form.displayNumber')}
-            <input type="number" min={0} max={1000000} value={draft.displayNumber} onChange={(e) => set('displayNumber', e.target.value)} />
-          </label>
-        </fieldset>
-        <fieldset>
-          <legend>{t('users.form.accountSettings')}</legend>
-          {original && (
-            <p>
-              {t('users.lastAuthentication')}: {original.lastAuthenticatedAt ? dateTime(original.lastAuthenticatedAt) : t('users.neverLoggedIn')}
-            </p>
-          )}
-          <label className="check">
-            <input type="checkbox" checked={draft.disabled} onChange={(e) => set('disabled', e.target.checked)} />
-            {t('users.form.disabled')}
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={draft.mustChangePassword} onChange={(e) => set('mustChangePassword', e.target.checked)} />
-            {t('users.form.mustChangePassword')}
-          </label>
-        </fieldset>
+        <div className="column">
+          <fieldset>
+            <legend>{t('users.form.userSettings')}</legend>
+            <label>
+              {t('users.username')}
+              <input required maxLength={64} autoComplete="off" value={draft.username} onChange={(e) => set('username', e.target.value)} />
+            </label>
+            <label>
+              {t('users.displayName')}
+              <input required maxLength={100} value={draft.displayName} onChange={(e) => set('displayName', e.target.value)} />
+            </label>
+            <label>
+              {userId === null ? t('users.form.password') : t('users.form.newPassword')}
+              <input type="password" autoComplete="new-password" required={userId === null} value={draft.password} onChange={(e) => set('password', e.target.value)} />
+            </label>
+            <p className="hint">{t('password.policyHint')}</p>
+            <label className="check">
+              <input type="checkbox" checked={!draft.expires} onChange={(e) => set('expires', !e.target.checked)} />
+              {t('users.form.neverExpires')}
+            </label>
+            <label>
+              {t('users.form.expiresOn')}
+              <input type="date" disabled={!draft.expires} required={draft.expires} value={draft.expiresOn} onChange={(e) => set('expiresOn', e.target.value)} />
+            </label>
+            <label>
+              {t('users.form.securityQuestion')}
+              <input maxLength={200} value={draft.securityQuestion} onChange={(e) => set('securityQuestion', e.target.value)} />
+            </label>
+            <label>
+              {t('users.form.securityAnswer')}
+              <input maxLength={200} autoComplete="off" value={draft.securityAnswer} onChange={(e) => set('securityAnswer', e.target.value)} />
+            </label>
+            {original?.hasSecurityQuestion && <p className="hint">{t('users.form.answerKept')}</p>}
+            <label>
+              {t('users.form.displayNumber')}
+              <input type="number" min={0} max={1000000} value={draft.displayNumber} onChange={(e) => set('displayNumber', e.target.value)} />
+            </label>
+          </fieldset>
+          <fieldset>
+            <legend>{t('users.form.accountSettings')}</legend>
+            {original && (
+              <p>
+                {t('users.lastAuthentication')}: {original.lastAuthenticatedAt ? dateTime(original.lastAuthenticatedAt) : t('users.neverLoggedIn')}
+              </p>
+            )}
+            <label className="check">
+              <input type="checkbox" checked={draft.disabled} onChange={(e) => set('disabled', e.target.checked)} />
+              {t('users.form.disabled')}
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={draft.mustChangePassword} onChange={(e) => set('mustChangePassword', e.target.checked)} />
+              {t('users.form.mustChangePassword')}
+            </label>
+          </fieldset>
+        </div>
         <PermissionsFields value={draft.permissions} onChange={(p) => set('permissions', p)} />
-        <ErrorMessage error={error} />
-        <div className="actions">
-          <Link to="/console/users">{t('common.cancel')}</Link>
-          <button type="submit" disabled={busy}>
-            {userId === null ? t('users.form.create') : t('common.save')}
-          </button>
+        <div className="form-end">
+          <ErrorMessage error={error} />
+          <div className="actions">
+            <Link to="/console/users">{t('common.cancel')}</Link>
+            <button type="submit" disabled={busy}>
+              {userId === null ? t('users.form.create') : t('common.save')}
+            </button>
+          </div>
         </div>
       </form>
     </section>

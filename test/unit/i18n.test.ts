@@ -1,0 +1,40 @@
+// The renderer's translations: French and English have the same keys and the same
+// interpolation variables, so no screen falls back to a raw key in one language.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import en from '../../renderer/src/i18n/en.json' with { type: 'json' };
+import fr from '../../renderer/src/i18n/fr.json' with { type: 'json' };
+import type { ErrorCode } from '../../src/protocol/errors.ts';
+
+function flatten(o: unknown, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+
+describe('renderer translations', () => {
+  const e = flatten(en);
+  const f = flatten(fr);
+
+  it('French and English have the same keys', () => {
+    assert.deepEqual([...f.keys()].filter((k) => !e.has(k)), [], 'keys only in French');
+    assert.deepEqual([...e.keys()].filter((k) => !f.has(k)), [], 'keys only in English');
+  });
+
+  it('each French text uses the same {{variables}} as its English text', () => {
+    for (const [k, v] of e) assert.deepEqual(vars(f.get(k) ?? ''), vars(v), k);
+  });
+
+  it('every error code the login, account, users and status pages can meet has a text', () => {
+    const codes: ErrorCode[] = ['invalid_credentials', 'account_locked', 'account_disabled', 'licence_limit_reached', 'rate_limited',
+      'password_policy', 'wrong_password', 'password_change_required', 'password_expired', 'reset_unavailable', 'own_account',
+      'conflict', 'validation_failed', 'forbidden', 'not_found', 'unauthenticated', 'csrf_failed', 'internal'];
+    for (const code of codes) assert.ok(e.has(`errors.${code}`), `errors.${code}`);
+  });
+});
