@@ -60,6 +60,8 @@ export async function startE2e(opts: { adminReady?: boolean } = {}): Promise<E2e
 export async function newPage(browser: Browser, locale = 'en-US'): Promise<{ page: Page; ctx: BrowserContext; errors: string[] }> {
   const ctx = await newContext(browser, locale);
   const page = await ctx.newPage();
+  // Everything here answers in milliseconds; a missing element should fail fast and say which.
+  page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   return { page, ctx, errors };
