@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { startBroker, type Broker } from '../src/broker/broker.ts';
 import { createConsoleCore, type WebSocketLike } from '../src/console-core/index.ts';
+import { APP_ID } from '../src/desktop-core/app-id.ts';
 import { deepLinkFromArgv, parseDeepLink, PROTOCOL, routeFor, type DeepLink } from '../src/desktop-core/deep-link.ts';
 import { desktopStrings } from '../src/desktop-core/desktop-strings.ts';
 import { installSettingsFrom, parseRegQuery, pickInstall, unknownInstall, type InstallSettings } from '../src/desktop-core/install-settings.ts';
@@ -30,6 +31,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit(); // the first instance gets 'second-instance' and focuses itself
 } else {
   app.setName(strings.appTitle);
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   if (process.defaultApp) app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [process.argv[1] ?? '']);
   else app.setAsDefaultProtocolClient(PROTOCOL);
   app.on('second-instance', (_e, argv) => { showWindow(); openLink(deepLinkFromArgv(argv)); });

@@ -10,6 +10,7 @@ const PAGES = new Set(['', 'status', 'my-account', 'jump-clients', 'users', 'rep
 
 export function parseDeepLink(raw: string): DeepLink | null {
   if (typeof raw !== 'string' || raw.length > 512) return null;
+  if (/\/\.\.?(?:[/?#]|$)/.test(raw)) return null; // URL() would quietly resolve dot segments
   let url: URL;
   try {
     url = new URL(raw);
