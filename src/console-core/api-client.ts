@@ -36,6 +36,11 @@ export interface ApiClientOptions {
   baseUrl: string;
   mode: ClientMode;
   fetch: FetchLike;
+  /**
+   * Called when the broker says a logged-in session is gone (expired, revoked) on any call but
+   * /me, so the console can go back to login wherever the user is. /me is how callers *ask*.
+   */
+  onSessionLost?: () => void;
 }
 
 /** What /me and /auth/login have in common (the login result without the bearer token). */
@@ -190,6 +195,11 @@ export class ApiClient {
     }
     if (!res.ok) {
       const err = ErrorBody.safeParse(json);
+      const hadSession = this.csrfToken !== null || this.bearer !== null;
+      if (err.success && err.data.error.code === 'unauthenticated' && hadSession && path !== '/me') {
+        this.forget();
+        this.opts.onSessionLost?.();
+      }
       if (err.success) throw new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.details);
       throw new ApiError(res.status, 'bad_response', `The site answered ${res.status}`);
     }

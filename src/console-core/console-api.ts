@@ -80,8 +80,16 @@ function wsUrlOf(deps: ConsoleCoreDeps): string {
 
 /** Builds console-core: the REST client, the rep connection, and the ConsoleApi over both. */
 export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose(): void } {
-  const api = new ApiClient({ baseUrl: deps.baseUrl, mode: deps.mode, fetch: deps.fetch });
   const terminated = new Emitter<TerminatedEvent>();
+  const api = new ApiClient({
+    baseUrl: deps.baseUrl,
+    mode: deps.mode,
+    fetch: deps.fetch,
+    onSessionLost: () => {
+      // An API call found the login gone before the rep connection noticed: end it the same way.
+      if (!rep.loginMaybeLost()) terminated.emit({ reason: 'session_ended' });
+    },
+  });
 
   const stillAuthenticated = async (): Promise<boolean> => {
     try {

@@ -122,6 +122,24 @@ export class RepConnection {
     this.setState('CLOSED');
   }
 
+  /**
+   * Something else (an API call) found the login gone. Closing the socket lets the usual path
+   * decide, so a 'terminated' message already on its way still gives its reason. Returns false
+   * when the connection is not running, and the caller must report the end itself.
+   */
+  loginMaybeLost(): boolean {
+    if (!this.wanted) return false;
+    if (this.checking) return true;
+    const s = this.socket;
+    if (s) {
+      s.close(1000, 'login lost');
+      return true;
+    }
+    this.clearTimers();
+    void this.afterClose(null);
+    return true;
+  }
+
   send(msg: RepClientMessage): void {
     if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(msg));
   }

@@ -112,3 +112,25 @@ describe('console-core: API client', () => {
     assert.equal(apiErrorOf(new Error('plain')), null);
   });
 });
+
+describe('console-core: API client, lost sessions', () => {
+  const unauthenticated = { status: 401, body: { error: { code: 'unauthenticated', message: 'gone' } } };
+
+  it('reports a lost session once the client had one, but not for /me nor before login', async () => {
+    let lost = 0;
+    let loggedIn = false;
+    const { fetch } = fakeFetch((c) => (c.url.endsWith('/auth/login') ? ((loggedIn = true), { status: 200, body: loginResult }) : unauthenticated));
+    const api = new ApiClient({ baseUrl: '', mode: 'browser', fetch, onSessionLost: () => (lost += 1) });
+    await api.siteStatus().catch(() => undefined);
+    assert.equal(lost, 0, 'nobody was logged in');
+    await api.login('a', 'b');
+    assert.ok(loggedIn);
+    await api.me().catch(() => undefined);
+    assert.equal(lost, 0, '/me is how callers ask; it does not count');
+    await api.login('a', 'b');
+    await api.siteStatus().catch(() => undefined);
+    assert.equal(lost, 1);
+    await api.siteStatus().catch(() => undefined);
+    assert.equal(lost, 1, 'the secrets are forgotten, so it is reported once');
+  });
+});

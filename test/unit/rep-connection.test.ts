@@ -219,3 +219,22 @@ describe('console-core: rep connection', () => {
     assert.deepEqual(seen, ['pong']);
   });
 });
+
+describe('console-core: rep connection, login lost elsewhere', () => {
+  it('loginMaybeLost closes the socket and a terminated message still gives its reason', async () => {
+    const { conn, last, terminated } = setup({ authenticated: async () => false });
+    conn.connect();
+    last().open();
+    assert.equal(conn.loginMaybeLost(), true);
+    assert.equal(last().closed?.code, 1000);
+    last().receive({ type: 'terminated', reason: 'terminated_by_admin' });
+    last().drop(1000, 'login lost');
+    await settle();
+    assert.deepEqual(terminated, ['terminated_by_admin']);
+  });
+
+  it('loginMaybeLost on a connection nobody started returns false', () => {
+    const { conn } = setup();
+    assert.equal(conn.loginMaybeLost(), false);
+  });
+});
