@@ -13,7 +13,7 @@ const usage = `Usage: passerelle publish-console --from DIR [--data DIR] [--vers
 
 /** The build's version: electron-builder's feed documents say it; else the installers' names. */
 export function versionOf(fromDir: string): string | null {
-  for (const feed of ['latest.yml', 'latest-linux.yml', 'latest-mac.yml']) {
+  for (const feed of ['latest.yml', 'msi.yml', 'latest-linux.yml', 'latest-mac.yml']) {
     const file = join(fromDir, feed);
     if (existsSync(file)) {
       const doc = yaml.load(readFileSync(file, 'utf8')) as { version?: unknown } | null;
@@ -21,7 +21,8 @@ export function versionOf(fromDir: string): string | null {
     }
   }
   for (const name of readdirSync(fromDir)) {
-    const m = /(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)\.(?:msi|exe|dmg|AppImage|deb)$/.exec(name.replace(/_(amd64|x64|arm64)(?=\.)/, ''));
+    // Passerelle-1.2.0-x64.msi, Passerelle_1.2.0_amd64.deb, Passerelle-1.2.0-rc.1-x86_64.AppImage …
+    const m = /(\d+\.\d+\.\d+(?:-(?!(?:x64|x86_64|amd64|arm64|ia32|universal)\b)[0-9A-Za-z.]+)?)[-_.]/.exec(name);
     if (m) return m[1]!;
   }
   return null;
