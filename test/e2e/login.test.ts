@@ -112,6 +112,10 @@ describe('e2e: login page', () => {
 
     await page.reload();
     await page.getByRole('link', { name: 'Forgot password?' }).click();
+    // Never for administrators (LOG-3): the page says so without revealing why.
+    await page.getByLabel('Username').fill('admin');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Password reset is not available for this account' }).waitFor();
     await page.getByLabel('Username').fill('forgetful');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText('First pet?').waitFor();
@@ -133,6 +137,30 @@ describe('e2e: login page', () => {
     assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
     await page.getByLabel('Langue').selectOption('en');
     await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await ctx.close();
+  });
+});
+
+describe('e2e: login rate limit', () => {
+  let w: E2eWorld;
+  before(async () => {
+    w = await startE2e({ broker: { loginRateLimit: { max: 2, timeWindow: 60_000 } } });
+  });
+  after(async () => {
+    await w.close();
+  });
+
+  it('LOG-4: too many login attempts from one address are refused with a clear message', async () => {
+    const { page, ctx } = await newPage(w.browser);
+    await page.goto(`${w.broker.url}/login`);
+    // startE2e's admin login used one attempt of the two.
+    await page.getByLabel('Username').fill('nobody');
+    await page.getByLabel('Password', { exact: true }).fill('Wr0ng!Password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('Wr0ng!Password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Too many attempts' }).waitFor();
     await ctx.close();
   });
 });

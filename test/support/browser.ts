@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { appRoot } from '../../src/broker/app-root.ts';
+import type { BrokerConfig } from '../../src/broker/broker.ts';
 import { ADMIN_PASSWORD, adminClient, startTestBroker, type ApiClient, type TestBroker } from './broker.ts';
 
 export const CHROMIUM_PATH = process.env.PASSERELLE_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,9 +37,9 @@ export interface E2eWorld {
 }
 
 /** One broker and one browser for a test file; each test opens its own contexts. */
-export async function startE2e(opts: { adminReady?: boolean } = {}): Promise<E2eWorld> {
+export async function startE2e(opts: { adminReady?: boolean; broker?: Partial<BrokerConfig> } = {}): Promise<E2eWorld> {
   assertRendererBuilt();
-  const broker = await startTestBroker();
+  const broker = await startTestBroker(opts.broker);
   const browser = await launchBrowser();
   const admin = opts.adminReady === false ? (null as unknown as ApiClient) : await adminClient(broker);
   return {

@@ -1,8 +1,8 @@
 // The console's frame: header (who, connection, language, log out), the tabs, and the page.
 // Only a complete login reaches it; anything else goes back to /login.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, Navigate, Outlet } from 'react-router';
+import { NavLink, Navigate, Outlet, useLocation } from 'react-router';
 import type { ConnectionState } from '../../../../src/console-core/index.ts';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { consoleApi } from '../../console-api.ts';
@@ -29,8 +29,31 @@ function ConnectionBadge() {
   );
 }
 
+/**
+ * Keyboard and screen-reader users land on the new page's content after following a tab,
+ * and the window title names the tab.
+ */
+function usePageFocusAndTitle(main: React.RefObject<HTMLElement | null>) {
+  const { t, i18n } = useTranslation();
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    const tab = consoleRoutes.find((r) => pathname.startsWith(`/console/${r.link ?? r.path.replace(/\/\*$/, '')}`));
+    document.title = tab ? `${t(tab.labelKey)} — ${t('app.name')}` : t('app.name');
+  }, [pathname, t, i18n.resolvedLanguage]);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [pathname, main]);
+}
+
 export function ConsoleFrame() {
   const { t } = useTranslation();
+  const main = useRef<HTMLElement>(null);
+  usePageFocusAndTitle(main);
   const status = useSession((s) => s.status);
   const user = useSession((s) => s.user);
   const passwordChangeRequired = useSession((s) => s.passwordChangeRequired);
@@ -77,7 +100,7 @@ export function ConsoleFrame() {
           })}
         </ul>
       </nav>
-      <main className="page">
+      <main className="page" ref={main} tabIndex={-1}>
         <Outlet />
       </main>
     </div>

@@ -12,6 +12,9 @@ import { useSession, type LoginNotice } from '../../stores/session-store.ts';
 
 export function LoginShell({ title, children }: { title: string; children: React.ReactNode }) {
   const { t } = useTranslation();
+  useEffect(() => {
+    document.title = `${title} — ${t('app.name')}`;
+  }, [title, t]);
   return (
     <div className="login-shell">
       <header className="login-header">
