@@ -46,7 +46,7 @@ function usePageFocusAndTitle(main: React.RefObject<HTMLElement | null>) {
       first.current = false;
       return;
     }
-    main.current?.focus();
+    main.current?.focus({ preventScroll: true });
   }, [pathname, main]);
 }
 

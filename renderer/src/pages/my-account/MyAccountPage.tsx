@@ -106,22 +106,24 @@ export function MyAccountPage() {
     <section aria-labelledby="account-title" className="panel">
       <h1 id="account-title">{t('account.title')}</h1>
       <ConsoleDownloads />
-      <div className="card">
-        <h2 id="password-title">{t('account.password.title')}</h2>
-        <p>{t('account.password.user', { username: user?.username ?? '' })}</p>
-        <SuccessMessage text={changed ? t('password.changed') : null} />
-        <PasswordChangeForm
-          onChanged={(u) => {
-            passwordChanged(u);
-            setChanged(true);
-          }}
-        />
-      </div>
-      <div className="card">
-        <DisplayNameForm />
-      </div>
-      <div className="card">
-        <SecurityQuestionForm />
+      <div className="account-grid">
+        <div className="card">
+          <h2 id="password-title">{t('account.password.title')}</h2>
+          <p>{t('account.password.user', { username: user?.username ?? '' })}</p>
+          <SuccessMessage text={changed ? t('password.changed') : null} />
+          <PasswordChangeForm
+            onChanged={(u) => {
+              passwordChanged(u);
+              setChanged(true);
+            }}
+          />
+        </div>
+        <div className="card">
+          <DisplayNameForm />
+        </div>
+        <div className="card">
+          <SecurityQuestionForm />
+        </div>
       </div>
     </section>
   );
