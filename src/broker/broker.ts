@@ -40,6 +40,8 @@ export interface BrokerConfig {
   /** Login, password-reset: attempts per address and window (LOG-4 +). */
   loginRateLimit?: { max: number; timeWindow: number };
   webRoot?: string;
+  /** STA-4: how this broker restarts when an administrator asks (the CLI supervises it); absent when embedded. */
+  onRestartRequested?: () => void;
   /** Support sessions: resume grace (default 60 s), key guesses per address and minute, portal starts. */
   sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
 }
@@ -127,7 +129,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
       await api.register(authRoutes, { services, loginRateLimit: config.loginRateLimit ?? { max: 10, timeWindow: 60_000 } });
       await api.register(usersRoutes, { services });
-      await api.register(siteRoutes, { services });
+      await api.register(siteRoutes, { services, restart: config.onRestartRequested });
       await api.register(sessionsRoutes, { services });
       await api.register(portalRoutes, { services, startRateLimit: config.sessions?.portalStartRateLimit ?? { max: 30, timeWindow: 60_000 } });
       await api.register(downloadsRoutes, { releases: new ConsoleReleases(config.dataDir) });

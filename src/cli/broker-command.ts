@@ -47,18 +47,16 @@ export function parseBrokerArgs(argv: string[]) {
   };
 }
 
-/** Stops the broker cleanly on SIGTERM/SIGINT, once. */
-export function stopOnSignals(broker: Broker, onStopped?: () => void): void {
+/** Stops the broker cleanly on SIGTERM/SIGINT, once. `current` follows restarts. */
+export function stopOnSignals(current: () => Broker): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const broker = current();
     broker.services.log.info({ signal }, 'shutting down');
     broker.close().then(
-      () => {
-        onStopped?.();
-        process.exit(0);
-      },
+      () => process.exit(0),
       (err: unknown) => {
         broker.services.log.error({ err }, 'shutdown failed');
         process.exit(1);
@@ -75,17 +73,33 @@ export async function runBroker(argv: string[]): Promise<Broker | undefined> {
     console.log(brokerUsage);
     return undefined;
   }
-  const broker = await startBroker({
-    dataDir: args.dataDir,
-    host: args.host,
-    port: args.port,
-    tls: args.tls,
-    logLevel: args.logLevel,
-    licences: { namedUsers: args.licences, jumpClients: 1000 },
-    loginRateLimit: { max: args.loginRateLimit, timeWindow: 60_000 },
-  });
+  let current: Broker;
+  const start = (port: number) =>
+    startBroker({
+      dataDir: args.dataDir,
+      host: args.host,
+      port,
+      tls: args.tls,
+      logLevel: args.logLevel,
+      licences: { namedUsers: args.licences, jumpClients: 1000 },
+      loginRateLimit: { max: args.loginRateLimit, timeWindow: 60_000 },
+      onRestartRequested: () => void restart(),
+    });
+  // STA-4: a restart closes everything (connections, store) and starts afresh on the same port.
+  const restart = async () => {
+    const port = current.port;
+    await current.close();
+    try {
+      current = await start(port);
+    } catch (err) {
+      console.error(`passerelle: restart failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
+    process.stdout.write(`Passerelle broker restarted on ${current.url} (certificate SHA-256 ${current.fingerprint})\n`);
+  };
+  current = await start(args.port);
   // The one line operators and scripts read: where to connect and which certificate to pin.
-  process.stdout.write(`Passerelle broker listening on ${broker.url} (certificate SHA-256 ${broker.fingerprint})\n`);
-  stopOnSignals(broker);
-  return broker;
+  process.stdout.write(`Passerelle broker listening on ${current.url} (certificate SHA-256 ${current.fingerprint})\n`);
+  stopOnSignals(() => current);
+  return current;
 }

@@ -14,7 +14,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-cli-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('passerelle broker (CLI)', () => {
-  it('LOG-1: prints its URL and certificate fingerprint, serves HTTPS, logs no secrets, stops cleanly on SIGTERM', async () => {
+  it('LOG-1, STA-4: prints its URL and fingerprint, serves HTTPS, restarts on request, logs no secrets, stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['bin/passerelle.js', 'broker', '--data', dataDir, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -39,6 +39,18 @@ describe('passerelle broker (CLI)', () => {
     const login = await api.login('admin', 'password');
     assert.equal(login.body.passwordChangeRequired, true);
     await api.post('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Sup3r!Secret-Value' });
+
+    // STA-4: an administrator restarts the software; it comes back on the same address.
+    const restarted = new Promise<string>((resolve) => {
+      child.stdout.on('data', () => {
+        const l = stdout.split('\n').find((x) => x.startsWith('Passerelle broker restarted on'));
+        if (l) resolve(l);
+      });
+    });
+    assert.equal((await api.post('/api/v1/site/restart', { confirm: true })).status, 202);
+    assert.match(await restarted, new RegExp(`restarted on ${m[1]!.replace(/[.]/g, '\\.')} `));
+    assert.equal((await api.get('/api/health')).body.ok, true);
+    assert.equal((await api.get('/api/v1/me')).status, 200, 'login sessions survive a restart');
     await api.close();
 
     child.kill('SIGTERM');

@@ -121,4 +121,14 @@ describe('site status and logged-in reps', () => {
     await desktop.close();
     await rep.api.close();
   });
+
+  it('STA-4: restarting needs an administrator and an explicit confirmation; an embedded broker refuses', async () => {
+    const rep = await createRep(admin);
+    assert.equal((await rep.api.post('/api/v1/site/restart', { confirm: true })).status, 403);
+    assert.equal((await admin.post('/api/v1/site/restart', {})).body.error.code, 'validation_failed');
+    const embedded = await admin.post('/api/v1/site/restart', { confirm: true });
+    assert.equal(embedded.status, 409);
+    assert.equal(embedded.body.error.code, 'conflict');
+    await rep.api.close();
+  });
 });

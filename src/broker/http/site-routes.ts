@@ -5,9 +5,10 @@ import { ConnectionIdParams, LoggedInRep, SiteSettings, SiteStatus, UpdateSiteSe
 import { z } from 'zod';
 import type { Services } from '../services/index.ts';
 import { supportedTimeZones } from '../services/site.ts';
-import { errs } from './auth-plugin.ts';
+import { PasserelleError } from '../errors.ts';
+import { authOf, errs } from './auth-plugin.ts';
 
-export const siteRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const siteRoutes: FastifyPluginAsyncZod<{ services: Services; restart?: () => void }> = async (app, { services, restart }) => {
   const { site, presence, store, clock } = services;
   const tags = ['site'];
   const zones = supportedTimeZones();
@@ -70,5 +71,22 @@ export const siteRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     conn.close('terminated_by_admin');
     services.log.info({ userId: conn.userId }, 'rep console connection terminated by an administrator');
     return { ok: true as const };
+  });
+
+  app.post('/site/restart', {
+    config: { access: 'admin' },
+    schema: {
+      operationId: 'restartSite',
+      tags,
+      summary: 'Restart the broker software (STA-4); every console and customer connection drops and reconnects',
+      body: z.object({ confirm: z.literal(true) }).strict(),
+      response: { 202: Ok, ...errs(400, 401, 403, 409) },
+    },
+  }, async (req, reply) => {
+    if (!restart) throw new PasserelleError('conflict', 'This broker runs inside another program; restart that program instead');
+    services.log.warn({ userId: authOf(req).user.id }, 'restart requested by an administrator');
+    // Restart only once the answer has left, so the administrator sees it accepted.
+    reply.raw.once('finish', () => setImmediate(restart));
+    return reply.code(202).send({ ok: true as const });
   });
 };
