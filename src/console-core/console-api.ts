@@ -16,10 +16,11 @@ import type {
   UpdateUserBody,
   UserView,
 } from '../protocol/index.ts';
-import { ApiClient, type FetchLike, type MeResult, type ResetWithAnswerBody } from './api-client.ts';
+import type { MeResult, ResetWithAnswerBody } from './api-client.ts';
 import { apiErrorOf } from './api-error.ts';
-import { Emitter, type Listener, type Unsubscribe } from './events.ts';
-import { RepConnection, type ConnectionState, type TerminatedEvent, type Timers, type WebSocketFactory } from './rep-connection.ts';
+import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
+import type { Listener, Unsubscribe } from './events.ts';
+import type { ConnectionState, TerminatedEvent } from './rep-connection.ts';
 
 /** What the renderer knows about the login: never the bearer token or the CSRF token. */
 export type ConsoleSession = Pick<MeResult, 'user' | 'passwordChangeRequired'>;
@@ -60,60 +61,12 @@ export interface ConsoleApi {
   onTerminated(listener: Listener<TerminatedEvent>): Unsubscribe;
 }
 
-export interface ConsoleCoreDeps {
-  /** Broker origin, e.g. `https://support.example.com`; '' in the web console (same origin). */
-  baseUrl: string;
-  /** Origin for the WebSocket when baseUrl is '' (the page's own origin). */
-  wsOrigin?: string;
-  mode: 'browser' | 'desktop';
-  fetch: FetchLike;
-  createWebSocket: WebSocketFactory;
-  timers?: Timers;
-  /** Overrides of the connection's keepalive timings (tests). */
-  connection?: { pingIntervalMs?: number; unstableAfterMs?: number; timeoutAfterMs?: number; reconnectBaseMs?: number };
-}
-
-function wsUrlOf(deps: ConsoleCoreDeps): string {
-  const origin = deps.baseUrl || deps.wsOrigin || '';
-  return `${origin.replace(/^http/, 'ws')}/ws/rep`;
-}
-
-/** Builds console-core: the REST client, the rep connection, and the ConsoleApi over both. */
+/**
+ * Builds console-core: the shared context, and the ConsoleApi areas over it. Queues and sessions
+ * join here as one more area (`sessions: createSessionsArea(ctx)`) with its ConsoleApi member.
+ */
 export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose(): void } {
-  const terminated = new Emitter<TerminatedEvent>();
-  const api = new ApiClient({
-    baseUrl: deps.baseUrl,
-    mode: deps.mode,
-    fetch: deps.fetch,
-    onSessionLost: () => {
-      // An API call found the login gone before the rep connection noticed: end it the same way.
-      if (!rep.loginMaybeLost()) terminated.emit({ reason: 'session_ended' });
-    },
-  });
-
-  const stillAuthenticated = async (): Promise<boolean> => {
-    try {
-      await api.me();
-      return true;
-    } catch (e) {
-      const err = apiErrorOf(e);
-      if (err && (err.code === 'unauthenticated' || err.status === 401)) return false;
-      throw e;
-    }
-  };
-
-  const rep = new RepConnection({
-    url: wsUrlOf(deps),
-    protocols: () => (api.token ? ['passerelle.v1', `bearer.${api.token}`] : ['passerelle.v1']),
-    createWebSocket: deps.createWebSocket,
-    stillAuthenticated,
-    ...(deps.timers ? { timers: deps.timers } : {}),
-    ...deps.connection,
-  });
-  rep.onTerminated.on((e) => {
-    api.forget();
-    terminated.emit(e);
-  });
+  const { api, rep, terminated } = createCoreContext(deps);
 
   /** The rep connection runs whenever the login is complete (not while a password change is due). */
   const follow = <T extends ConsoleSession>(s: T): ConsoleSession => {

@@ -3,4 +3,5 @@ export * from './api-error.ts';
 export * from './api-client.ts';
 export * from './events.ts';
 export * from './rep-connection.ts';
+export * from './core-context.ts';
 export * from './console-api.ts';
