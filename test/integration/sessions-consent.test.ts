@@ -6,7 +6,7 @@ import { CustomerSocket, repConsole, repEvent, type RepSocket } from '../support
 describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
   let broker: TestBroker;
   let admin: ApiClient;
-  let reps: { rep: Awaited<ReturnType<typeof createRep>>; ws: RepSocket }[] = [];
+  const reps: { rep: Awaited<ReturnType<typeof createRep>>; ws: RepSocket }[] = [];
 
   async function rep(fields: Record<string, unknown>) {
     const r = await createRep(admin, fields);
