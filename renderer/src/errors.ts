@@ -9,10 +9,15 @@ export interface ErrorText {
   reasons: string[];
 }
 
-export function errorText(t: TFunction, e: unknown): ErrorText {
+/** Texts that say more than the generic one for a code, where the page knows what was attempted. */
+export type ErrorOverrides = Partial<Record<string, string>>;
+
+export function errorText(t: TFunction, e: unknown, overrides: ErrorOverrides = {}): ErrorText {
   const err = apiErrorOf(e);
   if (!err) return { message: t('errors.unexpected', { message: e instanceof Error ? e.message : String(e) }), reasons: [] };
   const reasons = policyFailuresOf(err).map((f) => t(`policy.${f}`, { defaultValue: f }));
+  const specific = overrides[err.code];
+  if (specific) return { message: specific, reasons };
   const key = `errors.${err.code}`;
   const message = t(key, { defaultValue: '', message: err.message });
   return { message: message || err.message, reasons };

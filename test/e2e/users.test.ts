@@ -52,6 +52,21 @@ describe('e2e: Users page', () => {
     await rep.ctx.close();
   });
 
+  it('USR-6: usernames are unique; a weak password is refused with the reasons', async () => {
+    await openUsers();
+    await page.getByRole('link', { name: 'Create new user' }).click();
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Display name').fill('Another Alice');
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'This password is refused.' });
+    await refused.getByText('It needs at least 8 characters.').waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('An0ther!Alice');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('alert').filter({ hasText: 'This username is already taken.' }).waitFor();
+    await page.getByRole('link', { name: 'Cancel' }).click();
+  });
+
   it('USR-3: search finds users by username and display name', async () => {
     await createRep(w.admin, { username: 'bob42', displayName: 'Roberto Zed' }).then((r) => r.api.close());
     await openUsers();
@@ -70,7 +85,7 @@ describe('e2e: Users page', () => {
     await page.getByRole('button', { name: 'Delete admin' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this user?' });
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('alert').filter({ hasText: 'You cannot do this to your own account' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'You cannot delete your own account.' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'Administrator' }).waitFor();
 
     await page.getByRole('button', { name: 'Delete bob42' }).click();

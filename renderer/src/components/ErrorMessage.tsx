@@ -1,11 +1,11 @@
 // An error as an alert the screen reader announces, with password-policy reasons as a list.
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../errors.ts';
+import { errorText, type ErrorOverrides } from '../errors.ts';
 
-export function ErrorMessage({ error }: { error: unknown }) {
+export function ErrorMessage({ error, overrides }: { error: unknown; overrides?: ErrorOverrides }) {
   const { t } = useTranslation();
   if (!error) return null;
-  const { message, reasons } = errorText(t, error);
+  const { message, reasons } = errorText(t, error, overrides);
   return (
     <div role="alert" className="message error">
       <p>{message}</p>

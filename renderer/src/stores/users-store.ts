@@ -14,6 +14,8 @@ interface UsersState {
   update(id: number, body: UpdateUserBody): Promise<UserView>;
   remove(id: number): Promise<void>;
   resetFailedLogins(id: number): Promise<void>;
+  /** Forgets the list (log out): the next user may not be an administrator. */
+  clear(): void;
 }
 
 export const useUsers = create<UsersState>()((set, get) => {
@@ -60,6 +62,11 @@ export const useUsers = create<UsersState>()((set, get) => {
 
     async resetFailedLogins(id) {
       replace(await consoleApi.users.resetFailedLogins(id));
+    },
+
+    clear() {
+      latest += 1;
+      set({ users: [], query: '', loading: false, error: null });
     },
   };
 });

@@ -9,6 +9,7 @@ import { consoleApi } from '../../console-api.ts';
 import { consoleRoutes } from '../../routes.tsx';
 import { useSession } from '../../stores/session-store.ts';
 import { useSite } from '../../stores/site-store.ts';
+import { useUsers } from '../../stores/users-store.ts';
 
 function ConnectionBadge() {
   const { t } = useTranslation();
@@ -61,6 +62,7 @@ export function ConsoleFrame() {
   const logout = useSession((s) => s.logout);
   const refreshSite = useSite((s) => s.refresh);
   const clearSite = useSite((s) => s.clear);
+  const clearUsers = useUsers((s) => s.clear);
 
   useEffect(() => {
     void restore();
@@ -70,8 +72,11 @@ export function ConsoleFrame() {
   useEffect(() => {
     // The site's time zone formats every date, so the status is loaded for every tab.
     if (ready) void refreshSite();
-    else clearSite();
-  }, [ready, refreshSite, clearSite]);
+    else {
+      clearSite();
+      clearUsers();
+    }
+  }, [ready, refreshSite, clearSite, clearUsers]);
 
   if (status === 'unknown' || status === 'restoring') return <p className="loading">{t('common.loading')}</p>;
   if (!ready || !user) return <Navigate to="/login" replace />;

@@ -177,7 +177,7 @@ export function UserForm({ userId }: { userId: number | null }) {
         </div>
         <PermissionsFields value={draft.permissions} onChange={(p) => set('permissions', p)} />
         <div className="form-end">
-          <ErrorMessage error={error} />
+          <ErrorMessage error={error} overrides={{ own_account: t('users.ownAccountEdit'), conflict: t('users.usernameTaken') }} />
           <div className="actions">
             <Link to="/console/users">{t('common.cancel')}</Link>
             <button type="submit" disabled={busy}>

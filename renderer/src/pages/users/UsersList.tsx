@@ -55,7 +55,7 @@ export function UsersList() {
           {t('users.create')}
         </Link>
       </div>
-      <ErrorMessage error={error ?? listError} />
+      <ErrorMessage error={error ?? listError} overrides={{ own_account: t('users.ownAccountDelete') }} />
       <SuccessMessage text={done} />
       <table aria-label={t('users.tableLabel')}>
         <thead>
