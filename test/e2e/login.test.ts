@@ -129,6 +129,23 @@ describe('e2e: login page', () => {
     await ctx.close();
   });
 
+  it('keyboard: log in and reach a tab without the mouse', async () => {
+    const { page, ctx } = await newPage(w.browser);
+    await page.goto(`${w.broker.url}/login`);
+    await page.getByLabel('Username').waitFor();
+    // The username field has the focus on arrival.
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN_PASSWORD);
+    await page.keyboard.press('Enter');
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await nav.waitFor();
+    await nav.getByRole('link', { name: 'My Account' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'My Account', level: 1 }).waitFor();
+    await ctx.close();
+  });
+
   it('i18n: with a French browser the login page is in French, and the switch goes back to English', async () => {
     const { page, ctx } = await newPage(w.browser, 'fr-FR');
     await page.goto(`${w.broker.url}/login`);
@@ -137,6 +154,25 @@ describe('e2e: login page', () => {
     assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
     await page.getByLabel('Langue').selectOption('en');
     await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await ctx.close();
+  });
+
+  it('i18n: the console itself is in French for a French browser, with refusals translated', async () => {
+    const { page, ctx } = await newPage(w.browser, 'fr-FR');
+    await page.goto(`${w.broker.url}/login`);
+    await page.getByLabel("Nom d'utilisateur").fill('admin');
+    await page.getByLabel('Mot de passe', { exact: true }).fill('Wr0ng!Password');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('alert').filter({ hasText: "Nom d'utilisateur ou mot de passe incorrect." }).waitFor();
+    await page.getByLabel('Mot de passe', { exact: true }).fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await nav.getByRole('link', { name: 'État' }).waitFor();
+    await nav.getByRole('link', { name: 'Utilisateurs' }).click();
+    await page.getByRole('heading', { name: 'Utilisateurs', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Supprimer admin' }).click();
+    await page.getByRole('dialog', { name: 'Supprimer cet utilisateur ?' }).getByRole('button', { name: 'Supprimer' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Vous ne pouvez pas supprimer votre propre compte.' }).waitFor();
     await ctx.close();
   });
 });
