@@ -52,10 +52,13 @@ describe('e2e: My Account page', () => {
   it('ACC-3: a strong password is accepted and the console stays logged in', async () => {
     await changePassword(password, 'G00d!Enough');
     await page.getByRole('status').filter({ hasText: 'Your password has been changed.' }).waitFor();
-    // The broker drops the console connection on a password change; ours comes back by itself.
-    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    // The broker drops the console connection on a password change; ours comes back by itself
+    // and the rep is listed as logged in again.
     await page.getByRole('link', { name: 'Status' }).click();
     await page.getByRole('heading', { name: 'Status', level: 1 }).waitFor();
+    await page.getByRole('row').filter({ hasText: '(carol)' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    assert.ok(page.url().endsWith('/console/status'), 'still in the console');
     password = 'G00d!Enough';
     await page.getByRole('link', { name: 'My Account' }).click();
   });
