@@ -1,6 +1,7 @@
 // The `passerelle` command: broker, start (desktop console or web console), and later the
 // customer client and Jump Client commands.
 import { runBroker } from './broker-command.ts';
+import { runCustomer } from './customer-command.ts';
 import { runPublishConsole } from './publish-console-command.ts';
 import { runStart } from './start-command.ts';
 
@@ -9,13 +10,17 @@ Commands:
   broker   run the broker (server): passerelle broker --help
   start    open the desktop console with its bundled broker; without Electron's binary, run the
            broker and print the web console's address
-  publish-console  offer a console build (installers) for download and auto-update`;
+  publish-console  offer a console build (installers) for download and auto-update
+  customer join a support session as the customer: passerelle customer --help`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'broker':
       await runBroker(rest);
+      return;
+    case 'customer':
+      await runCustomer(rest);
       return;
     case 'start':
       await runStart(rest);

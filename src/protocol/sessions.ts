@@ -188,7 +188,7 @@ export const RepSessionClientMessage = z.discriminatedUnion('type', [...RepSessi
 export type RepSessionClientMessage = z.infer<typeof RepSessionClientMessage>;
 
 export const RepSessionServerMessages = [
-  z.object({ type: z.literal('queue.snapshot'), sessions: z.array(SessionSummary) }),
+  z.object({ type: z.literal('queue.snapshot'), sessions: z.array(SessionSummary), ref: z.string().optional() }),
   z.object({ type: z.literal('session.updated'), session: SessionSummary, isNew: z.boolean() }),
   z.object({ type: z.literal('session.removed'), lsid: z.string(), reason: z.string() }),
   z.object({ type: z.literal('session.event'), lsid: z.string(), event: SessionEvent }),

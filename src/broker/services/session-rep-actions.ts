@@ -21,7 +21,7 @@ export class RepSessionActions {
   async handle(sink: RepSink, msg: RepSessionClientMessage): Promise<RepServerMessage | null> {
     const user = await this.store.getUserById(sink.userId);
     if (!user || user.disabled) throw new PasserelleError('unauthenticated', 'Your account is no longer valid');
-    if (msg.type === 'queue.get') return { type: 'queue.snapshot', sessions: this.sessions.queueFor(user.id) };
+    if (msg.type === 'queue.get') return { type: 'queue.snapshot', ref: msg.ref, sessions: this.sessions.queueFor(user.id) };
     const s = this.sessions.requireLive(msg.lsid);
     if (msg.type === 'session.typing') {
       this.participant(s, user);

@@ -1,0 +1,110 @@
+// `passerelle customer`: the customer client in attended mode. Joins a support session by key,
+// chosen rep, Connect, or a portal ticket; shows chat and consent prompts in a loopback page
+// opened in the browser and on the terminal.
+import { parseArgs } from 'node:util';
+import type { JoinRequest } from '../protocol/sessions.ts';
+import { startChatPage, openInBrowser } from '../endpoint/customer/chat-page.ts';
+import { CustomerApp } from '../endpoint/customer/customer-app.ts';
+import { CustomerSession } from '../endpoint/customer/customer-session.ts';
+import { runTerminalUi } from '../endpoint/customer/terminal-ui.ts';
+import { systemInfo } from '../endpoint/system-info.ts';
+
+export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY | --rep NAME | --connect | --ticket T | --resume LSID:TOKEN)
+                           [--pin SHA256] [--yes] [--name NAME] [--no-browser]
+  --broker URL     the support site, e.g. https://support.example.com
+  --key KEY        the session key your representative read to you
+  --rep NAME       start a session with this representative (user name)
+  --connect        start a session with the first available representative
+  --pin SHA256     the site's certificate fingerprint; the client refuses any other certificate
+  --yes            approve the representative's requests without asking, where the site allows it
+  --name NAME      your name, shown to the representative
+  --no-browser     do not open the chat window in the browser (its address is printed)
+On the terminal: type to chat, y/n to answer a request, /revoke <permission>, /end.`;
+
+/** Options a downloaded single-executable carries, so the customer has nothing to type. */
+export interface EmbeddedCustomerConfig {
+  broker: string;
+  pin?: string;
+  ticket?: string;
+}
+
+export function parseCustomerArgs(argv: string[], embedded?: EmbeddedCustomerConfig) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      broker: { type: 'string' },
+      key: { type: 'string' },
+      rep: { type: 'string' },
+      connect: { type: 'boolean', default: false },
+      ticket: { type: 'string' },
+      resume: { type: 'string' },
+      pin: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      name: { type: 'string' },
+      'no-browser': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const broker = values.broker ?? embedded?.broker;
+  const ticket = values.ticket ?? embedded?.ticket;
+  const joins: JoinRequest[] = [];
+  if (values.key !== undefined) joins.push({ kind: 'key', key: values.key });
+  if (values.rep !== undefined) joins.push({ kind: 'rep', rep: values.rep });
+  if (values.connect) joins.push({ kind: 'connect' });
+  if (ticket !== undefined) joins.push({ kind: 'ticket', ticket });
+  if (values.resume !== undefined) {
+    const [lsid, resumeToken] = values.resume.split(':');
+    if (!lsid || !resumeToken) throw new Error('--resume takes LSID:TOKEN');
+    joins.push({ kind: 'resume', lsid, resumeToken, lastSeq: 0 });
+  }
+  if (!values.help) {
+    if (!broker || !/^https?:\/\//.test(broker)) throw new Error('--broker https://… is required');
+    if (joins.length !== 1) throw new Error('give exactly one of --key, --rep, --connect, --ticket, --resume');
+  }
+  return {
+    help: values.help,
+    broker: broker ?? '',
+    join: joins[0]!,
+    pin: values.pin ?? embedded?.pin,
+    yes: values.yes,
+    name: values.name,
+    openBrowser: !values['no-browser'],
+  };
+}
+
+export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerConfig): Promise<void> {
+  const args = parseCustomerArgs(argv, embedded);
+  if (args.help) {
+    console.log(customerUsage);
+    return;
+  }
+  const session = new CustomerSession({
+    brokerUrl: args.broker,
+    ...(args.pin ? { pin: args.pin } : {}),
+    join: args.join,
+    customer: systemInfo(args.name),
+  });
+  const app = new CustomerApp(session, args.yes);
+  const stopTerminal = runTerminalUi(app, process.stdin, process.stdout);
+  const page = await startChatPage(app);
+  console.log(`Chat window: ${page.url}`);
+  if (args.openBrowser) openInBrowser(page.url);
+  let joined = false;
+  session.on('welcome', () => (joined = true));
+  const reason = await new Promise<string>((resolve) => {
+    session.once('ended', ({ reason: r }) => resolve(r));
+    const stop = () => {
+      session.end();
+      setTimeout(() => resolve('interrupted'), 1000).unref();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    session.start();
+  });
+  stopTerminal();
+  await page.close();
+  session.close();
+  if (!joined || reason === 'certificate_mismatch' || reason === 'connection_lost') process.exitCode = 1;
+  process.stdin.unref?.();
+}

@@ -1,0 +1,114 @@
+// The customer client's chat window: one HTML page, its script and style, served on loopback.
+// No inline script (CSP script-src 'self'); all text is inserted with textContent.
+
+export const chatPageHtml = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Passerelle support</title>
+<link rel="stylesheet" href="app.css">
+<script type="module" src="app.js"></script>
+</head>
+<body>
+<header><strong id="title">Passerelle support</strong> <span id="status"></span></header>
+<section id="prompts" aria-live="assertive"></section>
+<main id="log" aria-live="polite"></main>
+<p id="typing"></p>
+<form id="send"><input id="text" maxlength="4000" autocomplete="off" aria-label="Message"><button id="send-button">Send</button></form>
+<footer><button id="end" type="button">End session</button> <span id="grants"></span></footer>
+</body>
+</html>`;
+
+export const chatPageCss = `body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f6f7f9}
+header,footer{padding:.6rem 1rem;background:#1f3b57;color:#fff}footer{background:#e9edf2;color:#222}
+#log{flex:1;overflow:auto;padding:1rem}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
+.error{color:#a00}#prompts .prompt{background:#fff7d6;border:1px solid #e0c050;margin:.5rem 1rem;padding:.6rem;border-radius:4px}
+#prompts button{margin-left:.5rem}#send{display:flex;padding:.5rem 1rem;gap:.5rem}#text{flex:1;padding:.4rem}#typing{margin:0 1rem;color:#666;min-height:1.2em}
+.revoke{margin-left:.4rem}`;
+
+export const chatPageJs = `const fr = (navigator.language || '').startsWith('fr');
+const t = (en, frText) => (fr ? frText : en);
+const labels = {
+  screen_view: [t('view your screen', 'voir votre écran')],
+  screen_control: [t('control your mouse and keyboard', 'contrôler votre souris et votre clavier')],
+  annotations: [t('draw on your screen', 'dessiner sur votre écran')],
+  file_transfer: [t('send and receive files', 'envoyer et recevoir des fichiers')],
+  shell: [t('open a command shell', 'ouvrir un terminal de commandes')],
+  elevation: [t('run with administrator rights', "obtenir les droits d'administrateur")],
+};
+const $ = (id) => document.getElementById(id);
+document.documentElement.lang = fr ? 'fr' : 'en';
+$('send-button').textContent = t('Send', 'Envoyer');
+$('end').textContent = t('End session', 'Terminer la session');
+const grants = new Set();
+function line(cls, who, text) {
+  const p = document.createElement('p');
+  p.className = 'line ' + cls;
+  if (who) { const b = document.createElement('span'); b.className = 'who'; b.textContent = who; p.append(b); }
+  p.append(document.createTextNode(text));
+  $('log').append(p);
+  $('log').scrollTop = $('log').scrollHeight;
+}
+function post(path, body) {
+  return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) });
+}
+function showGrants() {
+  const f = $('grants');
+  f.textContent = '';
+  for (const g of grants) {
+    const b = document.createElement('button');
+    b.className = 'revoke';
+    b.type = 'button';
+    b.textContent = t('Revoke: ', 'Retirer : ') + labels[g][0];
+    b.onclick = () => post('revoke', { permission: g });
+    f.append(b);
+  }
+}
+function onUpdate(u) {
+  if (u.kind === 'status') {
+    const s = { joined: t('Waiting for a representative…', 'En attente d\\'un technicien…'), resumed: t('Connected', 'Connecté'),
+      reconnecting: t('Reconnecting…', 'Reconnexion…'), ended: t('Session ended', 'Session terminée') }[u.status];
+    $('status').textContent = s || '';
+    if (u.status === 'ended') { $('text').disabled = true; $('end').disabled = true; }
+  } else if (u.kind === 'error') line('error', '', u.message);
+  else if (u.kind === 'typing') $('typing').textContent = u.typing ? u.name + t(' is typing…', ' écrit…') : '';
+  else if (u.kind === 'prompt') {
+    const div = document.createElement('div');
+    div.className = 'prompt';
+    div.id = 'prompt-' + u.prompt.requestId;
+    div.append(document.createTextNode(u.prompt.repName + t(' asks to ', ' demande à ') + labels[u.prompt.permission][0] + '. '));
+    for (const [label, granted] of [[t('Allow', 'Autoriser'), true], [t('Refuse', 'Refuser'), false]]) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = label;
+      b.onclick = () => post('consent', { requestId: u.prompt.requestId, granted });
+      div.append(b);
+    }
+    $('prompts').append(div);
+  } else if (u.kind === 'prompt_closed') document.getElementById('prompt-' + u.requestId)?.remove();
+  else if (u.kind === 'event') {
+    const { actor, body } = u.event;
+    if (body.kind === 'chat') line(actor.kind, actor.name, body.text);
+    else if (body.kind === 'rep_joined') { $('status').textContent = t('Connected', 'Connecté'); line('info', '', body.name + t(' joined the session', ' a rejoint la session')); }
+    else if (body.kind === 'rep_left') line('info', '', body.name + t(' left the session', ' a quitté la session'));
+    else if (body.kind === 'transferred') line('info', '', t('Transferred to ', 'Transférée à ') + body.toName);
+    else if (body.kind === 'permission_granted') { grants.add(body.permission); showGrants(); }
+    else if (body.kind === 'permission_revoked') { grants.delete(body.permission); showGrants(); }
+  }
+}
+new EventSource('events').onmessage = (e) => onUpdate(JSON.parse(e.data));
+let typingTimer;
+$('text').addEventListener('input', () => {
+  if (!typingTimer) post('typing', { typing: true });
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => { typingTimer = undefined; post('typing', { typing: false }); }, 2000);
+});
+$('send').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = $('text').value.trim();
+  if (text) post('chat', { text });
+  $('text').value = '';
+});
+$('end').onclick = () => post('end');
+`;

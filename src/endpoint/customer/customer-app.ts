@@ -1,0 +1,92 @@
+// The customer client's state shared by its two faces (the loopback chat page and the terminal):
+// the conversation, the consent prompts waiting for an answer, what was granted. A prompt is
+// answered once, from whichever face answers first.
+import { EventEmitter } from 'node:events';
+import type { SessionEvent, SessionPermission } from '../../protocol/sessions.ts';
+import type { CustomerSession } from './customer-session.ts';
+
+export const permissionLabels: Record<SessionPermission, { en: string; fr: string }> = {
+  screen_view: { en: 'view your screen', fr: 'voir votre écran' },
+  screen_control: { en: 'control your mouse and keyboard', fr: 'contrôler votre souris et votre clavier' },
+  annotations: { en: 'draw on your screen', fr: 'dessiner sur votre écran' },
+  file_transfer: { en: 'send and receive files', fr: 'envoyer et recevoir des fichiers' },
+  shell: { en: 'open a command shell', fr: 'ouvrir un terminal de commandes' },
+  elevation: { en: 'run with administrator rights', fr: 'obtenir les droits d\'administrateur' },
+};
+
+export interface Prompt {
+  requestId: string;
+  permission: SessionPermission;
+  repName: string;
+}
+
+export type AppUpdate =
+  | { kind: 'event'; event: SessionEvent }
+  | { kind: 'status'; status: string; detail?: string }
+  | { kind: 'typing'; name: string; typing: boolean }
+  | { kind: 'prompt'; prompt: Prompt }
+  | { kind: 'prompt_closed'; requestId: string }
+  | { kind: 'error'; code: string; message: string };
+
+export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
+  readonly history: AppUpdate[] = [];
+  readonly prompts = new Map<string, Prompt>();
+  readonly grants = new Set<SessionPermission>();
+  status = 'connecting';
+
+  constructor(
+    readonly session: CustomerSession,
+    private readonly autoApprove: boolean,
+  ) {
+    super();
+    session.on('welcome', (w) => {
+      this.update({ kind: 'status', status: w.resumed ? 'resumed' : 'joined', detail: String(w.sequenceNumber) });
+      if (this.autoApprove && !w.autoApproveAllowed && !w.resumed) {
+        this.update({ kind: 'error', code: 'auto_approve_refused', message: 'This site does not allow automatic approval (--yes); answer each request yourself.' });
+      }
+    });
+    session.on('event', (event) => this.onEvent(event));
+    session.on('typing', (t) => this.emit('update', { kind: 'typing', ...t }));
+    session.on('reconnecting', ({ attempt }) => this.update({ kind: 'status', status: 'reconnecting', detail: String(attempt) }));
+    session.on('error', (e) => this.update({ kind: 'error', ...e }));
+    session.on('ended', ({ reason }) => this.update({ kind: 'status', status: 'ended', detail: reason }));
+  }
+
+  private update(u: AppUpdate): void {
+    if (u.kind === 'status') this.status = u.status;
+    this.history.push(u);
+    this.emit('update', u);
+  }
+
+  private onEvent(event: SessionEvent): void {
+    this.update({ kind: 'event', event });
+    const b = event.body;
+    if (b.kind === 'permission_requested') {
+      const prompt = { requestId: b.requestId, permission: b.permission, repName: event.actor.name };
+      if (this.autoApprove && this.session.welcomeInfo?.autoApproveAllowed) {
+        this.session.consent(b.requestId, true, true);
+        return;
+      }
+      this.prompts.set(b.requestId, prompt);
+      this.update({ kind: 'prompt', prompt });
+    } else if (b.kind === 'permission_granted' || b.kind === 'permission_denied') {
+      if (b.kind === 'permission_granted') this.grants.add(b.permission);
+      if (this.prompts.delete(b.requestId)) this.update({ kind: 'prompt_closed', requestId: b.requestId });
+    } else if (b.kind === 'permission_revoked') {
+      this.grants.delete(b.permission);
+    }
+  }
+
+  /** Answers a prompt; false if it was already answered (from the other face). */
+  answer(requestId: string, granted: boolean): boolean {
+    if (!this.prompts.has(requestId)) return false;
+    this.prompts.delete(requestId);
+    this.session.consent(requestId, granted);
+    this.update({ kind: 'prompt_closed', requestId });
+    return true;
+  }
+
+  oldestPrompt(): Prompt | undefined {
+    return this.prompts.values().next().value;
+  }
+}

@@ -1,0 +1,200 @@
+// The customer client's side of a session: connects (pinning the site's certificate), joins,
+// numbers what it sends, and after a dropped connection resumes the same session within the
+// broker's window, resending only what the broker did not take and skipping what it already saw.
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import {
+  CustomerServerMessage,
+  SESSION_PROTOCOL_VERSION,
+  type CustomerClientKind,
+  type CustomerClientMessage,
+  type CustomerInfo,
+  type CustomerWelcome,
+  type JoinRequest,
+  type SessionEvent,
+  type SessionPermission,
+} from '../../protocol/sessions.ts';
+
+type Outgoing = Extract<CustomerClientMessage, { cid: number }>;
+type OutgoingBody = Outgoing extends infer M ? (M extends Outgoing ? Omit<M, 'cid'> : never) : never;
+
+export interface CustomerSessionOptions {
+  brokerUrl: string;
+  /** SHA-256 fingerprint of the site's certificate (with or without colons); without it, normal CA checks. */
+  pin?: string;
+  join: Exclude<JoinRequest, { kind: 'resume' }> | Extract<JoinRequest, { kind: 'resume' }>;
+  customer: CustomerInfo;
+  client?: CustomerClientKind;
+}
+
+export interface CustomerSessionEvents {
+  welcome: [CustomerWelcome];
+  event: [SessionEvent];
+  typing: [{ name: string; typing: boolean }];
+  error: [{ code: string; message: string }];
+  reconnecting: [{ attempt: number }];
+  ended: [{ reason: string }];
+}
+
+export function normalisePin(pin: string): string {
+  return pin.replace(/[^0-9a-f]/gi, '').toUpperCase();
+}
+
+export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
+  private ws: WebSocket | null = null;
+  private cid = 0;
+  private readonly outbox = new Map<number, Outgoing>();
+  lastSeq = 0;
+  welcomeInfo: CustomerWelcome | null = null;
+  ended = false;
+  private lostAt = 0;
+  private attempt = 0;
+
+  constructor(private readonly o: CustomerSessionOptions) {
+    super();
+  }
+
+  start(): void {
+    this.connect(this.o.join);
+  }
+
+  send(body: OutgoingBody): number {
+    const msg = { ...body, cid: ++this.cid } as Outgoing;
+    this.outbox.set(msg.cid, msg);
+    this.write(msg);
+    return msg.cid;
+  }
+
+  chat(text: string): number {
+    return this.send({ type: 'chat', text });
+  }
+
+  consent(requestId: string, granted: boolean, auto = false): number {
+    return this.send({ type: 'consent', requestId, granted, ...(auto ? { auto } : {}) });
+  }
+
+  revoke(permission: SessionPermission): number {
+    return this.send({ type: 'revoke', permission });
+  }
+
+  end(): void {
+    this.send({ type: 'end' });
+  }
+
+  typing(typing: boolean): void {
+    this.write({ type: 'typing', typing });
+  }
+
+  close(): void {
+    this.ended = true;
+    this.ws?.close();
+  }
+
+  private write(msg: CustomerClientMessage): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private connect(join: JoinRequest): void {
+    const url = `${this.o.brokerUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/ws/customer`;
+    const ws = new WebSocket(url, { rejectUnauthorized: !this.o.pin, maxPayload: 1024 * 1024 });
+    this.ws = ws;
+    let verified = !this.o.pin;
+    ws.on('upgrade', (res) => {
+      if (!this.o.pin) return;
+      // Nothing is sent before the certificate matches the pin the site gave with the download.
+      const socket = res.socket as import('node:tls').TLSSocket;
+      const seen = normalisePin(socket.getPeerCertificate().fingerprint256 ?? '');
+      if (seen !== normalisePin(this.o.pin)) {
+        this.ended = true;
+        this.emit('error', { code: 'certificate_mismatch', message: `The site's certificate (${seen}) does not match the expected one; not connecting.` });
+        ws.terminate();
+        this.emit('ended', { reason: 'certificate_mismatch' });
+        return;
+      }
+      verified = true;
+    });
+    ws.on('open', () => {
+      if (!verified) return;
+      ws.send(JSON.stringify({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client: this.o.client ?? 'customer_client', join, customer: this.o.customer }));
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      let parsed: CustomerServerMessage;
+      try {
+        parsed = CustomerServerMessage.parse(JSON.parse(data.toString()));
+      } catch {
+        this.emit('error', { code: 'bad_message', message: 'The site sent a message this client does not understand' });
+        return;
+      }
+      this.onMessage(parsed);
+    });
+    ws.on('error', (err) => {
+      if (!this.welcomeInfo) this.emit('error', { code: 'connection_failed', message: err.message });
+    });
+    ws.on('close', (code, reason) => {
+      if (this.ws !== ws || this.ended) return;
+      if (code === 4000 || code === 4003 || code === 4002 || code === 4009 || !this.welcomeInfo) {
+        this.ended = true;
+        this.emit('ended', { reason: reason.toString() || (this.welcomeInfo ? 'closed' : 'could_not_join') });
+        return;
+      }
+      this.reconnect();
+    });
+  }
+
+  /** Tries again with growing delays until the broker's resume window is over. */
+  private reconnect(): void {
+    const w = this.welcomeInfo!;
+    if (this.attempt === 0) this.lostAt = Date.now();
+    const attempt = ++this.attempt;
+    if (Date.now() - this.lostAt > w.resumeWithinSeconds * 1000) {
+      this.ended = true;
+      this.emit('ended', { reason: 'connection_lost' });
+      return;
+    }
+    this.emit('reconnecting', { attempt });
+    const delay = Math.min(250 * 2 ** (attempt - 1), 5000);
+    setTimeout(() => {
+      if (!this.ended) this.connect({ kind: 'resume', lsid: w.lsid, resumeToken: w.resumeToken, lastSeq: this.lastSeq });
+    }, delay);
+  }
+
+  private onMessage(m: CustomerServerMessage): void {
+    switch (m.type) {
+      case 'welcome': {
+        const resumed = this.welcomeInfo !== null;
+        this.welcomeInfo = m;
+        this.attempt = 0;
+        if (resumed) {
+          // What the broker took is done; what it did not is resent, in order.
+          for (const cid of [...this.outbox.keys()]) if (cid <= m.lastCid) this.outbox.delete(cid);
+          for (const msg of this.outbox.values()) this.write(msg);
+        }
+        this.emit('welcome', m);
+        return;
+      }
+      case 'event':
+        if (m.event.seq <= this.lastSeq) return;
+        this.lastSeq = m.event.seq;
+        this.emit('event', m.event);
+        if (m.event.body.kind === 'session_ended') {
+          this.ended = true;
+          this.emit('ended', { reason: m.event.body.reason });
+          this.ws?.close();
+        }
+        return;
+      case 'ack':
+        this.outbox.delete(m.cid);
+        return;
+      case 'typing':
+        this.emit('typing', { name: m.name, typing: m.typing });
+        return;
+      case 'error':
+        if (m.cid !== undefined) this.outbox.delete(m.cid);
+        this.emit('error', { code: m.code, message: m.message });
+        return;
+      case 'pong':
+        return;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { request } from 'node:http';
+import { fetch } from 'undici';
+import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { CustomerProcess, TcpProxy } from '../support/customer-client.ts';
+import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
+
+describe('the customer client process (POR-3, CON-3, USR-13)', () => {
+  let broker: TestBroker;
+  let admin: ApiClient;
+  let rep: Awaited<ReturnType<typeof createRep>>;
+  let repWs: RepSocket;
+  const procs: CustomerProcess[] = [];
+
+  before(async () => {
+    broker = await startTestBroker({ sessions: { resumeGraceMs: 20_000 } });
+    admin = await adminClient(broker);
+    rep = await createRep(admin, { displayName: 'Julie Rep' });
+    repWs = await repConsole(broker, rep);
+  });
+  after(async () => {
+    for (const p of procs) await p.stop();
+    await repWs.close();
+    await admin.close();
+    await rep.api.close();
+    await broker.stop();
+  });
+
+  function run(args: string[]): CustomerProcess {
+    const p = new CustomerProcess(args);
+    procs.push(p);
+    return p;
+  }
+
+  async function accept(): Promise<string> {
+    const upd = await repWs.next((m) => m.type === 'session.updated' && m.isNew && m.session.state === 'waiting', 'new session');
+    assert.equal((await repWs.call({ type: 'session.accept', lsid: upd.session.lsid })).type, 'reply');
+    return upd.session.lsid;
+  }
+
+  it('POR-3, CON-3, USR-13: joins by key with a pinned certificate, reports its computer, chats and answers a prompt on its terminal and page', async () => {
+    const key = (await rep.api.post('/api/v1/session-keys', {})).body.key;
+    const p = run(['--broker', broker.url, '--key', key, '--pin', broker.fingerprint, '--name', 'Karim']);
+    const page = (await p.line(/^Chat window: (http:\/\/127\.0\.0\.1:\d+\/\S+\/)$/))[1]!;
+    await p.line(/^Connected \(session \d+\)/);
+    const lsid = await accept();
+    const summary = repWs.messages.findLast((m) => m.type === 'session.updated' && m.session.lsid === lsid)!.session;
+    assert.equal(summary.customer.name, 'Karim');
+    assert.ok(summary.customer.computerName.length > 0);
+    assert.ok(summary.customer.os.length > 0);
+    assert.ok(summary.customer.privateIp.length > 0);
+
+    await repWs.chat(lsid, 'Bonjour Karim');
+    await p.line(/^Julie Rep: Bonjour Karim$/);
+    p.type('Bonjour, mon écran est noir');
+    const chat = await repEvent(repWs, lsid, 'chat').then(() =>
+      repWs.find((m) => m.type === 'session.event' && m.event.body.text === 'Bonjour, mon écran est noir', 'customer line'));
+    assert.equal(chat.event.actor.name, 'Karim');
+
+    // The loopback page: our own host and secret path only, with a strict CSP.
+    const html = await fetch(page);
+    assert.equal(html.status, 200);
+    assert.match(html.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(await html.text(), /<script type="module" src="app.js">/);
+    assert.equal((await fetch(page.replace(/\/[^/]+\/$/, '/wrong/'))).status, 404);
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      const u = new URL(page);
+      request({ host: u.hostname, port: u.port, path: u.pathname, headers: { host: 'evil.example' } }, (r) => resolve(r.statusCode ?? 0)).on('error', reject).end();
+    });
+    assert.equal(rebinding, 404, 'a page reached under another host name (DNS rebinding) answers nothing');
+
+    await repWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' });
+    const prompt = await p.line(/^\? Julie Rep asks to view your screen\. Allow\? \[y\/n\]$/);
+    assert.ok(prompt);
+    p.type('n');
+    await repEvent(repWs, lsid, 'permission_denied');
+    await repWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' });
+    const requestId = (await repWs.find((m) => m.type === 'session.event' && m.event.body.kind === 'permission_requested' && m.event.seq > chat.event.seq + 2, 'second request')).event.body.requestId;
+    // Answered from the page this time.
+    const res = await fetch(`${page}consent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId, granted: true }) });
+    assert.equal(res.status, 200);
+    await repEvent(repWs, lsid, 'permission_granted');
+    await p.line(/^\* Granted: view your screen\.$/);
+
+    p.type('/end');
+    await p.line(/^Session ended \(ended_by_customer\)\.$/);
+    assert.equal(await p.exited, 0);
+  });
+
+  it('fault: the network drops mid-chat; the client resumes the same session, nothing lost or doubled', async () => {
+    const proxy = await TcpProxy.start(broker.port);
+    try {
+      const p = run(['--broker', `https://127.0.0.1:${proxy.port}`, '--rep', rep.username, '--pin', broker.fingerprint, '--name', 'Lina']);
+      await p.line(/^Connected/);
+      const lsid = await accept();
+      p.type('avant la coupure');
+      await repWs.find((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.text === 'avant la coupure', 'line 1');
+
+      proxy.cut();
+      await repEvent(repWs, lsid, 'customer_disconnected');
+      await repWs.chat(lsid, 'message pendant la coupure');
+      p.type('tapé pendant la coupure');
+      await p.line(/^Connection restored\.$/, 15_000);
+      await p.line(/^Julie Rep: message pendant la coupure$/);
+      await repWs.find((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.text === 'tapé pendant la coupure', 'queued line');
+      await repWs.chat(lsid, 'après');
+      await p.line(/^Julie Rep: après$/);
+
+      const log = (await admin.get(`/api/v1/sessions/${lsid}/events`)).body.events;
+      const chats = log.filter((e: any) => e.body.kind === 'chat').map((e: any) => e.body.text);
+      assert.deepEqual(chats, ['avant la coupure', 'message pendant la coupure', 'tapé pendant la coupure', 'après']);
+      assert.equal(p.lines.filter((l) => l === 'Julie Rep: message pendant la coupure').length, 1, 'shown once');
+      assert.deepEqual(log.map((e: any) => e.seq), log.map((_: unknown, i: number) => i + 1));
+      p.type('/end');
+      assert.equal(await p.exited, 0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('refuses a site whose certificate does not match the pin, before sending anything', async () => {
+    const before = (await repWs.call({ type: 'queue.get' })).sessions.length;
+    const p = run(['--broker', broker.url, '--connect', '--pin', 'AA:'.repeat(31) + 'AA']);
+    await p.line(/does not match the expected one/);
+    assert.equal(await p.exited, 1);
+    assert.equal((await repWs.call({ type: 'queue.get' })).sessions.length, before);
+  });
+
+  it('USR-13: --yes is refused where the site does not allow it, and the customer is asked instead', async () => {
+    const p = run(['--broker', broker.url, '--connect', '--pin', broker.fingerprint, '--yes']);
+    await p.line(/does not allow automatic approval/);
+    const lsid = await accept();
+    await repWs.call({ type: 'session.request_permission', lsid, permission: 'file_transfer' });
+    await p.line(/asks to send and receive files/);
+    p.type('y');
+    await repEvent(repWs, lsid, 'permission_granted');
+    p.type('/end');
+    assert.equal(await p.exited, 0);
+  });
+
+  it('an invalid key ends the client with a clear message and a failure status', async () => {
+    const p = run(['--broker', broker.url, '--key', '123 123 123', '--pin', broker.fingerprint]);
+    await p.line(/This session key is not valid/);
+    assert.equal(await p.exited, 1);
+  });
+});

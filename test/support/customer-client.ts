@@ -1,0 +1,96 @@
+// Runs the real customer client (`passerelle customer …`) as a child process and reads its
+// terminal output line by line; and a TCP proxy a test can cut to simulate a dropped network.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
+
+export class CustomerProcess {
+  readonly lines: string[] = [];
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly exited: Promise<number | null>;
+  private waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void }[] = [];
+  stderr = '';
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', cli, 'customer', '--no-browser', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let buf = '';
+    this.child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        this.lines.push(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        this.check();
+      }
+    });
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  private check(): void {
+    for (const w of [...this.waiters]) {
+      for (let i = w.from; i < this.lines.length; i++) {
+        const m = this.lines[i]!.match(w.re);
+        if (m) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(m);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Waits for a line matching `re` (among all lines printed so far or later). */
+  line(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no line ${re}; got:\n${this.lines.join('\n')}\nstderr:\n${this.stderr}`)), timeoutMs);
+      this.waiters.push({ re, from: 0, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      this.check();
+    });
+  }
+
+  type(text: string): void {
+    this.child.stdin.write(`${text}\n`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+/** A loopback TCP proxy to a broker; `cut()` drops every connection through it, like a network failure. */
+export class TcpProxy {
+  private readonly sockets = new Set<Socket>();
+  private server!: Server;
+  port = 0;
+
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const p = new TcpProxy();
+    p.server = createServer((client) => {
+      const upstream = connect(targetPort, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        p.sockets.add(s);
+        s.on('close', () => p.sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => p.server.listen(0, '127.0.0.1', resolve));
+    p.port = (p.server.address() as { port: number }).port;
+    return p;
+  }
+
+  cut(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
