@@ -49,5 +49,9 @@ export async function registerWeb(app: FastifyInstance, webRoot: string): Promis
   app.get('/login/*', html, page);
   app.get('/console', html, page);
   app.get('/console/*', html, page);
-  app.get('/', html, async (_req, reply) => reply.redirect('/login'));
+  // The public support portal (POR-1, POR-3, POR-4, POR-5), when the renderer build has it.
+  const portalBuilt = existsSync(join(webRoot, 'portal.html'));
+  app.get('/', html, async (_req, reply) =>
+    portalBuilt ? reply.header('cache-control', 'no-store').sendFile('portal.html', webRoot) : reply.redirect('/login'),
+  );
 }

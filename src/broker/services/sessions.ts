@@ -140,7 +140,8 @@ export class SessionsService {
       const ticket = this.o.portal.redeemTicket(join.ticket);
       if (!ticket) throw new PasserelleError('invalid_session_key', 'This link has expired or was already used; start again from the support portal');
       plan = ticket.plan;
-      name ??= ticket.customerName;
+      // What the customer typed on the portal beats the computer's account name.
+      if (ticket.customerName) name = ticket.customerName;
     } else {
       plan = await this.planJoin(join, sink.address);
     }

@@ -165,6 +165,8 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
         const resumed = this.welcomeInfo !== null;
         this.welcomeInfo = m;
         this.attempt = 0;
+        // Taking over a session (from the web chat): number on from what the broker already took.
+        this.cid = Math.max(this.cid, m.lastCid);
         if (resumed) {
           // What the broker took is done; what it did not is resent, in order.
           for (const cid of [...this.outbox.keys()]) if (cid <= m.lastCid) this.outbox.delete(cid);

@@ -1,0 +1,105 @@
+// The web chat in the customer's browser (POR-5): conversation, typing indicator, end; when the
+// rep offers the full client, the command to run it in this same session.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { SessionEvent } from '../../src/protocol/sessions.ts';
+import { strings as t } from './strings.ts';
+import { WebChat, type WebChatStatus } from './web-chat.ts';
+
+interface Line {
+  key: string;
+  who?: string;
+  cls: string;
+  text: string;
+}
+
+function lineOf(e: SessionEvent): Line | null {
+  const b = e.body;
+  const key = String(e.seq);
+  if (b.kind === 'chat') return { key, who: e.actor.name, cls: e.actor.kind, text: b.text };
+  if (b.kind === 'rep_joined') return { key, cls: 'info', text: `${b.name} ${t.joined}` };
+  if (b.kind === 'rep_left') return { key, cls: 'info', text: `${b.name} ${t.left}` };
+  if (b.kind === 'transferred') return { key, cls: 'info', text: `${t.transferred} ${b.toName}` };
+  return null;
+}
+
+export function WebChatPanel({ ticket, name }: { ticket: string; name: string | undefined }) {
+  const [status, setStatus] = useState<WebChatStatus>('connecting');
+  const [lines, setLines] = useState<Line[]>([]);
+  const [typing, setTyping] = useState<string | null>(null);
+  const [offer, setOffer] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const chat = useRef<WebChat | null>(null);
+  const typingTimer = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    const c = new WebChat({ kind: 'ticket', ticket }, name, {
+      status: (s) => setStatus(s),
+      event: (e) => {
+        const line = lineOf(e);
+        if (line) setLines((l) => [...l, line]);
+        if (e.body.kind === 'full_client_offered' && c.welcome) {
+          setOffer(`${e.body.command} --resume ${c.welcome.lsid}:${c.welcome.resumeToken}`);
+        }
+      },
+      typing: (who, on) => setTyping(on ? who : null),
+      error: (m) => setError(m),
+    });
+    chat.current = c;
+    c.start();
+    return () => c.end();
+  }, [ticket, name]);
+
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    chat.current?.chat(text.trim());
+    setText('');
+  };
+
+  const statusText = { connecting: t.waiting, joined: lines.some((l) => l.cls === 'info') ? t.connected : t.waiting, reconnecting: t.reconnecting, ended: t.ended }[status];
+  return (
+    <main className="portal web-chat">
+      <header>
+        <h1>{t.title}</h1>
+        <p data-testid="chat-status" aria-live="polite">{statusText}</p>
+      </header>
+      {error && <p role="alert" className="error">{error}</p>}
+      {offer && (
+        <section className="offer">
+          <p>{t.fullClientOffered}</p>
+          <pre className="command" data-testid="full-client-command">{offer}</pre>
+        </section>
+      )}
+      <ol className="chat-log" aria-live="polite" data-testid="chat-log">
+        {lines.map((l) => (
+          <li key={l.key} className={l.cls}>
+            {l.who && <span className="who">{l.who}</span>} {l.text}
+          </li>
+        ))}
+      </ol>
+      <p className="typing">{typing ? `${typing} ${t.typing}` : ''}</p>
+      <form className="chat-form" onSubmit={send}>
+        <input
+          aria-label={t.message}
+          value={text}
+          maxLength={4000}
+          disabled={status === 'ended'}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (typingTimer.current === undefined) chat.current?.typing(true);
+            window.clearTimeout(typingTimer.current);
+            typingTimer.current = window.setTimeout(() => {
+              typingTimer.current = undefined;
+              chat.current?.typing(false);
+            }, 2000);
+          }}
+        />
+        <button disabled={status === 'ended'}>{t.send}</button>
+        <button type="button" className="secondary" disabled={status === 'ended'} onClick={() => chat.current?.end()}>
+          {t.endSession}
+        </button>
+      </form>
+    </main>
+  );
+}

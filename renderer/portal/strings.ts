@@ -1,0 +1,53 @@
+// The portal's words in French and English, chosen from the browser's language.
+const en = {
+  title: 'Remote support',
+  intro: 'Start a support session with a representative.',
+  reps: 'Representatives available now',
+  noReps: 'No representative is available right now.',
+  keyLabel: 'Session key given by your representative',
+  keySubmit: 'Start',
+  connect: 'Connect to a representative',
+  yourName: 'Your name (optional)',
+  runClient: 'Run the support client to join your session:',
+  runClientHint: 'The client knows this site and checks its certificate. Keep this page open until the representative joins.',
+  waiting: 'Waiting for a representative…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  ended: 'The session has ended.',
+  send: 'Send',
+  message: 'Message',
+  endSession: 'End session',
+  fullClientOffered: 'Your representative asks you to run the full support client. Run this command; the conversation continues there:',
+  typing: 'is typing…',
+  joined: 'joined the session',
+  left: 'left the session',
+  transferred: 'Your session is being transferred to',
+};
+const fr: typeof en = {
+  title: 'Assistance à distance',
+  intro: 'Démarrez une session d\'assistance avec un technicien.',
+  reps: 'Techniciens disponibles',
+  noReps: 'Aucun technicien n\'est disponible pour le moment.',
+  keyLabel: 'Clé de session fournie par votre technicien',
+  keySubmit: 'Démarrer',
+  connect: 'Se connecter à un technicien',
+  yourName: 'Votre nom (facultatif)',
+  runClient: 'Lancez le client d\'assistance pour rejoindre votre session :',
+  runClientHint: 'Le client connaît ce site et vérifie son certificat. Gardez cette page ouverte jusqu\'à l\'arrivée du technicien.',
+  waiting: 'En attente d\'un technicien…',
+  connected: 'Connecté',
+  reconnecting: 'Reconnexion…',
+  ended: 'La session est terminée.',
+  send: 'Envoyer',
+  message: 'Message',
+  endSession: 'Terminer la session',
+  fullClientOffered: 'Votre technicien vous demande de lancer le client d\'assistance complet. Lancez cette commande ; la conversation continue dans le client :',
+  typing: 'écrit…',
+  joined: 'a rejoint la session',
+  left: 'a quitté la session',
+  transferred: 'Votre session est transférée à',
+};
+
+export type Strings = typeof en;
+export const strings: Strings = (navigator.language || '').toLowerCase().startsWith('fr') ? fr : en;
+export const lang = strings === fr ? 'fr' : 'en';

@@ -1,0 +1,174 @@
+// The public support portal in Chromium, with the real customer client process: session key,
+// rep list, Connect button and click-to-chat, each ending in a rep's queue (POR-1, POR-3, POR-4,
+// POR-5, CON-2, CON-3).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createRep } from '../support/broker.ts';
+import { newPage, startE2e, type E2eWorld } from '../support/browser.ts';
+import { CustomerProcess } from '../support/customer-client.ts';
+import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
+
+/** `passerelle customer --broker … --ticket … --pin …` as shown on the page → the arguments after `customer`. */
+function argsOf(command: string): string[] {
+  const parts = command.trim().split(/\s+/);
+  assert.equal(parts[0], 'passerelle');
+  assert.equal(parts[1], 'customer');
+  return parts.slice(2);
+}
+
+describe('e2e: support portal and customer client', () => {
+  let w: E2eWorld;
+  let alice: Awaited<ReturnType<typeof createRep>>;
+  let bob: Awaited<ReturnType<typeof createRep>>;
+  let aliceWs: RepSocket;
+  let bobWs: RepSocket;
+  const procs: CustomerProcess[] = [];
+
+  before(async () => {
+    w = await startE2e();
+    alice = await createRep(w.admin, { displayName: 'Alice Support', displayNumber: 5 });
+    bob = await createRep(w.admin, { displayName: 'Bob Support', displayNumber: 3 });
+    aliceWs = await repConsole(w.broker, alice);
+    bobWs = await repConsole(w.broker, bob);
+  });
+  after(async () => {
+    for (const p of procs) await p.stop();
+    await aliceWs.close();
+    await bobWs.close();
+    await alice.api.close();
+    await bob.api.close();
+    await w.close();
+  });
+
+  const client = (args: string[]) => {
+    const p = new CustomerProcess(args);
+    procs.push(p);
+    return p;
+  };
+
+  it('POR-3, CON-2, CON-3: key on the portal → client → general queue of every rep → accept, chat, transfer, customer ends; the store has it all', async () => {
+    const key = (await alice.api.post('/api/v1/session-keys', {})).body.key as string;
+    const { page, ctx, errors } = await newPage(w.browser);
+    await page.goto(w.broker.url + '/');
+    await page.getByRole('heading', { name: 'Remote support' }).waitFor();
+    await page.getByLabel('Your name (optional)').fill('Nadia');
+    await page.getByLabel('Session key given by your representative').fill(key);
+    await page.getByRole('button', { name: 'Start' }).click();
+    const command = await page.getByTestId('client-command').textContent();
+    assert.match(command ?? '', /--ticket/);
+    const p = client(argsOf(command!));
+    await p.line(/^Connected \(session \d+\)/);
+
+    const [a, b] = await Promise.all(
+      [aliceWs, bobWs].map((ws) => ws.next((m) => m.type === 'session.updated' && m.isNew && m.session.customer.name === 'Nadia', 'in the general queue')),
+    );
+    assert.deepEqual(a!.session.queue, { kind: 'general' });
+    assert.deepEqual(b!.session.queue, { kind: 'general' });
+    const lsid = a!.session.lsid as string;
+    assert.equal((await aliceWs.call({ type: 'session.accept', lsid })).type, 'reply');
+    await bobWs.find((m) => m.type === 'session.removed' && m.lsid === lsid, 'gone from bob');
+
+    await aliceWs.chat(lsid, 'Bonjour Nadia, que se passe-t-il ?');
+    await p.line(/^Alice Support: Bonjour Nadia, que se passe-t-il \?$/);
+    p.type('Mon courriel ne part plus');
+    await aliceWs.find((m) => m.type === 'session.event' && m.event.body.text === 'Mon courriel ne part plus', 'customer line');
+
+    assert.equal((await aliceWs.call({ type: 'session.transfer', lsid, toUserId: bob.id })).type, 'reply');
+    await p.line(/^\* Your session is being transferred to Bob Support\.$/);
+    await bobWs.find((m) => m.type === 'session.updated' && m.session.lsid === lsid && m.session.queue.kind === 'personal', 'bob\'s queue');
+    assert.equal((await bobWs.call({ type: 'session.accept', lsid })).type, 'reply');
+    await bobWs.chat(lsid, 'Bob ici, je prends la suite');
+    await p.line(/^Bob Support: Bob ici, je prends la suite$/);
+    p.type('/end');
+    await repEvent(bobWs, lsid, 'session_ended');
+    assert.equal(await p.exited, 0);
+
+    const log = (await w.admin.get(`/api/v1/sessions/${lsid}/events`)).body.events;
+    assert.deepEqual(log.map((e: any) => e.body.kind), [
+      'session_started', 'rep_joined', 'chat', 'chat', 'transferred', 'rep_left', 'rep_joined', 'chat', 'session_ended',
+    ]);
+    assert.equal(log.at(-1).body.reason, 'ended_by_customer');
+    const record = await w.broker.services.store.getSupportSession(lsid);
+    assert.equal(record?.state, 'ended');
+    assert.equal(record?.customerName, 'Nadia');
+    assert.equal(record?.publicIp, '127.0.0.1');
+    assert.ok(record?.computerName);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
+  it('POR-1: the rep list shows logged-in reps by display number; a click starts a session in that rep\'s personal queue', async () => {
+    const { page, ctx, errors } = await newPage(w.browser);
+    await page.goto(w.broker.url + '/');
+    const names = await page.getByRole('list').getByRole('button').allTextContents();
+    assert.deepEqual(names, ['Bob Support', 'Alice Support']);
+    await page.getByRole('button', { name: 'Alice Support' }).click();
+    const p = client(argsOf((await page.getByTestId('client-command').textContent())!));
+    const upd = await aliceWs.next((m) => m.type === 'session.updated' && m.isNew, 'alice\'s personal queue');
+    assert.deepEqual(upd.session.queue, { kind: 'personal', userId: alice.id });
+    await p.line(/^Connected/);
+    p.type('/end');
+    assert.equal(await p.exited, 0);
+    assert.ok(!bobWs.messages.some((m) => m.type === 'session.updated' && m.session.lsid === upd.session.lsid));
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
+  it('POR-4: the Connect button reaches an available rep in one step; switched off, it is gone', async () => {
+    const { page, ctx } = await newPage(w.browser);
+    await page.goto(w.broker.url + '/');
+    await page.getByRole('button', { name: 'Connect to a representative' }).click();
+    const p = client(argsOf((await page.getByTestId('client-command').textContent())!));
+    await p.line(/^Connected/);
+    p.type('/end');
+    assert.equal(await p.exited, 0);
+    await w.admin.patch('/api/v1/portal/settings', { showConnectButton: false, showSessionKeyForm: false });
+    await page.goto(w.broker.url + '/');
+    await page.getByRole('heading', { name: 'Representatives available now' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Connect to a representative' }).count(), 0);
+    assert.equal(await page.getByLabel('Session key given by your representative').count(), 0);
+    await w.admin.patch('/api/v1/portal/settings', { showConnectButton: true, showSessionKeyForm: true });
+    await ctx.close();
+  });
+
+  it('POR-5: click-to-chat starts a web chat in the browser; the rep moves the customer to the full client in the same session', async () => {
+    await w.admin.patch('/api/v1/portal/settings', { clickToChat: true });
+    try {
+      const { page, ctx, errors } = await newPage(w.browser, 'fr-FR');
+      await page.goto(w.broker.url + '/');
+      await page.getByLabel('Votre nom (facultatif)').fill('Odile');
+      await page.getByRole('button', { name: 'Bob Support' }).click();
+      await page.getByTestId('chat-status').filter({ hasText: 'En attente d\'un technicien…' }).waitFor();
+      const upd = await bobWs.next((m) => m.type === 'session.updated' && m.isNew && m.session.customer.name === 'Odile', 'web chat queued');
+      assert.equal(upd.session.clientKind, 'web_chat');
+      const lsid = upd.session.lsid as string;
+      await bobWs.call({ type: 'session.accept', lsid });
+      await bobWs.chat(lsid, 'Bonjour Odile');
+      await page.getByTestId('chat-log').getByText('Bonjour Odile').waitFor();
+      await page.getByRole('textbox', { name: 'Message' }).fill('Bonjour, pouvez-vous voir mon écran ?');
+      await page.getByRole('button', { name: 'Envoyer' }).click();
+      await bobWs.find((m) => m.type === 'session.event' && m.event.body.text === 'Bonjour, pouvez-vous voir mon écran ?', 'web chat line');
+
+      assert.equal((await bobWs.call({ type: 'session.offer_full_client', lsid })).type, 'reply');
+      const command = (await page.getByTestId('full-client-command').textContent())!;
+      assert.match(command, /--resume \S+:\S+/);
+      const p = client(argsOf(command));
+      await p.line(/^Connection restored\.$/);
+      await repEvent(bobWs, lsid, 'client_changed');
+      await page.getByTestId('chat-status').filter({ hasText: 'La session est terminée.' }).waitFor();
+      // The same session continues in the client: the rep can now ask for the screen.
+      assert.equal((await bobWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' })).type, 'reply');
+      await p.line(/asks to view your screen/);
+      p.type('y');
+      await repEvent(bobWs, lsid, 'permission_granted');
+      p.type('/end');
+      assert.equal(await p.exited, 0);
+      const kinds = (await w.admin.get(`/api/v1/sessions/${lsid}/events`)).body.events.map((e: any) => e.body.kind);
+      assert.deepEqual(kinds, ['session_started', 'rep_joined', 'chat', 'chat', 'full_client_offered', 'client_changed', 'permission_requested', 'permission_granted', 'session_ended']);
+      assert.deepEqual(errors, []);
+      await ctx.close();
+    } finally {
+      await w.admin.patch('/api/v1/portal/settings', { clickToChat: false });
+    }
+  });
+});
