@@ -18,7 +18,7 @@ function send(socket: WebSocket, msg: CustomerServerMessage): void {
 
 export function registerCustomerGateway(app: FastifyInstance, services: Services): void {
   app.get('/ws/customer', { websocket: true, config: { access: 'public' } }, (socket, req) => {
-    const log = req.log.child({ channel: 'customer' });
+    const log = req.log;
     let session: LiveSession | null = null;
     let starting = false;
     const sink: CustomerSink = {
