@@ -19,7 +19,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-sessions-'));
 const log = (...a: unknown[]) => console.error('[bench:sessions]', ...a);
 
 function startBroker(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000'], {
+  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000', '--session-start-limit', '1000000'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

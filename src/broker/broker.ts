@@ -43,7 +43,7 @@ export interface BrokerConfig {
   /** STA-4: how this broker restarts when an administrator asks (the CLI supervises it); absent when embedded. */
   onRestartRequested?: () => void;
   /** Support sessions: resume grace (default 60 s), key guesses per address and minute, portal starts. */
-  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
+  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
 }
 
 export interface Broker {

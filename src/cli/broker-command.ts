@@ -4,13 +4,15 @@ import { parseArgs } from 'node:util';
 import { startBroker, type Broker } from '../broker/broker.ts';
 
 export const brokerUsage = `Usage: passerelle broker [--data DIR] [--host HOST] [--port PORT] [--cert FILE --key FILE]
-                         [--licences N] [--login-rate-limit N] [--log-level LEVEL]
+                         [--licences N] [--login-rate-limit N] [--session-start-limit N]
+                         [--log-level LEVEL]
   --data DIR      data directory (database, certificate, recordings); default ./data
   --host HOST     address to listen on; default 127.0.0.1
   --port PORT     port; default 8443 (0 picks a free one)
   --cert, --key   your own certificate and key (PEM) instead of the generated self-signed one
   --licences N    named-user licences (default 50)
-  --login-rate-limit N   login and password-reset attempts per minute per address (default 10)`;
+  --login-rate-limit N   login and password-reset attempts per minute per address (default 10)
+  --session-start-limit N  support sessions one address may start per minute (default 60)`;
 
 export function parseBrokerArgs(argv: string[]) {
   const { values } = parseArgs({
@@ -23,6 +25,7 @@ export function parseBrokerArgs(argv: string[]) {
       key: { type: 'string' },
       licences: { type: 'string', default: '50' },
       'login-rate-limit': { type: 'string', default: '10' },
+      'session-start-limit': { type: 'string', default: '60' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -34,6 +37,8 @@ export function parseBrokerArgs(argv: string[]) {
   if (!Number.isInteger(licences) || licences < 1) throw new Error('--licences must be a positive whole number');
   const loginRateLimit = Number(values['login-rate-limit']);
   if (!Number.isInteger(loginRateLimit) || loginRateLimit < 1) throw new Error('--login-rate-limit must be a positive whole number');
+  const sessionStartLimit = Number(values['session-start-limit']);
+  if (!Number.isInteger(sessionStartLimit) || sessionStartLimit < 1) throw new Error('--session-start-limit must be a positive whole number');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together');
   return {
     help: values.help,
@@ -43,6 +48,7 @@ export function parseBrokerArgs(argv: string[]) {
     tls: values.cert && values.key ? { cert: resolve(values.cert), key: resolve(values.key) } : undefined,
     licences,
     loginRateLimit,
+    sessionStartLimit,
     logLevel: values['log-level'],
   };
 }
@@ -83,6 +89,7 @@ export async function runBroker(argv: string[]): Promise<Broker | undefined> {
       logLevel: args.logLevel,
       licences: { namedUsers: args.licences, jumpClients: 1000 },
       loginRateLimit: { max: args.loginRateLimit, timeWindow: 60_000 },
+      sessions: { startsPerMinute: args.sessionStartLimit },
       onRestartRequested: () => void restart(),
     });
   // STA-4: a restart closes everything (connections, store) and starts afresh on the same port.

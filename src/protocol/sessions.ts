@@ -10,6 +10,7 @@ export const MIN_SESSION_PROTOCOL_VERSION = 1;
 /** Largest JSON control message either side accepts, in bytes. */
 export const MAX_CONTROL_MESSAGE_BYTES = 16 * 1024;
 export const MAX_CHAT_CHARS = 4000;
+export const HISTORY_PAGE = 500;
 
 export const Lsid = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'a session id (LSID)' });
 /** A sender's own message number: strictly increasing per sender and session, so replays are recognised. */
@@ -192,7 +193,8 @@ export const RepSessionServerMessages = [
   z.object({ type: z.literal('session.updated'), session: SessionSummary, isNew: z.boolean() }),
   z.object({ type: z.literal('session.removed'), lsid: z.string(), reason: z.string() }),
   z.object({ type: z.literal('session.event'), lsid: z.string(), event: SessionEvent }),
-  z.object({ type: z.literal('session.events'), ref: z.string(), lsid: z.string(), events: z.array(SessionEvent) }),
+  /** At most HISTORY_PAGE events; `more` says to ask again after the last one. */
+  z.object({ type: z.literal('session.events'), ref: z.string(), lsid: z.string(), events: z.array(SessionEvent), more: z.boolean() }),
   z.object({ type: z.literal('session.typing'), lsid: z.string(), name: z.string(), typing: z.boolean() }),
   z.object({
     type: z.literal('reply'),

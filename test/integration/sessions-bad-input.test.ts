@@ -130,6 +130,32 @@ describe('support sessions: bad input (POR-3, USR-14)', () => {
     await c.action({ type: 'end' });
   });
 
+  it('a flooding customer is slowed down with rate_limited errors; the session survives', async () => {
+    const c = await CustomerSocket.join(broker, { kind: 'connect' });
+    await c.welcome();
+    for (let i = 0; i < 100; i++) c.send({ type: 'typing', typing: i % 2 === 0 });
+    assert.equal((await c.next((m) => m.type === 'error', 'flood error')).code, 'rate_limited');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await c.chat('still here')).type, 'ack');
+    await c.action({ type: 'end' });
+  });
+
+  it('limits how many sessions one address starts per minute', async () => {
+    const small = await startTestBroker({ sessions: { startsPerMinute: 2 } });
+    try {
+      const codes = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await CustomerSocket.join(small, { kind: 'connect' });
+        const w = await c.welcome();
+        codes.push(w.type === 'welcome' ? 'ok' : w.code);
+        c.ws.terminate();
+      }
+      assert.deepEqual(codes, ['ok', 'ok', 'rate_limited']);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('USR-14: refuses a console connection without a login', async () => {
     const ws = new WebSocket(`${broker.url.replace('https', 'wss')}/ws/rep`, { ca: broker.certificate });
     const status = await new Promise<number>((resolve) => ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0)));

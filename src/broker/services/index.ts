@@ -36,7 +36,7 @@ export interface ServiceOptions {
   version: string;
   certificateFingerprint: string | null;
   /** Support sessions: resume grace (default 60 s) and session-key guesses per address and minute. */
-  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number };
+  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number };
   /** The command line that runs the customer client against this site (filled once it listens). */
   customerCommand?: () => string;
 }
@@ -61,6 +61,7 @@ export function createServices(o: ServiceOptions): Services {
     portal,
     presence,
     resumeGraceMs: o.sessions?.resumeGraceMs ?? 60_000,
+    startsPerMinute: o.sessions?.startsPerMinute ?? 60,
   });
   const repSessionActions = new RepSessionActions(sessions, o.store, o.customerCommand ?? (() => 'passerelle customer'));
   return {

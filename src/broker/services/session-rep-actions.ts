@@ -1,7 +1,7 @@
 // What a rep does with sessions over the console channel (CON-2, CON-3, USR-13, USR-14): accept,
 // transfer, invite and join, leave, end, chat, ask the customer's consent, open bulk channels.
 // The broker checks every right here; the console hiding a button is not a check.
-import type { RepSessionClientMessage } from '../../protocol/sessions.ts';
+import { HISTORY_PAGE, type RepSessionClientMessage } from '../../protocol/sessions.ts';
 import type { RepServerMessage } from '../../protocol/site.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
@@ -33,8 +33,9 @@ export class RepSessionActions {
     }
     if (msg.type === 'session.history') {
       if (!s.participants.has(user.id) && !s.visibleToRep(user.id)) throw new PasserelleError('forbidden', 'You are not in this session');
-      const events = (await this.store.listSessionEvents(s.lsid, msg.afterSeq)).map(eventOf);
-      return { type: 'session.events', ref: msg.ref, lsid: s.lsid, events };
+      const rows = await this.store.listSessionEvents(s.lsid, msg.afterSeq);
+      const events = rows.slice(0, HISTORY_PAGE).map(eventOf);
+      return { type: 'session.events', ref: msg.ref, lsid: s.lsid, events, more: rows.length > HISTORY_PAGE };
     }
     return s.run(async () => {
       if (s.ended) throw new PasserelleError('session_not_found', 'No such running session');

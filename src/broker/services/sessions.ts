@@ -56,6 +56,8 @@ export interface SessionsOptions {
   presence: PresenceService;
   /** How long a dropped customer or rep may take to come back (default 60 s). */
   resumeGraceMs: number;
+  /** New sessions one address may start per minute (anonymous starts cost store rows). */
+  startsPerMinute: number;
 }
 
 export class SessionsService {
@@ -63,10 +65,12 @@ export class SessionsService {
   private readonly reps = new Map<number, Set<RepSink>>();
   private readonly repLost = new Map<number, NodeJS.Timeout>();
   private readonly resumeLimiter: AttemptLimiter;
+  private readonly startLimiter: AttemptLimiter;
   private shuttingDown = false;
 
   constructor(private readonly o: SessionsOptions) {
     this.resumeLimiter = new AttemptLimiter(o.clock, 10, 60_000);
+    this.startLimiter = new AttemptLimiter(o.clock, o.startsPerMinute, 60_000);
     o.presence.useSessionCounts({ supportSessions: (userId) => this.runningFor(userId), presentations: () => 0 });
   }
 
@@ -134,6 +138,8 @@ export class SessionsService {
     if (this.shuttingDown) throw new PasserelleError('session_state', 'The site is restarting; try again in a moment');
     const join = hello.join;
     if (join.kind === 'resume') return this.resume(join, hello, sink);
+    if (this.startLimiter.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many sessions started from this address; wait a minute');
+    this.startLimiter.fail(sink.address);
     let plan: JoinPlan;
     let name = hello.customer.name;
     if (join.kind === 'ticket') {

@@ -10,6 +10,9 @@ import type { CustomerSink, LiveSession } from '../services/live-session.ts';
 import type { Services } from '../services/index.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
+/** Messages a customer connection may send: a burst, refilled per second (typing and chat are human-paced). */
+const FLOOD_BURST = 60;
+const FLOOD_PER_SECOND = 20;
 const HEARTBEAT_MS = 15_000;
 
 function send(socket: WebSocket, msg: CustomerServerMessage): void {
@@ -48,7 +51,14 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     }, HEARTBEAT_MS);
     socket.on('pong', () => (alive = true));
 
+    let tokens = FLOOD_BURST;
+    let refilledAt = Date.now();
     socket.on('message', (data, isBinary) => {
+      const now = Date.now();
+      tokens = Math.min(FLOOD_BURST, tokens + ((now - refilledAt) / 1000) * FLOOD_PER_SECOND);
+      refilledAt = now;
+      if (tokens < 1) return fail(new PasserelleError('rate_limited', 'Too many messages; slow down'));
+      tokens -= 1;
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       if (isBinary) {
         // Bulk data needs a channel the rep opened with the customer's consent; none is relayed yet.
