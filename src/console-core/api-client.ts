@@ -157,6 +157,11 @@ export class ApiClient {
     await this.call('DELETE', `/site/reps/${encodeURIComponent(connectionId)}`, Ok);
   }
 
+  /** Any operation by path and response schema, for console-core areas (sessions …) with their own module. */
+  request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    return this.call(method, path, schema, body);
+  }
+
   // --- plumbing -----------------------------------------------------------------------------
 
   /** Drops the session's secrets (logout, or the broker said the session is gone). */

@@ -19,6 +19,7 @@ import type {
 import type { MeResult, ResetWithAnswerBody } from './api-client.ts';
 import { apiErrorOf } from './api-error.ts';
 import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
+import { createSessionsArea, type SessionsApi } from './sessions/sessions-area.ts';
 import type { Listener, Unsubscribe } from './events.ts';
 import type { ConnectionState, TerminatedEvent } from './rep-connection.ts';
 
@@ -57,6 +58,8 @@ export interface ConsoleApi {
     state(): Promise<ConnectionState>;
     onState(listener: Listener<ConnectionState>): Unsubscribe;
   };
+  /** Queues and support sessions (CON-2, CON-3, POR-3). */
+  sessions: SessionsApi;
   /** The console connection was ended by the site (an admin terminated it, or the login ended). */
   onTerminated(listener: Listener<TerminatedEvent>): Unsubscribe;
 }
@@ -66,7 +69,8 @@ export interface ConsoleApi {
  * join here as one more area (`sessions: createSessionsArea(ctx)`) with its ConsoleApi member.
  */
 export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose(): void } {
-  const { api, rep, terminated } = createCoreContext(deps);
+  const ctx = createCoreContext(deps);
+  const { api, rep, terminated } = ctx;
 
   /** The rep connection runs whenever the login is complete (not while a password change is due). */
   const follow = <T extends ConsoleSession>(s: T): ConsoleSession => {
@@ -120,6 +124,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
       state: async () => rep.state,
       onState: (l) => rep.onState.on(l),
     },
+    sessions: createSessionsArea(ctx),
     onTerminated: (l) => terminated.on(l),
     dispose: () => rep.disconnect(),
   };

@@ -194,7 +194,8 @@ export const RepSessionServerMessages = [
   z.object({ type: z.literal('session.removed'), lsid: z.string(), reason: z.string() }),
   z.object({ type: z.literal('session.event'), lsid: z.string(), event: SessionEvent }),
   /** At most HISTORY_PAGE events; `more` says to ask again after the last one. */
-  z.object({ type: z.literal('session.events'), ref: z.string(), lsid: z.string(), events: z.array(SessionEvent), more: z.boolean() }),
+  /** `lastCid`: the caller's last message number in this session, so a reloaded console numbers on from it. */
+  z.object({ type: z.literal('session.events'), ref: z.string(), lsid: z.string(), events: z.array(SessionEvent), more: z.boolean(), lastCid: z.number().int() }),
   z.object({ type: z.literal('session.typing'), lsid: z.string(), name: z.string(), typing: z.boolean() }),
   z.object({
     type: z.literal('reply'),

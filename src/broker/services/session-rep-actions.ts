@@ -35,7 +35,7 @@ export class RepSessionActions {
       if (!s.participants.has(user.id) && !s.visibleToRep(user.id)) throw new PasserelleError('forbidden', 'You are not in this session');
       const rows = await this.store.listSessionEvents(s.lsid, msg.afterSeq);
       const events = rows.slice(0, HISTORY_PAGE).map(eventOf);
-      return { type: 'session.events', ref: msg.ref, lsid: s.lsid, events, more: rows.length > HISTORY_PAGE };
+      return { type: 'session.events', ref: msg.ref, lsid: s.lsid, events, more: rows.length > HISTORY_PAGE, lastCid: s.repCidTracker(user.id).last };
     }
     return s.run(async () => {
       if (s.ended) throw new PasserelleError('session_not_found', 'No such running session');
