@@ -3,6 +3,7 @@
 // here, and the nav and the router follow.
 import type { ReactElement } from 'react';
 import type { Me } from '../../src/protocol/index.ts';
+import { QueuePage } from './features/queue/QueuePage.tsx';
 import { ComingSoon } from './pages/console/ComingSoon.tsx';
 import { MyAccountPage } from './pages/my-account/MyAccountPage.tsx';
 import { StatusPage } from './pages/status/StatusPage.tsx';
@@ -23,6 +24,7 @@ export interface ConsoleRoute {
 const adminOnly = (u: Me) => u.permissions.administrator;
 
 export const consoleRoutes: ConsoleRoute[] = [
+  { path: 'queue', labelKey: 'nav.queue', element: <QueuePage /> },
   { path: 'status', labelKey: 'nav.status', element: <StatusPage /> },
   { path: 'my-account', labelKey: 'nav.myAccount', element: <MyAccountPage /> },
   { path: 'jump-clients', labelKey: 'nav.jumpClients', element: <ComingSoon titleKey="nav.jumpClients" /> },

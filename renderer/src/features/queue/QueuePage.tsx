@@ -1,0 +1,123 @@
+// The rep's queue (CON-2): session key, personal and general queues with waiting time, the rep's
+// sessions and invitations; the chosen session's panel on the right.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SessionSummary } from '../../../../src/protocol/index.ts';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { consoleApi } from '../../console-api.ts';
+import { formatDuration, useDateTime } from '../../format.ts';
+import { useSession } from '../../stores/session-store.ts';
+import './i18n.ts';
+import './queue.css';
+import { askNotificationPermission } from './notify.ts';
+import { useQueue } from './queue-store.ts';
+import { SessionPanel } from './SessionPanel.tsx';
+
+/** Re-renders every second, for waiting times. */
+export function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+function QueueList({ title, sessions, action }: { title: string; sessions: SessionSummary[]; action: 'accept' | 'join' | 'open' }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const select = useQueue((s) => s.select);
+  const selected = useQueue((s) => s.selected);
+  const [error, setError] = useState<unknown>(null);
+  const act = async (s: SessionSummary) => {
+    setError(null);
+    askNotificationPermission();
+    try {
+      if (action === 'accept') await consoleApi.sessions.accept(s.lsid);
+      if (action === 'join') await consoleApi.sessions.join(s.lsid);
+      await select(s.lsid);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const id = `queue-${title.replace(/\W+/g, '-').toLowerCase()}`;
+  return (
+    <section aria-labelledby={id} className="queue-list">
+      <h2 id={id}>
+        {title} <span className="count">({sessions.length})</span>
+      </h2>
+      <ErrorMessage error={error} />
+      {sessions.length === 0 ? (
+        <p className="muted">{t('queue.empty')}</p>
+      ) : (
+        <ul>
+          {sessions.map((s) => (
+            <li key={s.lsid} className={s.lsid === selected ? 'selected' : undefined}>
+              <div>
+                <strong>{s.customer.name}</strong> <span className="muted">{s.customer.computerName}</span>
+                {s.clientKind === 'web_chat' && <span className="tag">{t('queue.webChat')}</span>}
+                {!s.customerConnected && <span className="tag warn">{t('queue.disconnected')}</span>}
+                <div className="muted small">{t('queue.waiting', { time: formatDuration(Math.max(0, Math.floor((now - Date.parse(s.createdAt)) / 1000))) })}</div>
+              </div>
+              <button type="button" onClick={() => void act(s)} aria-label={`${t(`queue.${action}`)} ${s.customer.name}`}>
+                {t(`queue.${action}`)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function QueuePage() {
+  const { t } = useTranslation();
+  const me = useSession((s) => s.user);
+  const sessions = useQueue((s) => s.sessions);
+  const selected = useQueue((s) => s.selected);
+  const key = useQueue((s) => s.key);
+  const createKey = useQueue((s) => s.createKey);
+  const dateTime = useDateTime();
+  const [error, setError] = useState<unknown>(null);
+  if (!me) return null;
+  const mine = sessions.filter((s) => s.participants.some((p) => p.userId === me.id));
+  const invitations = sessions.filter((s) => s.invited.includes(me.id) && !mine.includes(s));
+  const waiting = sessions.filter((s) => s.state === 'waiting' && !invitations.includes(s));
+  const personal = waiting.filter((s) => s.queue.kind === 'personal');
+  const general = waiting.filter((s) => s.queue.kind === 'general');
+  const current = sessions.find((s) => s.lsid === selected && s.participants.some((p) => p.userId === me.id));
+
+  return (
+    <div className="queue-page">
+      <h1>{t('queue.title')}</h1>
+      <div className="queue-grid">
+        <aside>
+          <div className="card">
+            <button
+              type="button"
+              onClick={() => {
+                setError(null);
+                askNotificationPermission();
+                createKey().catch(setError);
+              }}
+            >
+              {t('queue.createKey')}
+            </button>
+            <ErrorMessage error={error} />
+            {key && (
+              <div role="status">
+                <p className="session-key" data-testid="session-key">{t('queue.keyIs', { key: key.key })}</p>
+                <p className="hint">{t('queue.keyExpires', { time: dateTime(key.expiresAt) })}</p>
+              </div>
+            )}
+          </div>
+          <QueueList title={t('queue.mine')} sessions={mine} action="open" />
+          {invitations.length > 0 && <QueueList title={t('queue.invitations')} sessions={invitations} action="join" />}
+          <QueueList title={t('queue.personal')} sessions={personal} action="accept" />
+          <QueueList title={t('queue.general')} sessions={general} action="accept" />
+        </aside>
+        <section className="session-area">{current ? <SessionPanel key={current.lsid} session={current} /> : <p className="muted">{t('queue.select')}</p>}</section>
+      </div>
+    </div>
+  );
+}

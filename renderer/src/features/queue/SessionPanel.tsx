@@ -1,0 +1,180 @@
+// One session (CON-2, CON-3, USR-13): who the customer is and where from, the chat with typing
+// indicator and transcript, and the session's actions — transfer, invite, leave, end, ask the
+// customer for a permission, offer the full client to a web chat customer.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LoggedInRep, SessionEvent, SessionPermission, SessionSummary } from '../../../../src/protocol/index.ts';
+import { SessionPermission as PermissionSchema } from '../../../../src/protocol/index.ts';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { consoleApi } from '../../console-api.ts';
+import { useDateTime } from '../../format.ts';
+import { useSession } from '../../stores/session-store.ts';
+import { useQueue } from './queue-store.ts';
+
+function useLine() {
+  const { t } = useTranslation();
+  return (e: SessionEvent): string => {
+    const b = e.body;
+    switch (b.kind) {
+      case 'chat':
+        return b.text;
+      case 'rep_joined':
+      case 'rep_left':
+      case 'rep_invited':
+        return t(`queue.event.${b.kind}`, { name: b.name });
+      case 'transferred':
+        return t('queue.event.transferred', { name: b.toName });
+      case 'permission_requested':
+      case 'permission_granted':
+      case 'permission_denied':
+      case 'permission_revoked':
+        return t(`queue.event.${b.kind}`, { permission: t(`queue.permission.${b.permission}`) });
+      case 'session_ended':
+        return t('queue.event.session_ended', { reason: b.reason });
+      case 'session_started':
+        return t('queue.event.session_started', { name: e.actor.name });
+      default:
+        return t(`queue.event.${b.kind}`);
+    }
+  };
+}
+
+export function SessionPanel({ session }: { session: SessionSummary }) {
+  const { t } = useTranslation();
+  const me = useSession((s) => s.user);
+  const log = useQueue((s) => s.logs[session.lsid]) ?? [];
+  const typing = useQueue((s) => s.typing[session.lsid]);
+  const dateTime = useDateTime();
+  const line = useLine();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [reps, setReps] = useState<LoggedInRep[]>([]);
+  const [target, setTarget] = useState('');
+  const [permission, setPermission] = useState<SessionPermission>('screen_view');
+  const logEnd = useRef<HTMLLIElement>(null);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => {
+    consoleApi.site.reps().then((list) => setReps(list), () => setReps([]));
+  }, [session.lsid]);
+  useEffect(() => {
+    logEnd.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [log.length]);
+
+  const run = async (fn: () => Promise<void>) => {
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    const value = text.trim();
+    if (!value) return;
+    setText('');
+    void run(() => consoleApi.sessions.chat(session.lsid, value));
+  };
+  const others = [...new Map(reps.filter((r) => r.userId !== me?.id && !session.participants.some((p) => p.userId === r.userId)).map((r) => [r.userId, r])).values()];
+  const c = session.customer;
+  const isOwner = session.ownerUserId === me?.id;
+
+  return (
+    <article className="session-panel" aria-labelledby="session-title">
+      <h2 id="session-title">
+        {c.name} <span className="muted">— {t('queue.sequence', { seq: session.sequenceNumber })}</span>
+      </h2>
+      <dl className="facts">
+        <dt>{t('queue.computer')}</dt>
+        <dd>{c.computerName || '—'}</dd>
+        <dt>{t('queue.os')}</dt>
+        <dd>{c.os || '—'}</dd>
+        <dt>{t('queue.userName')}</dt>
+        <dd>{c.userName || '—'}</dd>
+        <dt>{t('queue.privateIp')}</dt>
+        <dd>{c.privateIp || '—'}</dd>
+        <dt>{t('queue.publicIp')}</dt>
+        <dd>{c.publicIp}</dd>
+      </dl>
+      {session.grants.length > 0 && <p>{t('queue.granted', { list: session.grants.map((g) => t(`queue.permission.${g}`)).join(', ') })}</p>}
+      <ErrorMessage error={error} />
+      <h3>{t('queue.chat')}</h3>
+      <ol className="transcript" aria-live="polite" data-testid="transcript">
+        {log.map((e) => (
+          <li key={e.seq} className={e.body.kind === 'chat' ? `chat ${e.actor.kind}` : 'info'}>
+            <span className="time">{dateTime(e.at)}</span> {e.body.kind === 'chat' && <strong>{e.actor.name}: </strong>}
+            {line(e)}
+          </li>
+        ))}
+        <li ref={logEnd} aria-hidden="true" />
+      </ol>
+      <p className="typing muted">{typing ? t('queue.typing', { name: typing }) : ''}</p>
+      <form className="inline-form chat-form" onSubmit={send}>
+        <input
+          aria-label={t('queue.message')}
+          value={text}
+          maxLength={4000}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (!typingTimer.current) void consoleApi.sessions.typing(session.lsid, true);
+            clearTimeout(typingTimer.current);
+            typingTimer.current = setTimeout(() => {
+              typingTimer.current = undefined;
+              void consoleApi.sessions.typing(session.lsid, false);
+            }, 2000);
+          }}
+        />
+        <button>{t('queue.send')}</button>
+      </form>
+      <div className="session-actions">
+        <label>
+          {t('queue.ask')}{' '}
+          <select value={permission} onChange={(e) => setPermission(e.target.value as SessionPermission)}>
+            {PermissionSchema.options.map((p) => (
+              <option key={p} value={p}>
+                {t(`queue.permission.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void run(() => consoleApi.sessions.requestPermission(session.lsid, permission))}>
+          {t('queue.askButton')}
+        </button>
+        {session.clientKind === 'web_chat' && (
+          <button type="button" onClick={() => void run(() => consoleApi.sessions.offerFullClient(session.lsid))}>
+            {t('queue.offerClient')}
+          </button>
+        )}
+      </div>
+      <div className="session-actions">
+        <label>
+          <span className="sr-only">{t('queue.chooseRep')}</span>
+          <select aria-label={t('queue.chooseRep')} value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="">{t('queue.chooseRep')}</option>
+            {others.map((r) => (
+              <option key={r.userId} value={r.userId}>
+                {r.displayName}
+              </option>
+            ))}
+          </select>
+        </label>
+        {isOwner && (
+          <button type="button" disabled={!target} onClick={() => void run(() => consoleApi.sessions.transfer(session.lsid, Number(target)))}>
+            {t('queue.transfer')}
+          </button>
+        )}
+        <button type="button" disabled={!target} onClick={() => void run(() => consoleApi.sessions.invite(session.lsid, Number(target)))}>
+          {t('queue.invite')}
+        </button>
+        <span className="spacer" />
+        <button type="button" className="danger" onClick={() => void run(() => consoleApi.sessions.leave(session.lsid))}>
+          {t('queue.leave')}
+        </button>
+        <button type="button" className="danger" onClick={() => void run(() => consoleApi.sessions.end(session.lsid))}>
+          {t('queue.end')}
+        </button>
+      </div>
+    </article>
+  );
+}

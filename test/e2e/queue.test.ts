@@ -1,0 +1,81 @@
+// The rep console's queue in Chromium (CON-2, CON-3, POR-3, USR-13): a session key generated in
+// the console, the customer client joining with it, the session in the general queue with its
+// waiting time, accept, the session panel, chat both ways with typing indicator, a permission
+// request answered by the customer, and a transfer to a second rep.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createRep } from '../support/broker.ts';
+import { loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
+import { CustomerProcess } from '../support/customer-client.ts';
+import { repConsole, type RepSocket } from '../support/sessions.ts';
+
+describe('e2e: the console queue and session panel', () => {
+  let w: E2eWorld;
+  let rep: Awaited<ReturnType<typeof createRep>>;
+  let other: Awaited<ReturnType<typeof createRep>>;
+  let otherWs: RepSocket;
+  const procs: CustomerProcess[] = [];
+
+  before(async () => {
+    w = await startE2e();
+    rep = await createRep(w.admin, { username: 'queuerep', displayName: 'Quentin Rep' });
+    other = await createRep(w.admin, { username: 'otherrep', displayName: 'Olga Rep' });
+    otherWs = await repConsole(w.broker, other);
+  });
+  after(async () => {
+    for (const p of procs) await p.stop();
+    await otherWs.close();
+    await rep.api.close();
+    await other.api.close();
+    await w.close();
+  });
+
+  it('POR-3, CON-2, CON-3, USR-13: key from the console, the customer joins, accept, chat, consent, transfer', async () => {
+    const { page, ctx, errors } = await newPage(w.browser);
+    await loginViaUi(page, w.broker.url, rep.username, rep.password);
+    await page.getByRole('link', { name: 'Queue' }).click();
+    await page.getByRole('heading', { name: 'Support sessions' }).waitFor();
+    await page.getByRole('button', { name: 'Generate session key' }).click();
+    const keyText = (await page.getByTestId('session-key').textContent())!;
+    const key = /(\d{3} \d{3} \d{3})/.exec(keyText)![1]!;
+
+    const p = new CustomerProcess(['--broker', w.broker.url, '--key', key, '--pin', w.broker.fingerprint, '--name', 'Rémi']);
+    procs.push(p);
+    await p.line(/^Connected/);
+    const general = page.getByRole('region', { name: /General queue/ });
+    await general.getByText('Rémi').waitFor();
+    await general.getByText(/waiting \d/).waitFor();
+    assert.match(await page.title(), /^\(1\) /, 'the waiting count is in the window title');
+    await general.getByRole('button', { name: 'Accept Rémi' }).click();
+
+    const panel = page.getByRole('article');
+    await panel.getByRole('heading', { name: /Rémi/ }).waitFor();
+    await panel.getByText('Public IP').waitFor();
+    assert.equal(await panel.locator('dd').nth(4).textContent(), '127.0.0.1');
+    await panel.getByTestId('transcript').getByText('Quentin Rep joined').waitFor();
+
+    p.type('Bonjour, mon imprimante est bloquée');
+    await panel.getByTestId('transcript').getByText('Bonjour, mon imprimante est bloquée').waitFor();
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Je regarde tout de suite');
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await p.line(/^Quentin Rep: Je regarde tout de suite$/);
+
+    await panel.getByRole('combobox', { name: /Ask the customer for/ }).selectOption('screen_view');
+    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
+    await p.line(/asks to view your screen/);
+    p.type('y');
+    await panel.getByTestId('transcript').getByText('Granted: view the screen').waitFor();
+    await panel.getByText('Granted: view the screen', { exact: true }).last().waitFor();
+
+    await panel.getByRole('combobox', { name: 'Choose a representative' }).selectOption({ label: 'Olga Rep' });
+    await panel.getByRole('button', { name: 'Transfer to' }).click();
+    await p.line(/transferred to Olga Rep/);
+    await otherWs.find((m) => m.type === 'session.updated' && m.session.customer.name === 'Rémi' && m.session.queue.kind === 'personal', 'in Olga\'s queue');
+    await page.getByText('Choose a session on the left.').waitFor();
+    assert.equal(await page.getByRole('region', { name: /My sessions/ }).getByText('Rémi').count(), 0);
+    p.type('/end');
+    assert.equal(await p.exited, 0);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+});
