@@ -3,6 +3,7 @@
 // here, and the nav and the router follow.
 import type { ReactElement } from 'react';
 import type { Me } from '../../src/protocol/index.ts';
+import { PortalSettingsPage } from './features/portal-settings/PortalSettingsPage.tsx';
 import { QueuePage } from './features/queue/QueuePage.tsx';
 import { ComingSoon } from './pages/console/ComingSoon.tsx';
 import { MyAccountPage } from './pages/my-account/MyAccountPage.tsx';
@@ -35,5 +36,5 @@ export const consoleRoutes: ConsoleRoute[] = [
     element: <ComingSoon titleKey="nav.reports" />,
     visible: (u) => u.permissions.administrator || u.permissions.viewReports,
   },
-  { path: 'support-portal', labelKey: 'nav.supportPortal', element: <ComingSoon titleKey="nav.supportPortal" />, visible: adminOnly },
+  { path: 'support-portal', labelKey: 'nav.supportPortal', element: <PortalSettingsPage />, visible: adminOnly },
 ];

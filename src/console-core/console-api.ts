@@ -19,6 +19,7 @@ import type {
 import type { MeResult, ResetWithAnswerBody } from './api-client.ts';
 import { apiErrorOf } from './api-error.ts';
 import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
+import { createPortalArea, type PortalApi } from './sessions/portal-area.ts';
 import { createSessionsArea, type SessionsApi } from './sessions/sessions-area.ts';
 import type { Listener, Unsubscribe } from './events.ts';
 import type { ConnectionState, TerminatedEvent } from './rep-connection.ts';
@@ -60,6 +61,8 @@ export interface ConsoleApi {
   };
   /** Queues and support sessions (CON-2, CON-3, POR-3). */
   sessions: SessionsApi;
+  /** The Support Portal page's settings (administrators). */
+  portal: PortalApi;
   /** The console connection was ended by the site (an admin terminated it, or the login ended). */
   onTerminated(listener: Listener<TerminatedEvent>): Unsubscribe;
 }
@@ -125,6 +128,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
       onState: (l) => rep.onState.on(l),
     },
     sessions: createSessionsArea(ctx),
+    portal: createPortalArea(ctx),
     onTerminated: (l) => terminated.on(l),
     dispose: () => rep.disconnect(),
   };

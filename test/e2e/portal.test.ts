@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRep } from '../support/broker.ts';
-import { newPage, startE2e, type E2eWorld } from '../support/browser.ts';
+import { ADMIN_PASSWORD, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
 import { CustomerProcess } from '../support/customer-client.ts';
 import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
@@ -128,6 +128,27 @@ describe('e2e: support portal and customer client', () => {
     assert.equal(await page.getByRole('button', { name: 'Connect to a representative' }).count(), 0);
     assert.equal(await page.getByLabel('Session key given by your representative').count(), 0);
     await w.admin.patch('/api/v1/portal/settings', { showConnectButton: true, showSessionKeyForm: true });
+    await ctx.close();
+  });
+
+  it('POR-1, POR-3, POR-4: the Support Portal page switches the start methods the public portal shows', async () => {
+    const { page, ctx, errors } = await newPage(w.browser);
+    await loginViaUi(page, w.broker.url, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Support Portal' }).click();
+    await page.getByRole('heading', { name: 'Session start methods' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Show the Connect button' }).uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved').waitFor();
+    const portal = await newPage(w.browser);
+    await portal.page.goto(w.broker.url + '/');
+    await portal.page.getByRole('heading', { name: 'Representatives available now' }).waitFor();
+    assert.equal(await portal.page.getByRole('button', { name: 'Connect to a representative' }).count(), 0);
+    await page.getByRole('checkbox', { name: 'Show the Connect button' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await portal.page.reload();
+    await portal.page.getByRole('button', { name: 'Connect to a representative' }).waitFor();
+    assert.deepEqual(errors, []);
+    await portal.ctx.close();
     await ctx.close();
   });
 

@@ -1,0 +1,100 @@
+// The Support Portal page (administrators): which start methods the public portal shows — rep
+// list (POR-1), session key form (POR-3), Connect button (POR-4) — click-to-chat (POR-5), how long
+// session keys last, and whether the customer client may approve requests by itself.
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PortalSettings } from '../../../../src/protocol/index.ts';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { consoleApi } from '../../console-api.ts';
+import i18n from '../../i18n/index.ts';
+
+i18n.addResourceBundle('en', 'translation', {
+  portalSettings: {
+    title: 'Support Portal',
+    methods: 'Session start methods',
+    showRepList: 'Show the list of representatives',
+    showSessionKeyForm: 'Show the session key form',
+    showConnectButton: 'Show the Connect button',
+    clickToChat: 'Start sessions with click-to-chat (a web chat before the full client)',
+    allowCustomerAutoApprove: 'Let the customer client approve requests by itself (--yes)',
+    sessionKeyMinutes: 'Session keys are valid for (minutes)',
+    save: 'Save',
+    open: 'Open the support portal',
+  },
+}, true, false);
+i18n.addResourceBundle('fr', 'translation', {
+  portalSettings: {
+    title: 'Portail d\'assistance',
+    methods: 'Méthodes de démarrage de session',
+    showRepList: 'Afficher la liste des techniciens',
+    showSessionKeyForm: 'Afficher le formulaire de clé de session',
+    showConnectButton: 'Afficher le bouton Se connecter',
+    clickToChat: 'Démarrer les sessions avec Cliquer-pour-messagerie (discussion web avant le client complet)',
+    allowCustomerAutoApprove: 'Laisser le client d\'utilisateur approuver les demandes seul (--yes)',
+    sessionKeyMinutes: 'Durée de validité des clés de session (minutes)',
+    save: 'Enregistrer',
+    open: 'Ouvrir le portail d\'assistance',
+  },
+}, true, false);
+
+const switches = ['showRepList', 'showSessionKeyForm', 'showConnectButton', 'clickToChat', 'allowCustomerAutoApprove'] as const;
+
+export function PortalSettingsPage() {
+  const { t } = useTranslation();
+  const [settings, setSettings] = useState<PortalSettings | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    consoleApi.portal.settings().then(setSettings, setError);
+  }, []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!settings) return;
+    setError(null);
+    setSaved(false);
+    try {
+      setSettings(await consoleApi.portal.updateSettings(settings));
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <div className="panel">
+      <h1>{t('portalSettings.title')}</h1>
+      <p>
+        <a href="/" target="_blank" rel="noreferrer">
+          {t('portalSettings.open')}
+        </a>
+      </p>
+      <ErrorMessage error={error} />
+      {settings && (
+        <form onSubmit={submit} className="form card" aria-labelledby="portal-methods">
+          <h2 id="portal-methods">{t('portalSettings.methods')}</h2>
+          {switches.map((k) => (
+            <label key={k} className="check">
+              <input type="checkbox" checked={settings[k]} onChange={(e) => setSettings({ ...settings, [k]: e.target.checked })} />
+              {t(`portalSettings.${k}`)}
+            </label>
+          ))}
+          <label>
+            {t('portalSettings.sessionKeyMinutes')}
+            <input
+              type="number"
+              min={1}
+              max={1440}
+              required
+              value={settings.sessionKeyMinutes}
+              onChange={(e) => setSettings({ ...settings, sessionKeyMinutes: Number(e.target.value) })}
+            />
+          </label>
+          <SuccessMessage text={saved ? t('common.saved') : null} />
+          <button type="submit">{t('portalSettings.save')}</button>
+        </form>
+      )}
+    </div>
+  );
+}
