@@ -153,6 +153,11 @@ export class ApiClient {
     return (await this.call('GET', '/site/reps', RepList)).reps;
   }
 
+  /** STA-4: the broker answers first, then restarts; consoles reconnect by themselves. */
+  async restartSite(): Promise<void> {
+    await this.call('POST', '/site/restart', Ok, { confirm: true });
+  }
+
   async terminateRep(connectionId: string): Promise<void> {
     await this.call('DELETE', `/site/reps/${encodeURIComponent(connectionId)}`, Ok);
   }

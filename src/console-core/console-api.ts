@@ -54,6 +54,8 @@ export interface ConsoleApi {
     updateSettings(body: UpdateSiteSettingsBody): Promise<SiteSettings>;
     reps(): Promise<LoggedInRep[]>;
     terminateRep(connectionId: string): Promise<void>;
+    /** STA-4 (administrators): restart the broker software. */
+    restart(): Promise<void>;
   };
   connection: {
     state(): Promise<ConnectionState>;
@@ -122,6 +124,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
       updateSettings: (body) => api.updateSiteSettings(body),
       reps: () => api.loggedInReps(),
       terminateRep: (connectionId) => api.terminateRep(connectionId),
+      restart: () => api.restartSite(),
     },
     connection: {
       state: async () => rep.state,

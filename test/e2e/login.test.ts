@@ -200,3 +200,29 @@ describe('e2e: login rate limit', () => {
     await ctx.close();
   });
 });
+
+describe('e2e: named-user licences', () => {
+  let w: E2eWorld;
+  before(async () => {
+    // Two licences: the admin (logged in by startE2e) and one rep.
+    w = await startE2e({ broker: { licences: { namedUsers: 2, jumpClients: 0 } } });
+  });
+  after(async () => {
+    await w.close();
+  });
+
+  it('STA-3: a rep beyond the named-user licences cannot log in, and is told why', async () => {
+    const first = await createRep(w.admin, { username: 'licensed' });
+    const second = await w.admin.post('/api/v1/users', { username: 'unlicensed', displayName: 'Unlicensed', password: 'Rep!Passw0rd1' });
+    assert.equal(second.status, 201);
+    const { page, ctx } = await newPage(w.browser);
+    await page.goto(`${w.broker.url}/login`);
+    await page.getByLabel('Username').fill('unlicensed');
+    await page.getByLabel('Password', { exact: true }).fill('Rep!Passw0rd1');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'All named-user licences are in use' }).waitFor();
+    await first.api.close();
+    await ctx.close();
+  });
+});
+

@@ -34,8 +34,9 @@ const me = {
   mustChangePassword: false,
   passwordExpiresOn: null,
   lastAuthenticatedAt: null,
+  totpEnabled: false,
 };
-const loginResult = { user: me, csrfToken: 'csrf-1', passwordChangeRequired: false, expiresAt: '2030-01-01T00:00:00Z' };
+const loginResult = { user: me, csrfToken: 'csrf-1', passwordChangeRequired: false, totpEnrollmentRequired: false, expiresAt: '2030-01-01T00:00:00Z' };
 
 describe('console-core: API client', () => {
   it('browser mode: sends the CSRF token from login on unsafe requests only, never a bearer', async () => {

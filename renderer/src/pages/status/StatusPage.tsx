@@ -7,6 +7,7 @@ import { consoleApi } from '../../console-api.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { useSite } from '../../stores/site-store.ts';
 import { RepsTable } from './RepsTable.tsx';
+import { RestartSection } from './RestartSection.tsx';
 
 const REFRESH_MS = 5_000;
 
@@ -124,6 +125,7 @@ export function StatusPage() {
         <dd>{status.version}</dd>
       </dl>
       <RepsTable />
+      {isAdmin && <RestartSection />}
     </section>
   );
 }
