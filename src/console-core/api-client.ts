@@ -75,8 +75,10 @@ export class ApiClient {
     return this.call('GET', '/site/public', PublicSiteInfo);
   }
 
-  async login(username: string, password: string): Promise<LoginResult> {
-    const out = await this.call('POST', '/auth/login', LoginResult, { username, password, client: this.opts.mode });
+  /** `totpCode` only after the broker answered `totp_required` (LOG-5). */
+  async login(username: string, password: string, totpCode?: string): Promise<LoginResult> {
+    const body = { username, password, client: this.opts.mode, ...(totpCode ? { totpCode } : {}) };
+    const out = await this.call('POST', '/auth/login', LoginResult, body);
     this.remember(out);
     return out;
   }

@@ -30,7 +30,8 @@ export type ConsoleSession = Pick<MeResult, 'user' | 'passwordChangeRequired'>;
 export interface ConsoleApi {
   auth: {
     publicSiteInfo(): Promise<PublicSiteInfo>;
-    login(username: string, password: string): Promise<ConsoleSession>;
+    /** `totpCode`: the authenticator's code, asked for when the broker answers `totp_required` (LOG-5). */
+    login(username: string, password: string, totpCode?: string): Promise<ConsoleSession>;
     /** The current login after a reload, or null when nobody is logged in. */
     restore(): Promise<ConsoleSession | null>;
     logout(): Promise<void>;
@@ -87,7 +88,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
   return {
     auth: {
       publicSiteInfo: () => api.publicSiteInfo(),
-      login: async (username, password) => follow(await api.login(username, password)),
+      login: async (username, password, totpCode) => follow(await api.login(username, password, totpCode)),
       restore: async () => {
         try {
           return follow(await api.me());

@@ -52,6 +52,15 @@ describe('console-core: API client', () => {
     assert.ok(calls.every((c) => !c.headers.authorization));
   });
 
+  it('LOG-5: sends the authenticator code only when one is given', async () => {
+    const { fetch, calls } = fakeFetch(() => ({ status: 200, body: loginResult }));
+    const api = new ApiClient({ baseUrl: '', mode: 'browser', fetch });
+    await api.login('admin', 'pw');
+    await api.login('admin', 'pw', '123456');
+    assert.equal('totpCode' in JSON.parse(calls[0]!.body!), false);
+    assert.equal(JSON.parse(calls[1]!.body!).totpCode, '123456');
+  });
+
   it('desktop mode: keeps the bearer token and sends it on every request', async () => {
     const { fetch, calls } = fakeFetch((c) =>
       c.url.endsWith('/auth/login') ? { status: 200, body: { ...loginResult, token: 'bearer-1' } } : { status: 200, body: { reps: [] } },

@@ -14,7 +14,7 @@ interface SessionState {
   passwordChangeRequired: boolean;
   notice: LoginNotice;
   restore(): Promise<void>;
-  login(username: string, password: string): Promise<void>;
+  login(username: string, password: string, totpCode?: string): Promise<void>;
   logout(): Promise<void>;
   /** After a successful password change: the login is complete. */
   passwordChanged(user: Me): void;
@@ -48,8 +48,8 @@ export const useSession = create<SessionState>()((set, get) => ({
     }
   },
 
-  async login(username, password) {
-    const s = await consoleApi.auth.login(username, password);
+  async login(username, password, totpCode) {
+    const s = await consoleApi.auth.login(username, password, totpCode);
     set({ ...fromSession(s), notice: null });
   },
 

@@ -7,6 +7,7 @@ import type { PublicSiteInfo } from '../../../../src/protocol/index.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { PasswordChangeForm } from '../../components/PasswordChangeForm.tsx';
+import { apiErrorOf } from '../../../../src/console-core/index.ts';
 import { consoleApi } from '../../console-api.ts';
 import { useSession, type LoginNotice } from '../../stores/session-store.ts';
 
@@ -46,6 +47,9 @@ function LoginForm() {
   const notice = useSession((s) => s.notice);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // LOG-5: set once the broker asks for the authenticator's code; the password is kept for the retry.
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [site, setSite] = useState<PublicSiteInfo | null>(null);
@@ -66,10 +70,19 @@ function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      await login(username, password);
+      await login(username, password, askCode ? code : undefined);
     } catch (err) {
+      const errCode = apiErrorOf(err)?.code;
+      if (errCode === 'totp_required') {
+        setAskCode(true); // not an error: the next step of the login
+        return;
+      }
       setError(err);
-      setPassword('');
+      setCode('');
+      if (errCode !== 'totp_invalid') {
+        setAskCode(false);
+        setPassword('');
+      }
     } finally {
       setBusy(false);
     }
@@ -87,6 +100,27 @@ function LoginForm() {
           {t('login.password')}
           <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
+        {askCode && (
+          <label>
+            {t('login.totpCode')}
+            <input
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              required
+              autoFocus
+              value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+              aria-describedby="totp-hint"
+            />
+          </label>
+        )}
+        {askCode && (
+          <p id="totp-hint" className="hint">
+            {t('login.totpHint')}
+          </p>
+        )}
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
           {t('login.submit')}
