@@ -4,6 +4,16 @@
 // calling side builds a plain object of forwarding functions from that shape (plain, because
 // Electron's contextBridge copies objects and cannot carry a Proxy). No per-method channel strings.
 
+import { apiErrorOf } from './api-error.ts';
+
+/**
+ * An ApiError crosses as data under this key: Electron's `invoke` keeps only an Error's message,
+ * and the renderer needs the code (and the password-policy reasons) to say what went wrong.
+ * The calling side rejects with the plain ApiErrorData (contextBridge copies plain objects whole),
+ * which `apiErrorOf` recognises.
+ */
+const FAILED = '__passerelleApiError';
+
 /** A call crossing the boundary: the property path to a method and its arguments. */
 export interface ForwardedCall {
   path: string[];
@@ -55,7 +65,13 @@ export function buildForwarder<T>(shape: ServiceShape, transport: ForwarderTrans
   const out: Record<string, unknown> = {};
   for (const [name, kind] of Object.entries(shape)) {
     const p = [...path, name];
-    if (kind === 'call') out[name] = (...args: unknown[]) => transport.call({ path: p, args });
+    if (kind === 'call') {
+      out[name] = async (...args: unknown[]) => {
+        const result = await transport.call({ path: p, args });
+        if (result && typeof result === 'object' && FAILED in result) throw (result as Record<string, unknown>)[FAILED];
+        return result;
+      };
+    }
     else if (kind === 'event') out[name] = (listener: (v: unknown) => void) => transport.subscribe(p, listener);
     else out[name] = buildForwarder(kind, transport, p);
   }
@@ -90,7 +106,13 @@ export function createDispatcher(service: object) {
       const last = call.path?.[call.path.length - 1];
       if (typeof last === 'string' && isEventName(last)) throw new Error(`${last} is an event: subscribe to it`);
       const { owner, fn } = resolveMember(service, call.path);
-      return fn.apply(owner, call.args);
+      try {
+        return await fn.apply(owner, call.args);
+      } catch (e) {
+        const data = apiErrorOf(e);
+        if (data) return { [FAILED]: data };
+        throw e;
+      }
     },
     subscribe(path: string[], listener: (value: unknown) => void): () => void {
       const last = path?.[path.length - 1];
