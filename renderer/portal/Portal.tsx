@@ -45,6 +45,12 @@ export function Portal() {
       {ticket ? (
         <section aria-labelledby="run-client">
           <h2 id="run-client">{t.runClient}</h2>
+          <p>
+            <a className="download" href={`/download/customer/linux-x64?ticket=${encodeURIComponent(ticket.ticket)}`} download>
+              {t.downloadLinux}
+            </a>
+          </p>
+          <p>{t.orRun}</p>
           <pre className="command" data-testid="client-command">{ticket.command}</pre>
           <p>{t.runClientHint}</p>
         </section>

@@ -25,6 +25,7 @@ import { openSqliteStore } from './store/sqlite-store.ts';
 import { loadOrCreateCertificate } from './tls.ts';
 import { registerRepGateway } from './ws/rep-gateway.ts';
 import { registerCustomerGateway } from './ws/customer-gateway.ts';
+import { customerDownloadRoutes } from './http/customer-download-routes.ts';
 import { portalRoutes } from './http/portal-routes.ts';
 import { sessionsRoutes } from './http/sessions-routes.ts';
 
@@ -138,6 +139,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   );
   registerRepGateway(app, services);
   registerCustomerGateway(app, services);
+  await app.register(customerDownloadRoutes, { services });
   await registerWeb(app, config.webRoot ?? join(appRoot().root, 'dist', 'renderer'));
   app.setNotFoundHandler((req, reply) => {
     req.log.info('no such route');

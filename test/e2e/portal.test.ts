@@ -103,6 +103,8 @@ describe('e2e: support portal and customer client', () => {
     const names = await page.getByRole('list').getByRole('button').allTextContents();
     assert.deepEqual(names, ['Bob Support', 'Alice Support']);
     await page.getByRole('button', { name: 'Alice Support' }).click();
+    const download = await page.getByRole('link', { name: 'Download the support client (Linux)' }).getAttribute('href');
+    assert.match(download ?? '', /^\/download\/customer\/linux-x64\?ticket=[\w-]+$/);
     const p = client(argsOf((await page.getByTestId('client-command').textContent())!));
     const upd = await aliceWs.next((m) => m.type === 'session.updated' && m.isNew, 'alice\'s personal queue');
     assert.deepEqual(upd.session.queue, { kind: 'personal', userId: alice.id });

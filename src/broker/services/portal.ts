@@ -64,6 +64,12 @@ export class PortalService {
     return { ticket, expiresAt: new Date(now + TICKET_MS).toISOString() };
   }
 
+  /** Whether a ticket is still good, without using it (the client download carries it). */
+  peekTicket(ticket: string): boolean {
+    const t = this.tickets.get(ticket);
+    return t !== undefined && t.expiresAt > this.clock.now().getTime();
+  }
+
   /** Single use: a ticket joins one session once (a resume uses the session's resume token). */
   redeemTicket(ticket: string): Ticket | undefined {
     const t = this.tickets.get(ticket);
