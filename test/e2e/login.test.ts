@@ -129,6 +129,21 @@ describe('e2e: login page', () => {
     await ctx.close();
   });
 
+  it('USR-6: an expired password must be changed at login', async () => {
+    const created = await admin.post('/api/v1/users', { username: 'expired', displayName: 'Expired', password: 'Old!Passw0rd', passwordExpiresOn: '2020-01-31' });
+    assert.equal(created.status, 201);
+    const { page, ctx } = await newPage(w.browser);
+    await page.goto(`${w.broker.url}/login`);
+    await attemptLogin(page, 'expired', 'Old!Passw0rd');
+    await page.getByText('Your password has expired.').waitFor();
+    await page.getByLabel('Current password').fill('Old!Passw0rd');
+    await page.getByLabel('New password', { exact: true }).fill('New!Passw0rd');
+    await page.getByLabel('Confirm new password').fill('New!Passw0rd');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    await ctx.close();
+  });
+
   it('keyboard: log in and reach a tab without the mouse', async () => {
     const { page, ctx } = await newPage(w.browser);
     await page.goto(`${w.broker.url}/login`);

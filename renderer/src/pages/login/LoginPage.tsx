@@ -139,9 +139,11 @@ function ForcedPasswordChange() {
   const { t } = useTranslation();
   const passwordChanged = useSession((s) => s.passwordChanged);
   const logout = useSession((s) => s.logout);
+  // The broker asks for a change for two reasons: an admin's "must change" flag, or an expired password.
+  const expired = useSession((s) => s.user !== null && !s.user.mustChangePassword);
   return (
     <LoginShell title={t('forcedChange.title')}>
-      <p>{t('forcedChange.intro')}</p>
+      <p>{expired ? t('forcedChange.expired') : t('forcedChange.intro')}</p>
       <PasswordChangeForm onChanged={passwordChanged} />
       <button type="button" className="link" onClick={() => void logout()}>
         {t('console.logout')}
