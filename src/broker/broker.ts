@@ -12,6 +12,7 @@ import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { appRoot } from './app-root.ts';
 import { authRoutes } from './http/auth-routes.ts';
+import { totpRoutes } from './http/totp-routes.ts';
 import { downloadsRoutes } from './http/downloads-routes.ts';
 import { ConsoleReleases } from './services/console-releases.ts';
 import { registerAuth } from './http/auth-plugin.ts';
@@ -129,6 +130,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     async (api) => {
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
       await api.register(authRoutes, { services, loginRateLimit: config.loginRateLimit ?? { max: 10, timeWindow: 60_000 } });
+      await api.register(totpRoutes, { services });
       await api.register(usersRoutes, { services });
       await api.register(siteRoutes, { services, restart: config.onRestartRequested });
       await api.register(sessionsRoutes, { services });

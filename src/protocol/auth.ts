@@ -3,12 +3,16 @@ import { z } from 'zod';
 import { DisplayName, PasswordInput, Username, plainText } from './text.ts';
 import { Permissions, SecurityAnswer, SecurityQuestion } from './users.ts';
 
+export const TotpCode = z.string().regex(/^\d{6}$/, { message: 'six digits' });
+
 export const ClientKind = z.enum(['browser', 'desktop']);
 
 export const LoginBody = z
   .object({
     username: z.string().min(1).max(64),
     password: PasswordInput,
+    /** LOG-5: the 6-digit code of the user's authenticator app, when the account has one. */
+    totpCode: TotpCode.optional(),
     /** 'browser' gets an HttpOnly cookie and a CSRF token; 'desktop' gets a bearer token. */
     client: ClientKind.default('browser'),
   })
@@ -25,6 +29,7 @@ export const Me = z.object({
   mustChangePassword: z.boolean(),
   passwordExpiresOn: z.string().nullable(),
   lastAuthenticatedAt: z.string().nullable(),
+  totpEnabled: z.boolean(),
 });
 export type Me = z.infer<typeof Me>;
 
@@ -36,6 +41,8 @@ export const LoginResult = z.object({
   token: z.string().optional(),
   /** True when only changePassword and logout are allowed until the password is changed. */
   passwordChangeRequired: z.boolean(),
+  /** LOG-5: the site requires a second factor and this account has none yet: set it up first. */
+  totpEnrollmentRequired: z.boolean(),
   expiresAt: z.string(),
 });
 export type LoginResult = z.infer<typeof LoginResult>;
@@ -71,5 +78,17 @@ export const ResetPasswordWithAnswerBody = z
   .strict();
 
 export const Ok = z.object({ ok: z.literal(true) });
+
+export const TotpSetupBody = z.object({ currentPassword: PasswordInput }).strict();
+export const TotpSetupResult = z.object({
+  /** Base32 secret, for typing into an authenticator by hand. */
+  secret: z.string(),
+  otpauthUri: z.string(),
+  /** The same URI as a QR code (SVG markup) for the authenticator's camera. */
+  qrSvg: z.string(),
+});
+export type TotpSetupResult = z.infer<typeof TotpSetupResult>;
+export const TotpConfirmBody = z.object({ code: TotpCode }).strict();
+export const TotpDisableBody = z.object({ currentPassword: PasswordInput, code: TotpCode }).strict();
 
 export { Username, plainText };

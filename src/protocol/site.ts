@@ -15,6 +15,8 @@ export const SiteSettings = z.object({
   timeZone: z.string(),
   clientHostName: z.string(),
   passwordResetEnabled: z.boolean(),
+  /** LOG-5: every user must log in with a second factor. */
+  totpRequired: z.boolean(),
   lockoutThreshold: z.number().int(),
   lockoutMinutes: z.number().int(),
   namedUserLicences: z.number().int(),
@@ -27,6 +29,7 @@ export const UpdateSiteSettingsBody = z
     timeZone: plainText(64).optional(),
     clientHostName: HostName.optional(),
     passwordResetEnabled: z.boolean().optional(),
+    totpRequired: z.boolean().optional(),
     lockoutThreshold: z.number().int().min(1).max(100).optional(),
     lockoutMinutes: z.number().int().min(1).max(24 * 60).optional(),
   })

@@ -87,6 +87,8 @@ export const UserView = z.object({
   lockedUntil: z.string().nullable(),
   disabled: z.boolean(),
   mustChangePassword: z.boolean(),
+  /** LOG-5: the account has a second factor. */
+  totpEnabled: z.boolean(),
   permissions: Permissions,
   createdAt: z.string(),
 });
@@ -120,6 +122,8 @@ export const UpdateUserBody = z
     disabled: z.boolean().optional(),
     mustChangePassword: z.boolean().optional(),
     permissions: Permissions.partial().strict().optional(),
+    /** LOG-5: remove the user's second factor (a lost phone); they set up a new one at next login. */
+    resetTotp: z.literal(true).optional(),
   })
   .strict();
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;

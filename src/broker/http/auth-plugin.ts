@@ -19,6 +19,8 @@ declare module 'fastify' {
     access?: Access;
     /** Allowed while the password must still be changed (changePassword, logout, me). */
     duringPasswordChange?: boolean;
+    /** Allowed while a required second factor is still to be set up (LOG-5). */
+    duringTotpEnrollment?: boolean;
   }
   interface FastifyRequest {
     auth: Authenticated | null;
@@ -63,6 +65,9 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
     }
     if (auth.passwordChangeRequired && !req.routeOptions.config?.duringPasswordChange) {
       throw new PasserelleError('password_change_required', 'Change your password before doing anything else');
+    }
+    if (auth.totpEnrollmentRequired && !req.routeOptions.config?.duringTotpEnrollment) {
+      throw new PasserelleError('totp_enrollment_required', 'Set up two-step verification before doing anything else');
     }
     const p = auth.user.permissions;
     if (access === 'admin' && !p.administrator) {

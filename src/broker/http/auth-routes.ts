@@ -42,19 +42,20 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       response: { 200: LoginResult, ...errs(400, 401, 403, 413, 423, 429) },
     },
   }, async (req, reply) => {
-    const out = await accounts.login(req.body.username, req.body.password, req.body.client, req.ip);
+    const out = await accounts.login(req.body.username, req.body.password, req.body.client, req.ip, req.body.totpCode);
     if (req.body.client === 'browser') reply.setCookie(SESSION_COOKIE, out.token, cookieOptions);
     return {
       user: meOf(out.user),
       csrfToken: out.session.csrfToken,
       ...(req.body.client === 'desktop' ? { token: out.token } : {}),
       passwordChangeRequired: out.passwordChangeRequired,
+      totpEnrollmentRequired: out.totpEnrollmentRequired,
       expiresAt: out.session.expiresAt,
     };
   });
 
   app.post('/auth/logout', {
-    config: { access: 'user', duringPasswordChange: true },
+    config: { access: 'user', duringPasswordChange: true, duringTotpEnrollment: true },
     schema: { operationId: 'logout', tags, summary: 'End this login session', response: { 200: Ok, ...errs(401, 403) } },
   }, async (req, reply) => {
     const auth = authOf(req);
@@ -65,7 +66,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   });
 
   app.get('/me', {
-    config: { access: 'user', duringPasswordChange: true },
+    config: { access: 'user', duringPasswordChange: true, duringTotpEnrollment: true },
     schema: {
       operationId: 'me',
       tags,
@@ -78,12 +79,13 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       user: meOf(auth.user),
       csrfToken: auth.session.csrfToken,
       passwordChangeRequired: auth.passwordChangeRequired,
+      totpEnrollmentRequired: auth.totpEnrollmentRequired,
       expiresAt: auth.session.expiresAt,
     };
   });
 
   app.post('/me/password', {
-    config: { access: 'user', duringPasswordChange: true },
+    config: { access: 'user', duringPasswordChange: true, duringTotpEnrollment: true },
     schema: {
       operationId: 'changePassword',
       tags,

@@ -8,6 +8,7 @@ import { PasserelleError } from '../errors.ts';
 import type { AuthSessionRecord, Store, UserRecord } from '../store/store.ts';
 import { hashSecret, newToken, normaliseAnswer, sha256, verifySecret } from './secrets.ts';
 import type { SiteService } from './site.ts';
+import { acceptTotp, newTotpSecret, totpEnrollment } from './totp.ts';
 
 export interface Clock {
   now(): Date;
@@ -18,6 +19,8 @@ export interface Authenticated {
   user: UserRecord;
   /** True while the only allowed operations are changePassword and logout. */
   passwordChangeRequired: boolean;
+  /** LOG-5: the site requires a second factor this account lacks; only setting it up is allowed. */
+  totpEnrollmentRequired: boolean;
 }
 
 export interface LoginOutcome extends Authenticated {
@@ -38,6 +41,7 @@ export function meOf(u: UserRecord): Me {
     mustChangePassword: u.mustChangePassword,
     passwordExpiresOn: u.passwordExpiresOn,
     lastAuthenticatedAt: u.lastAuthenticatedAt,
+    totpEnabled: u.totpSecret !== null,
   };
 }
 
@@ -90,7 +94,13 @@ export class AccountsService {
     this.log.info('created the initial account "admin"; its password must be changed at first login');
   }
 
-  async login(username: string, password: string, client: 'browser' | 'desktop', address: string): Promise<LoginOutcome> {
+  async login(
+    username: string,
+    password: string,
+    client: 'browser' | 'desktop',
+    address: string,
+    totpCode?: string,
+  ): Promise<LoginOutcome> {
     const now = this.clock.now();
     const user = await this.store.getUserByUsername(username);
     if (!user) {
@@ -108,12 +118,24 @@ export class AccountsService {
       throw new PasserelleError('invalid_credentials', 'Wrong username or password');
     }
     if (user.disabled) throw new PasserelleError('account_disabled', 'This account is disabled');
+    let totpLastStep = user.totpLastStep;
+    if (user.totpSecret) {
+      if (totpCode === undefined) {
+        throw new PasserelleError('totp_required', 'Enter the code from your authenticator app');
+      }
+      const step = acceptTotp(user.totpSecret, totpCode, now, user.totpLastStep);
+      if (step === null) {
+        await this.recordFailure(user);
+        throw new PasserelleError('totp_invalid', 'That code is wrong or was already used');
+      }
+      totpLastStep = step;
+    }
     await this.assertLicenceFor(user, now);
 
     const nowIso = now.toISOString();
     const updated = (await this.store.updateUser(
       user.id,
-      { failedLogins: 0, lockedUntil: null, lastAuthenticatedAt: nowIso },
+      { failedLogins: 0, lockedUntil: null, lastAuthenticatedAt: nowIso, totpLastStep },
       nowIso,
     ))!;
     const token = newToken();
@@ -130,7 +152,7 @@ export class AccountsService {
     };
     await this.store.insertAuthSession(session);
     this.log.info({ userId: user.id, client }, 'login');
-    return { token, session, user: updated, passwordChangeRequired: this.changeRequired(updated, now) };
+    return { token, session, user: updated, ...(await this.restrictions(updated, now)) };
   }
 
   /** Resolves a session token; sliding expiry. */
@@ -151,7 +173,7 @@ export class AccountsService {
       session.expiresAt = new Date(now.getTime() + SESSION_IDLE_MS).toISOString();
       await this.store.touchAuthSession(session.id, session.lastSeenAt, session.expiresAt);
     }
-    return { session, user, passwordChangeRequired: this.changeRequired(user, now) };
+    return { session, user, ...(await this.restrictions(user, now)) };
   }
 
   async logout(sessionId: string): Promise<void> {
@@ -258,8 +280,58 @@ export class AccountsService {
     return user;
   }
 
-  private changeRequired(u: UserRecord, now: Date): boolean {
-    return u.mustChangePassword || passwordExpired(u, now);
+  private async restrictions(u: UserRecord, now: Date): Promise<Pick<Authenticated, 'passwordChangeRequired' | 'totpEnrollmentRequired'>> {
+    return {
+      passwordChangeRequired: u.mustChangePassword || passwordExpired(u, now),
+      totpEnrollmentRequired: u.totpSecret === null && (await this.site.settings()).totpRequired,
+    };
+  }
+
+  /** LOG-5: a new secret to scan; it takes effect once a code from it is confirmed. */
+  async startTotpSetup(auth: Authenticated, currentPassword: string) {
+    if (!(await verifySecret(auth.user.passwordHash, currentPassword))) {
+      await this.recordFailure(auth.user);
+      throw new PasserelleError('wrong_password', 'The current password is wrong');
+    }
+    const secret = newTotpSecret();
+    await this.store.updateUser(auth.user.id, { totpPendingSecret: secret }, this.clock.now().toISOString());
+    const { clientHostName } = await this.site.settings();
+    return totpEnrollment(secret, `${auth.user.username}@${clientHostName}`, 'Passerelle');
+  }
+
+  async confirmTotpSetup(auth: Authenticated, code: string): Promise<UserRecord> {
+    const user = (await this.store.getUserById(auth.user.id))!;
+    if (!user.totpPendingSecret) throw new PasserelleError('conflict', 'Start the setup first');
+    const now = this.clock.now();
+    const step = acceptTotp(user.totpPendingSecret, code, now, null);
+    if (step === null) throw new PasserelleError('totp_invalid', 'That code does not match; check the time on your phone');
+    const updated = await this.store.transaction(async () => {
+      const u = await this.store.updateUser(
+        user.id,
+        { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpLastStep: step },
+        now.toISOString(),
+      );
+      await this.store.deleteAuthSessionsForUser(user.id, auth.session.id);
+      return u!;
+    });
+    this.log.info({ userId: user.id }, 'second factor enabled');
+    return updated;
+  }
+
+  async disableTotp(auth: Authenticated, currentPassword: string, code: string): Promise<UserRecord> {
+    if ((await this.site.settings()).totpRequired) {
+      throw new PasserelleError('conflict', 'This site requires a second factor for every account');
+    }
+    const user = auth.user;
+    if (!user.totpSecret) throw new PasserelleError('conflict', 'No second factor is set up');
+    const now = this.clock.now();
+    if (!(await verifySecret(user.passwordHash, currentPassword)) || acceptTotp(user.totpSecret, code, now, user.totpLastStep) === null) {
+      await this.recordFailure(user);
+      throw new PasserelleError('wrong_password', 'The password or the code is wrong');
+    }
+    const updated = await this.store.updateUser(user.id, { totpSecret: null, totpPendingSecret: null, totpLastStep: null }, now.toISOString());
+    this.log.info({ userId: user.id }, 'second factor disabled');
+    return updated!;
   }
 
   private async recordFailure(user: UserRecord): Promise<void> {

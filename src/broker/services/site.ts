@@ -33,6 +33,7 @@ export class SiteService {
       timeZone: 'UTC',
       clientHostName: this.defaultHostName,
       passwordResetEnabled: false,
+      totpRequired: false,
       lockoutThreshold: 5,
       lockoutMinutes: 15,
       ...saved,

@@ -21,6 +21,7 @@ export function userViewOf(u: UserRecord): UserView {
     lockedUntil: u.lockedUntil,
     disabled: u.disabled,
     mustChangePassword: u.mustChangePassword,
+    totpEnabled: u.totpSecret !== null,
     permissions: u.permissions,
     createdAt: u.createdAt,
   };
@@ -108,6 +109,7 @@ export class UsersService {
       ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
       ...(body.mustChangePassword !== undefined ? { mustChangePassword: body.mustChangePassword } : {}),
       ...(permissions ? { permissions } : {}),
+      ...(body.resetTotp ? { totpSecret: null, totpPendingSecret: null, totpLastStep: null } : {}),
       ...(await securityPatch(current, body.securityQuestion, body.securityAnswer)),
     };
     const now = this.clock.now().toISOString();

@@ -23,6 +23,9 @@ interface UserRow {
   locked_until: string | null;
   disabled: number;
   permissions: string;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_last_step: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -54,6 +57,9 @@ const userColumns: Record<keyof UserPatch, string> = {
   lockedUntil: 'locked_until',
   disabled: 'disabled',
   permissions: 'permissions',
+  totpSecret: 'totp_secret',
+  totpPendingSecret: 'totp_pending_secret',
+  totpLastStep: 'totp_last_step',
 };
 
 function toUser(r: UserRow): UserRecord {
@@ -73,6 +79,9 @@ function toUser(r: UserRow): UserRecord {
     lockedUntil: r.locked_until,
     disabled: r.disabled === 1,
     permissions: JSON.parse(r.permissions) as Permissions,
+    totpSecret: r.totp_secret,
+    totpPendingSecret: r.totp_pending_secret,
+    totpLastStep: r.totp_last_step,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

@@ -19,11 +19,18 @@ export interface UserRecord {
   lockedUntil: string | null;
   disabled: boolean;
   permissions: Permissions;
+  /** LOG-5: base32 TOTP secret once enabled; the one being set up; last accepted time step. */
+  totpSecret: string | null;
+  totpPendingSecret: string | null;
+  totpLastStep: number | null;
   createdAt: string;
   updatedAt: string;
 }
 
-export type NewUser = Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'failedLogins' | 'lockedUntil' | 'lastAuthenticatedAt'>;
+export type NewUser = Omit<
+  UserRecord,
+  'id' | 'createdAt' | 'updatedAt' | 'failedLogins' | 'lockedUntil' | 'lastAuthenticatedAt' | 'totpSecret' | 'totpPendingSecret' | 'totpLastStep'
+>;
 export type UserPatch = Partial<Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt'>>;
 
 export interface AuthSessionRecord {

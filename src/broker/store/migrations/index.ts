@@ -1,6 +1,7 @@
 // Ordered list of schema migrations; one file per migration, applied once each, in a transaction.
 import { migration0001 } from './0001-accounts.ts';
 import { migration0002 } from './0002-sessions.ts';
+import { migration0003 } from './0003-totp.ts';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001, migration0002];
+export const migrations: Migration[] = [migration0001, migration0002, migration0003];
