@@ -6,7 +6,7 @@ import type { Services } from '../services/index.ts';
 import { authOf, errs } from './auth-plugin.ts';
 
 export const totpRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const { accounts } = services;
+  const { twoStep } = services;
   const tags = ['auth'];
   const config = { access: 'user' as const, duringTotpEnrollment: true };
 
@@ -19,7 +19,7 @@ export const totpRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       body: TotpSetupBody,
       response: { 200: TotpSetupResult, ...errs(400, 401, 403) },
     },
-  }, async (req) => accounts.startTotpSetup(authOf(req), req.body.currentPassword));
+  }, async (req) => twoStep.start(authOf(req), req.body.currentPassword));
 
   app.post('/me/totp/confirm', {
     config,
@@ -30,7 +30,7 @@ export const totpRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       body: TotpConfirmBody,
       response: { 200: Me, ...errs(400, 401, 403, 409) },
     },
-  }, async (req) => meOf(await accounts.confirmTotpSetup(authOf(req), req.body.code)));
+  }, async (req) => meOf(await twoStep.confirm(authOf(req), req.body.code)));
 
   app.post('/me/totp/disable', {
     config: { access: 'user' },
@@ -41,5 +41,5 @@ export const totpRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       body: TotpDisableBody,
       response: { 200: Me, ...errs(400, 401, 403, 409) },
     },
-  }, async (req) => meOf(await accounts.disableTotp(authOf(req), req.body.currentPassword, req.body.code)));
+  }, async (req) => meOf(await twoStep.disable(authOf(req), req.body.currentPassword, req.body.code)));
 };

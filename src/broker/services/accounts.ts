@@ -8,7 +8,7 @@ import { PasserelleError } from '../errors.ts';
 import type { AuthSessionRecord, Store, UserRecord } from '../store/store.ts';
 import { hashSecret, newToken, normaliseAnswer, sha256, verifySecret } from './secrets.ts';
 import type { SiteService } from './site.ts';
-import { acceptTotp, newTotpSecret, totpEnrollment } from './totp.ts';
+import { acceptTotp } from './totp.ts';
 
 export interface Clock {
   now(): Date;
@@ -287,54 +287,8 @@ export class AccountsService {
     };
   }
 
-  /** LOG-5: a new secret to scan; it takes effect once a code from it is confirmed. */
-  async startTotpSetup(auth: Authenticated, currentPassword: string) {
-    if (!(await verifySecret(auth.user.passwordHash, currentPassword))) {
-      await this.recordFailure(auth.user);
-      throw new PasserelleError('wrong_password', 'The current password is wrong');
-    }
-    const secret = newTotpSecret();
-    await this.store.updateUser(auth.user.id, { totpPendingSecret: secret }, this.clock.now().toISOString());
-    const { clientHostName } = await this.site.settings();
-    return totpEnrollment(secret, `${auth.user.username}@${clientHostName}`, 'Passerelle');
-  }
-
-  async confirmTotpSetup(auth: Authenticated, code: string): Promise<UserRecord> {
-    const user = (await this.store.getUserById(auth.user.id))!;
-    if (!user.totpPendingSecret) throw new PasserelleError('conflict', 'Start the setup first');
-    const now = this.clock.now();
-    const step = acceptTotp(user.totpPendingSecret, code, now, null);
-    if (step === null) throw new PasserelleError('totp_invalid', 'That code does not match; check the time on your phone');
-    const updated = await this.store.transaction(async () => {
-      const u = await this.store.updateUser(
-        user.id,
-        { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpLastStep: step },
-        now.toISOString(),
-      );
-      await this.store.deleteAuthSessionsForUser(user.id, auth.session.id);
-      return u!;
-    });
-    this.log.info({ userId: user.id }, 'second factor enabled');
-    return updated;
-  }
-
-  async disableTotp(auth: Authenticated, currentPassword: string, code: string): Promise<UserRecord> {
-    if ((await this.site.settings()).totpRequired) {
-      throw new PasserelleError('conflict', 'This site requires a second factor for every account');
-    }
-    const user = auth.user;
-    if (!user.totpSecret) throw new PasserelleError('conflict', 'No second factor is set up');
-    const now = this.clock.now();
-    if (!(await verifySecret(user.passwordHash, currentPassword)) || acceptTotp(user.totpSecret, code, now, user.totpLastStep) === null) {
-      await this.recordFailure(user);
-      throw new PasserelleError('wrong_password', 'The password or the code is wrong');
-    }
-    const updated = await this.store.updateUser(user.id, { totpSecret: null, totpPendingSecret: null, totpLastStep: null }, now.toISOString());
-    this.log.info({ userId: user.id }, 'second factor disabled');
-    return updated!;
-  }
-
-  private async recordFailure(user: UserRecord): Promise<void> {
+  /** Counts a failed password or code, and locks the account at the site's threshold (LOG-4). */
+  async recordFailure(user: UserRecord): Promise<void> {
     const { lockoutThreshold, lockoutMinutes } = await this.site.settings();
     const now = this.clock.now();
     const failedLogins = user.failedLogins + 1;

@@ -8,6 +8,7 @@ import { RepSessionActions } from './session-rep-actions.ts';
 import { SessionKeysService } from './session-keys.ts';
 import { SessionsService } from './sessions.ts';
 import { SiteService, type Licences } from './site.ts';
+import { TwoStepService } from './two-step.ts';
 import { UsersService } from './users.ts';
 
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   log: Logger;
   site: SiteService;
   accounts: AccountsService;
+  twoStep: TwoStepService;
   users: UsersService;
   presence: PresenceService;
   sessionKeys: SessionKeysService;
@@ -48,6 +50,7 @@ export function createServices(o: ServiceOptions): Services {
   const site = new SiteService(o.store, o.licences, o.defaultHostName);
   const presence = new PresenceService(clock);
   const accounts = new AccountsService(o.store, site, clock, o.log);
+  const twoStep = new TwoStepService(o.store, site, accounts, clock, o.log);
   const users = new UsersService(o.store, clock, o.log, {
     userSessionsRevoked: (userId) => presence.closeUser(userId, 'account_changed'),
   });
@@ -70,6 +73,7 @@ export function createServices(o: ServiceOptions): Services {
     log: o.log,
     site,
     accounts,
+    twoStep,
     users,
     presence,
     sessionKeys,
