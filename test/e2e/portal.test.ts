@@ -100,6 +100,7 @@ describe('e2e: support portal and customer client', () => {
   it('POR-1: the rep list shows logged-in reps by display number; a click starts a session in that rep\'s personal queue', async () => {
     const { page, ctx, errors } = await newPage(w.browser);
     await page.goto(w.broker.url + '/');
+    await page.getByRole('button', { name: 'Alice Support' }).waitFor();
     const names = await page.getByRole('list').getByRole('button').allTextContents();
     assert.deepEqual(names, ['Bob Support', 'Alice Support']);
     await page.getByRole('button', { name: 'Alice Support' }).click();
