@@ -78,6 +78,7 @@ export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('customer_reconnected') }),
   z.object({ kind: z.literal('full_client_offered'), command: z.string() }),
   z.object({ kind: z.literal('client_changed'), clientKind: CustomerClientKind }),
+  z.object({ kind: z.literal('requeued'), queue: Queue, reason: z.string() }),
   z.object({ kind: z.literal('session_ended'), reason: z.string() }),
 ]);
 export type SessionEventBody = z.infer<typeof SessionEventBody>;

@@ -116,6 +116,21 @@ describe('resilience: dropped connections resume with nothing lost or doubled', 
     await other.api.close();
   });
 
+  it('POR-1: a customer waiting for a rep who leaves the console moves to the general queue after the grace period', async () => {
+    const gone = await createRep(admin);
+    const ws = await repConsole(broker, gone);
+    const c = await CustomerSocket.join(broker, { kind: 'rep', rep: gone.username });
+    const { lsid } = await c.welcome();
+    await ws.find((m) => m.type === 'session.updated' && m.session.lsid === lsid, 'queued');
+    ws.ws.terminate();
+    const moved = await c.event('requeued', GRACE_MS + 3000);
+    assert.deepEqual(moved.event.body.queue, { kind: 'general' });
+    const upd = await repWs.find((m) => m.type === 'session.updated' && m.session.lsid === lsid && m.session.queue.kind === 'general', 'in the general queue');
+    assert.equal(upd.session.state, 'waiting');
+    await c.action({ type: 'end' });
+    await gone.api.close();
+  });
+
   it('a forged resume token is refused', async () => {
     const { c, lsid } = await start();
     const forged = await CustomerSocket.join(broker, { kind: 'resume', lsid, resumeToken: 'x'.repeat(32), lastSeq: 0 });

@@ -309,16 +309,17 @@ export class SessionsService {
     set?.delete(sink);
     if (!set || set.size > 0 || this.shuttingDown) return;
     this.reps.delete(sink.userId);
-    if (this.runningFor(sink.userId) === 0) return;
-    // The rep's sessions wait for the console to come back; after the grace period the rep leaves.
+    const waitingForRep = (s: LiveSession) => s.record.state === 'waiting' && s.record.queueUserId === sink.userId;
+    if (this.runningFor(sink.userId) === 0 && ![...this.live.values()].some(waitingForRep)) return;
+    // The rep's sessions wait for the console to come back; after the grace period the rep leaves
+    // them, and customers waiting in the rep's personal queue move to the general queue.
     const timer = setTimeout(() => {
       this.repLost.delete(sink.userId);
       if (this.reps.has(sink.userId)) return;
       for (const s of [...this.live.values()]) {
-        if (!s.participants.has(sink.userId)) continue;
-        void s.run(() => this.leaveLocked(s, sink.userId, 'rep_connection_lost')).catch((err: unknown) =>
-          this.o.log.error({ err, lsid: s.lsid }, 'removing a lost rep failed'),
-        );
+        const fail = (err: unknown) => this.o.log.error({ err, lsid: s.lsid }, 'handling a lost rep failed');
+        if (s.participants.has(sink.userId)) void s.run(() => this.leaveLocked(s, sink.userId, 'rep_connection_lost')).catch(fail);
+        else if (waitingForRep(s)) void s.run(() => this.requeueLocked(s, 'rep_unavailable')).catch(fail);
       }
     }, this.o.resumeGraceMs);
     timer.unref();
@@ -442,6 +443,14 @@ export class SessionsService {
     }
     this.publish(s);
     return event;
+  }
+
+  /** A waiting session goes to the general queue (its rep is gone), with the reason in the log. */
+  async requeueLocked(s: LiveSession, reason: string): Promise<void> {
+    if (s.ended || s.record.state !== 'waiting' || s.record.queueKind === 'general') return;
+    await this.append(s, SYSTEM, { kind: 'requeued', queue: { kind: 'general' }, reason });
+    await this.updateRecord(s, { queueKind: 'general', queueUserId: null });
+    this.publish(s);
   }
 
   async updateRecord(s: LiveSession, patch: Parameters<Store['updateSupportSession']>[1]): Promise<void> {

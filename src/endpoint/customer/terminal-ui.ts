@@ -35,6 +35,8 @@ function describe(u: AppUpdate): string | null {
       return `* ${body.name} left the session.`;
     case 'transferred':
       return `* Your session is being transferred to ${body.toName}.`;
+    case 'requeued':
+      return '* That representative is not available; any representative can now take your session.';
     case 'permission_granted':
       return `* Granted: ${permissionLabels[body.permission].en}.`;
     case 'permission_denied':

@@ -65,6 +65,7 @@ const en = {
       full_client_offered: 'The full client was offered',
       client_changed: 'The customer now uses the full client',
       session_ended: 'Session ended ({{reason}})',
+      requeued: 'Moved to the general queue',
     },
   },
 };
@@ -132,6 +133,7 @@ const fr: typeof en = {
       full_client_offered: 'Le client complet a été proposé',
       client_changed: 'Le client utilise maintenant le client complet',
       session_ended: 'Session terminée ({{reason}})',
+      requeued: 'Déplacée dans la file générale',
     },
   },
 };
