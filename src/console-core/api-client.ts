@@ -11,6 +11,7 @@ import {
   RequestPasswordResetResult,
   SiteSettings,
   SiteStatus,
+  TotpSetupResult,
   UpdateMyProfileBody,
   UserList,
   UserView,
@@ -41,6 +42,8 @@ export interface ApiClientOptions {
    * /me, so the console can go back to login wherever the user is. /me is how callers *ask*.
    */
   onSessionLost?: () => void;
+  /** Called when the broker says the login is not complete yet (password change or two-step setup due). */
+  onLoginIncomplete?: () => void;
 }
 
 /** What /me and /auth/login have in common (the login result without the bearer token). */
@@ -104,6 +107,19 @@ export class ApiClient {
 
   updateMyProfile(body: UpdateMyProfileBody) {
     return this.call('PATCH', '/me', Me, body);
+  }
+
+  /** LOG-5: a new secret and its QR code; confirmed with a first code from the app. */
+  startTotpSetup(currentPassword: string) {
+    return this.call('POST', '/me/totp/setup', TotpSetupResult, { currentPassword });
+  }
+
+  confirmTotpSetup(code: string) {
+    return this.call('POST', '/me/totp/confirm', Me, { code });
+  }
+
+  disableTotp(currentPassword: string, code: string) {
+    return this.call('POST', '/me/totp/disable', Me, { currentPassword, code });
   }
 
   requestPasswordReset(username: string) {
@@ -211,6 +227,9 @@ export class ApiClient {
       if (err.success && err.data.error.code === 'unauthenticated' && hadSession && path !== '/me') {
         this.forget();
         this.opts.onSessionLost?.();
+      }
+      if (err.success && hadSession && ['password_change_required', 'totp_enrollment_required'].includes(err.data.error.code)) {
+        this.opts.onLoginIncomplete?.();
       }
       if (err.success) throw new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.details);
       throw new ApiError(res.status, 'bad_response', `The site answered ${res.status}`);

@@ -11,6 +11,7 @@ import type {
   PublicSiteInfo,
   SiteSettings,
   SiteStatus,
+  TotpSetupResult,
   UpdateMyProfileBody,
   UpdateSiteSettingsBody,
   UpdateUserBody,
@@ -21,11 +22,11 @@ import { apiErrorOf } from './api-error.ts';
 import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
 import { createPortalArea, type PortalApi } from './sessions/portal-area.ts';
 import { createSessionsArea, type SessionsApi } from './sessions/sessions-area.ts';
-import type { Listener, Unsubscribe } from './events.ts';
+import { Emitter, type Listener, type Unsubscribe } from './events.ts';
 import type { ConnectionState, TerminatedEvent } from './rep-connection.ts';
 
 /** What the renderer knows about the login: never the bearer token or the CSRF token. */
-export type ConsoleSession = Pick<MeResult, 'user' | 'passwordChangeRequired'>;
+export type ConsoleSession = Pick<MeResult, 'user' | 'passwordChangeRequired' | 'totpEnrollmentRequired'>;
 
 export interface ConsoleApi {
   auth: {
@@ -37,10 +38,20 @@ export interface ConsoleApi {
     logout(): Promise<void>;
     requestPasswordReset(username: string): Promise<{ securityQuestion: string }>;
     resetPasswordWithAnswer(body: ResetWithAnswerBody): Promise<void>;
+    /**
+     * The login state changed: logged in, restored, a password change or two-step setup done, or
+     * the broker asked for one of those mid-session (an admin made two-step required).
+     */
+    onSessionChanged(listener: Listener<ConsoleSession>): Unsubscribe;
   };
   me: {
     changePassword(body: ChangePasswordBody): Promise<Me>;
     updateProfile(body: UpdateMyProfileBody): Promise<Me>;
+    /** LOG-5: two-step verification with an authenticator app. */
+    startTotpSetup(currentPassword: string): Promise<TotpSetupResult>;
+    /** Turns it on; completes the login when the site required it. */
+    confirmTotpSetup(code: string): Promise<ConsoleSession>;
+    disableTotp(currentPassword: string, code: string): Promise<Me>;
   };
   users: {
     list(q?: string): Promise<UserView[]>;
@@ -76,14 +87,27 @@ export interface ConsoleApi {
  */
 export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose(): void } {
   const ctx = createCoreContext(deps);
-  const { api, rep, terminated } = ctx;
+  const { api, rep, terminated, loginIncomplete } = ctx;
+  const sessionChanged = new Emitter<ConsoleSession>();
 
-  /** The rep connection runs whenever the login is complete (not while a password change is due). */
-  const follow = <T extends ConsoleSession>(s: T): ConsoleSession => {
-    if (s.passwordChangeRequired) rep.disconnect();
+  /** The last login state seen, so a password change or a two-step setup can complete it. */
+  let current: ConsoleSession | null = null;
+
+  /**
+   * The rep connection runs whenever the login is complete: not while a password change (LOG-2)
+   * or a required two-step setup (LOG-5) is due, which the broker would refuse anyway.
+   */
+  const follow = (s: ConsoleSession): ConsoleSession => {
+    current = { user: s.user, passwordChangeRequired: s.passwordChangeRequired, totpEnrollmentRequired: s.totpEnrollmentRequired };
+    if (s.passwordChangeRequired || s.totpEnrollmentRequired) rep.disconnect();
     else rep.connect();
-    return { user: s.user, passwordChangeRequired: s.passwordChangeRequired };
+    sessionChanged.emit(current);
+    return current;
   };
+  // The broker refused a call because a step of the login is due: learn which, and tell the page.
+  loginIncomplete.on(() => {
+    api.me().then(follow, () => undefined);
+  });
 
   return {
     auth: {
@@ -99,18 +123,26 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
       },
       logout: async () => {
         rep.disconnect();
+        current = null;
         await api.logout();
       },
       requestPasswordReset: (username) => api.requestPasswordReset(username),
       resetPasswordWithAnswer: (body) => api.resetPasswordWithAnswer(body),
+      onSessionChanged: (l) => sessionChanged.on(l),
     },
     me: {
       changePassword: async (body) => {
         const me = await api.changePassword(body);
-        follow({ user: me, passwordChangeRequired: false });
+        follow({ user: me, passwordChangeRequired: false, totpEnrollmentRequired: current?.totpEnrollmentRequired ?? false });
         return me;
       },
       updateProfile: (body) => api.updateMyProfile(body),
+      startTotpSetup: (currentPassword) => api.startTotpSetup(currentPassword),
+      confirmTotpSetup: async (code) => {
+        const me = await api.confirmTotpSetup(code);
+        return follow({ user: me, passwordChangeRequired: current?.passwordChangeRequired ?? false, totpEnrollmentRequired: false });
+      },
+      disableTotp: (currentPassword, code) => api.disableTotp(currentPassword, code),
     },
     users: {
       list: (q) => api.listUsers(q),

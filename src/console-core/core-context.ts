@@ -25,6 +25,8 @@ export interface CoreContext {
   rep: RepConnection;
   /** Fired once when the site ends the console (admin terminate, login gone). */
   terminated: Emitter<TerminatedEvent>;
+  /** An API call found the login incomplete (password change or two-step setup due, LOG-2/LOG-5). */
+  loginIncomplete: Emitter<void>;
 }
 
 function wsUrlOf(deps: ConsoleCoreDeps): string {
@@ -34,6 +36,7 @@ function wsUrlOf(deps: ConsoleCoreDeps): string {
 
 export function createCoreContext(deps: ConsoleCoreDeps): CoreContext {
   const terminated = new Emitter<TerminatedEvent>();
+  const loginIncomplete = new Emitter<void>();
   const api = new ApiClient({
     baseUrl: deps.baseUrl,
     mode: deps.mode,
@@ -42,6 +45,7 @@ export function createCoreContext(deps: ConsoleCoreDeps): CoreContext {
       // An API call found the login gone before the rep connection noticed: end it the same way.
       if (!rep.loginMaybeLost()) terminated.emit({ reason: 'session_ended' });
     },
+    onLoginIncomplete: () => loginIncomplete.emit(),
   });
 
   const stillAuthenticated = async (): Promise<boolean> => {
@@ -67,5 +71,5 @@ export function createCoreContext(deps: ConsoleCoreDeps): CoreContext {
     api.forget();
     terminated.emit(e);
   });
-  return { api, rep, terminated };
+  return { api, rep, terminated, loginIncomplete };
 }

@@ -144,3 +144,19 @@ describe('console-core: API client, lost sessions', () => {
     assert.equal(lost, 1, 'the secrets are forgotten, so it is reported once');
   });
 });
+
+describe('console-core: API client, incomplete logins', () => {
+  it('LOG-5: a call refused because two-step setup is due is reported, so the console can ask for it', async () => {
+    let incomplete = 0;
+    const { fetch } = fakeFetch((c) =>
+      c.url.endsWith('/auth/login')
+        ? { status: 200, body: loginResult }
+        : { status: 403, body: { error: { code: 'totp_enrollment_required', message: 'set it up' } } },
+    );
+    const api = new ApiClient({ baseUrl: '', mode: 'browser', fetch, onLoginIncomplete: () => (incomplete += 1) });
+    await api.login('a', 'b');
+    const err = (await api.siteStatus().catch((e: unknown) => e)) as ApiError;
+    assert.equal(err.code, 'totp_enrollment_required');
+    assert.equal(incomplete, 1);
+  });
+});

@@ -12,6 +12,8 @@ interface SessionState {
   status: SessionStatus;
   user: Me | null;
   passwordChangeRequired: boolean;
+  /** LOG-5: the site requires two-step verification and this account has not set it up yet. */
+  totpEnrollmentRequired: boolean;
   notice: LoginNotice;
   restore(): Promise<void>;
   login(username: string, password: string, totpCode?: string): Promise<void>;
@@ -19,6 +21,8 @@ interface SessionState {
   /** After a successful password change: the login is complete. */
   passwordChanged(user: Me): void;
   userUpdated(user: Me): void;
+  /** After a two-step setup: the new login state (it may complete the login). */
+  sessionUpdated(session: ConsoleSession): void;
   /** The site ended the console (STA-7) or the login session. */
   ended(reason: string): void;
   setNotice(notice: LoginNotice): void;
@@ -28,12 +32,14 @@ const fromSession = (s: ConsoleSession) => ({
   status: 'authenticated' as const,
   user: s.user,
   passwordChangeRequired: s.passwordChangeRequired,
+  totpEnrollmentRequired: s.totpEnrollmentRequired,
 });
 
 export const useSession = create<SessionState>()((set, get) => ({
   status: 'unknown',
   user: null,
   passwordChangeRequired: false,
+  totpEnrollmentRequired: false,
   notice: null,
 
   async restore() {
@@ -57,7 +63,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     try {
       await consoleApi.auth.logout();
     } finally {
-      set({ status: 'anonymous', user: null, passwordChangeRequired: false, notice: 'logged_out' });
+      set({ status: 'anonymous', user: null, passwordChangeRequired: false, totpEnrollmentRequired: false, notice: 'logged_out' });
     }
   },
 
@@ -69,11 +75,16 @@ export const useSession = create<SessionState>()((set, get) => ({
     set({ user });
   },
 
+  sessionUpdated(session) {
+    set(fromSession(session));
+  },
+
   ended(reason) {
     set({
       status: 'anonymous',
       user: null,
       passwordChangeRequired: false,
+      totpEnrollmentRequired: false,
       notice: reason === 'terminated_by_admin' ? 'terminated' : 'session_ended',
     });
   },
@@ -85,3 +96,7 @@ export const useSession = create<SessionState>()((set, get) => ({
 
 // One subscription for the page's lifetime: wherever the user is, an ended console goes to login.
 consoleApi.onTerminated((e) => useSession.getState().ended(e.reason));
+// Mid-session changes of the login state (e.g. two-step verification became required) reach the page here.
+consoleApi.auth.onSessionChanged((s) => {
+  if (useSession.getState().status === 'authenticated') useSession.getState().sessionUpdated(s);
+});

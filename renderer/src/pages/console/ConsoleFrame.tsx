@@ -58,6 +58,7 @@ export function ConsoleFrame() {
   const status = useSession((s) => s.status);
   const user = useSession((s) => s.user);
   const passwordChangeRequired = useSession((s) => s.passwordChangeRequired);
+  const totpEnrollmentRequired = useSession((s) => s.totpEnrollmentRequired);
   const restore = useSession((s) => s.restore);
   const logout = useSession((s) => s.logout);
   const refreshSite = useSite((s) => s.refresh);
@@ -68,7 +69,7 @@ export function ConsoleFrame() {
     void restore();
   }, [restore]);
 
-  const ready = status === 'authenticated' && !passwordChangeRequired;
+  const ready = status === 'authenticated' && !passwordChangeRequired && !totpEnrollmentRequired;
   useEffect(() => {
     // The site's time zone formats every date, so the status is loaded for every tab.
     if (ready) void refreshSite();

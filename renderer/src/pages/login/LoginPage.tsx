@@ -7,6 +7,7 @@ import type { PublicSiteInfo } from '../../../../src/protocol/index.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { PasswordChangeForm } from '../../components/PasswordChangeForm.tsx';
+import { TotpSetup } from '../../components/TotpSetup.tsx';
 import { apiErrorOf } from '../../../../src/console-core/index.ts';
 import { consoleApi } from '../../console-api.ts';
 import { useSession, type LoginNotice } from '../../stores/session-store.ts';
@@ -152,10 +153,27 @@ function ForcedPasswordChange() {
   );
 }
 
+/** LOG-5: the site requires two-step verification and this account has none yet. */
+function RequiredTotpSetup() {
+  const { t } = useTranslation();
+  const sessionUpdated = useSession((s) => s.sessionUpdated);
+  const logout = useSession((s) => s.logout);
+  return (
+    <LoginShell title={t('totp.requiredTitle')}>
+      <p>{t('totp.requiredIntro')}</p>
+      <TotpSetup onDone={sessionUpdated} />
+      <button type="button" className="link" onClick={() => void logout()}>
+        {t('console.logout')}
+      </button>
+    </LoginShell>
+  );
+}
+
 export function LoginPage() {
   const { t } = useTranslation();
   const status = useSession((s) => s.status);
   const passwordChangeRequired = useSession((s) => s.passwordChangeRequired);
+  const totpEnrollmentRequired = useSession((s) => s.totpEnrollmentRequired);
   const restore = useSession((s) => s.restore);
   useEffect(() => {
     void restore();
@@ -163,6 +181,7 @@ export function LoginPage() {
 
   if (status === 'unknown' || status === 'restoring') return <p className="loading">{t('common.loading')}</p>;
   if (status === 'authenticated' && passwordChangeRequired) return <ForcedPasswordChange />;
+  if (status === 'authenticated' && totpEnrollmentRequired) return <RequiredTotpSetup />;
   if (status === 'authenticated') return <Navigate to="/console/status" replace />;
   return <LoginForm />;
 }

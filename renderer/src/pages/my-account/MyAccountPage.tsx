@@ -7,6 +7,7 @@ import { PasswordChangeForm } from '../../components/PasswordChangeForm.tsx';
 import { consoleApi } from '../../console-api.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { ConsoleDownloads } from './ConsoleDownloads.tsx';
+import { TwoStepSection } from './TwoStepSection.tsx';
 
 /** Runs a save, tracking its error and success for the form's messages. */
 function useSave() {
@@ -124,6 +125,7 @@ export function MyAccountPage() {
         <div className="card">
           <SecurityQuestionForm />
         </div>
+        <TwoStepSection />
       </div>
     </section>
   );

@@ -19,6 +19,7 @@ interface Draft {
   securityAnswer: string;
   disabled: boolean;
   mustChangePassword: boolean;
+  resetTotp: boolean;
   displayNumber: string;
   permissions: Permissions;
 }
@@ -33,6 +34,7 @@ const emptyDraft: Draft = {
   securityAnswer: '',
   disabled: false,
   mustChangePassword: false,
+  resetTotp: false,
   displayNumber: '',
   permissions: defaultRepPermissions,
 };
@@ -61,6 +63,7 @@ function bodyOf(d: Draft, original: UserView | null): UpdateUserBody {
     permissions: d.permissions,
   };
   if (d.password) body.password = d.password;
+  if (d.resetTotp) body.resetTotp = true;
   if (d.displayNumber.trim() !== '') body.displayNumber = Number(d.displayNumber);
   const question = d.securityQuestion.trim();
   if (d.securityAnswer) {
@@ -173,6 +176,12 @@ export function UserForm({ userId }: { userId: number | null }) {
               <input type="checkbox" checked={draft.mustChangePassword} onChange={(e) => set('mustChangePassword', e.target.checked)} />
               {t('users.form.mustChangePassword')}
             </label>
+            {original?.totpEnabled && (
+              <label className="check">
+                <input type="checkbox" checked={draft.resetTotp} onChange={(e) => set('resetTotp', e.target.checked)} />
+                {t('users.form.resetTotp')}
+              </label>
+            )}
           </fieldset>
         </div>
         <PermissionsFields value={draft.permissions} onChange={(p) => set('permissions', p)} />

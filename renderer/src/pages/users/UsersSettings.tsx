@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { consoleApi } from '../../console-api.ts';
 import { useSite } from '../../stores/site-store.ts';
 
 export function UsersSettings() {
@@ -10,6 +11,7 @@ export function UsersSettings() {
   const settings = useSite((s) => s.status?.settings);
   const updateSettings = useSite((s) => s.updateSettings);
   const [resetEnabled, setResetEnabled] = useState(false);
+  const [totpRequired, setTotpRequired] = useState(false);
   const [threshold, setThreshold] = useState('5');
   const [minutes, setMinutes] = useState('15');
   const [error, setError] = useState<unknown>(null);
@@ -18,6 +20,7 @@ export function UsersSettings() {
   useEffect(() => {
     if (!settings) return;
     setResetEnabled(settings.passwordResetEnabled);
+    setTotpRequired(settings.totpRequired);
     setThreshold(String(settings.lockoutThreshold));
     setMinutes(String(settings.lockoutMinutes));
   }, [settings]);
@@ -27,8 +30,10 @@ export function UsersSettings() {
     setError(null);
     setSaved(false);
     try {
-      await updateSettings({ passwordResetEnabled: resetEnabled, lockoutThreshold: Number(threshold), lockoutMinutes: Number(minutes) });
+      await updateSettings({ passwordResetEnabled: resetEnabled, totpRequired, lockoutThreshold: Number(threshold), lockoutMinutes: Number(minutes) });
       setSaved(true);
+      // Requiring two-step verification applies to this administrator too: ask where the login stands.
+      if (totpRequired) void consoleApi.auth.restore();
     } catch (err) {
       setError(err);
     }
@@ -41,6 +46,10 @@ export function UsersSettings() {
       <label className="check">
         <input type="checkbox" checked={resetEnabled} onChange={(e) => setResetEnabled(e.target.checked)} />
         {t('users.settings.passwordReset')}
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={totpRequired} onChange={(e) => setTotpRequired(e.target.checked)} />
+        {t('users.settings.totpRequired')}
       </label>
       <label>
         {t('users.settings.lockoutThreshold')}
