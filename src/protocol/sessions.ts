@@ -11,6 +11,8 @@ export const MIN_SESSION_PROTOCOL_VERSION = 1;
 export const MAX_CONTROL_MESSAGE_BYTES = 16 * 1024;
 export const MAX_CHAT_CHARS = 4000;
 export const HISTORY_PAGE = 500;
+/** Bytes a customer may send on a bulk channel before the rep's console grants more (CREDIT frames). */
+export const CHANNEL_WINDOW_BYTES = 1024 * 1024;
 
 export const Lsid = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'a session id (LSID)' });
 /** A sender's own message number: strictly increasing per sender and session, so replays are recognised. */
@@ -163,6 +165,9 @@ export const CustomerServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), name: z.string(), typing: z.boolean() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), cid: z.number().int().optional() }),
   z.object({ type: z.literal('pong'), t: z.number() }),
+  /** A rep opened a bulk channel with what the customer granted: send DATA frames on it, within `window` bytes of credit. */
+  z.object({ type: z.literal('channel.opened'), channelId: z.number().int(), permission: SessionPermission, window: z.number().int() }),
+  z.object({ type: z.literal('channel.closed'), channelId: z.number().int(), reason: z.string() }),
 ]);
 export type CustomerServerMessage = z.infer<typeof CustomerServerMessage>;
 
@@ -203,6 +208,7 @@ export const RepSessionServerMessages = [
     ref: z.string(),
     seq: z.number().int().optional(),
     channelId: z.number().int().optional(),
+    window: z.number().int().optional(),
     duplicate: z.boolean().optional(),
   }),
 ] as const;

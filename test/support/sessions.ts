@@ -8,6 +8,9 @@ type Msg = Record<string, any>;
 
 export class MessageSocket {
   readonly messages: Msg[] = [];
+  /** Binary frames received, in order. */
+  readonly frames: Buffer[] = [];
+  private frameWaiters: ((f: Buffer) => void)[] = [];
   private waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   readonly opened: Promise<void>;
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -21,7 +24,12 @@ export class MessageSocket {
     });
     this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
+      if (isBinary) {
+        const f = data as Buffer;
+        this.frames.push(f);
+        for (const w of this.frameWaiters.splice(0)) w(f);
+        return;
+      }
       const m = JSON.parse(data.toString()) as Msg;
       this.messages.push(m);
       for (const w of [...this.waiters]) {
@@ -32,6 +40,19 @@ export class MessageSocket {
         }
       }
     });
+  }
+
+  /** Resolves once `count` binary frames have arrived. */
+  async framesReceived(count: number, timeoutMs = 5000): Promise<Buffer[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.frames.length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.frames.length} of ${count} frames arrived`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 100);
+        this.frameWaiters.push(() => (clearTimeout(t), resolve()));
+      });
+    }
+    return this.frames.slice(0, count);
   }
 
   send(msg: unknown): void {

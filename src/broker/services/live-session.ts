@@ -8,6 +8,7 @@ import type { SupportSessionRecord } from '../store/sessions-store.ts';
 export interface CustomerSink {
   readonly address: string;
   send(msg: CustomerServerMessage): void;
+  sendBinary(frame: Uint8Array): void;
   close(code: number, reason: string): void;
 }
 
@@ -15,6 +16,8 @@ export interface RepSink {
   readonly userId: number;
   readonly address: string;
   send(msg: RepServerMessage): void;
+  /** A binary frame (src/protocol/frames.ts) relayed from the customer. */
+  sendBinary(frame: Uint8Array): void;
 }
 
 /**
@@ -57,8 +60,8 @@ export class LiveSession {
   readonly repCids = new Map<number, CidTracker>();
   /** Reps whose console currently lists this session (so they can be told when it goes). */
   visibleTo = new Set<number>();
-  readonly channels = new Map<number, { permission: SessionPermission; userId: number }>();
-  nextChannelId = 1;
+  /** Bulk channels open in this session (ids are unique across the broker). */
+  readonly channels = new Set<number>();
   ended = false;
   private chain: Promise<unknown> = Promise.resolve();
 

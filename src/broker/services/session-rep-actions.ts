@@ -1,7 +1,7 @@
 // What a rep does with sessions over the console channel (CON-2, CON-3, USR-13, USR-14): accept,
 // transfer, invite and join, leave, end, chat, ask the customer's consent, open bulk channels.
 // The broker checks every right here; the console hiding a button is not a check.
-import { HISTORY_PAGE, type RepSessionClientMessage } from '../../protocol/sessions.ts';
+import { CHANNEL_WINDOW_BYTES, HISTORY_PAGE, type RepSessionClientMessage } from '../../protocol/sessions.ts';
 import type { RepServerMessage } from '../../protocol/site.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
@@ -53,7 +53,7 @@ export class RepSessionActions {
     user: UserRecord,
     sink: RepSink,
     msg: Exclude<RepSessionClientMessage, { type: 'queue.get' | 'session.typing' | 'session.history' }>,
-  ): Promise<{ seq?: number; channelId?: number; duplicate?: boolean }> {
+  ): Promise<{ seq?: number; channelId?: number; window?: number; duplicate?: boolean }> {
     const svc = this.sessions;
     const actor = svc.repActor(user, sink.address);
     switch (msg.type) {
@@ -77,7 +77,7 @@ export class RepSessionActions {
         s.invited.clear();
         s.grants.clear();
         s.pending.clear();
-        s.channels.clear();
+        svc.channels.close(s, () => true, 'transferred');
         await svc.updateRecord(s, { state: 'waiting', ownerUserId: null, queueKind: 'personal', queueUserId: target.id });
         svc.publish(s);
         return { seq: ev.seq };
@@ -147,9 +147,8 @@ export class RepSessionActions {
         if (!s.grants.has(msg.permission)) {
           throw new PasserelleError('permission_not_granted', `The customer has not granted "${msg.permission}"`);
         }
-        const channelId = s.nextChannelId++;
-        s.channels.set(channelId, { permission: msg.permission, userId: user.id });
-        return { channelId };
+        const ch = svc.channels.open(s, user.id, msg.permission);
+        return { channelId: ch.id, window: CHANNEL_WINDOW_BYTES };
       }
     }
   }

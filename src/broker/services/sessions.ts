@@ -20,6 +20,7 @@ import type { SessionEventRecord } from '../store/sessions-store.ts';
 import type { Store, UserRecord } from '../store/store.ts';
 import type { Clock } from './accounts.ts';
 import { AttemptLimiter } from './attempt-limiter.ts';
+import { BulkChannels } from './bulk-channels.ts';
 import { LiveSession, type CustomerSink, type RepSink } from './live-session.ts';
 import type { JoinPlan, PortalService } from './portal.ts';
 import type { PresenceService } from './presence.ts';
@@ -62,6 +63,7 @@ export interface SessionsOptions {
 
 export class SessionsService {
   private readonly live = new Map<string, LiveSession>();
+  readonly channels = new BulkChannels();
   private readonly reps = new Map<number, Set<RepSink>>();
   private readonly repLost = new Map<number, NodeJS.Timeout>();
   private readonly resumeLimiter: AttemptLimiter;
@@ -263,7 +265,7 @@ export class SessionsService {
       } else if (msg.type === 'revoke') {
         if (!s.grants.has(msg.permission)) throw new PasserelleError('out_of_order', `"${msg.permission}" was not granted`);
         s.grants.delete(msg.permission);
-        for (const [id, ch] of s.channels) if (ch.permission === msg.permission) s.channels.delete(id);
+        this.channels.close(s, (ch) => ch.permission === msg.permission, 'revoked');
         event = await this.append(s, actor, { kind: 'permission_revoked', permission: msg.permission }, msg.cid);
       } else {
         event = await this.endLocked(s, 'ended_by_customer', actor, msg.cid);
@@ -399,6 +401,7 @@ export class SessionsService {
   /** Ends the session (inside `s.run`): logs the reason, tells everyone, closes the customer. */
   async endLocked(s: LiveSession, reason: string, actor: Participant, cid?: number): Promise<SessionEvent> {
     const event = await this.append(s, actor, { kind: 'session_ended', reason }, cid);
+    this.channels.close(s, () => true, 'ended');
     await this.endRecord(s, reason);
     this.publish(s);
     if (s.customerLost) clearTimeout(s.customerLost);
@@ -427,7 +430,7 @@ export class SessionsService {
     const actor: Participant = { kind: reason === 'left' ? 'rep' : 'system', userId, name, ip: '' };
     const event = await this.append(s, actor, { kind: 'rep_left', userId, name });
     s.participants.delete(userId);
-    for (const [id, ch] of s.channels) if (ch.userId === userId) s.channels.delete(id);
+    this.channels.close(s, (ch) => ch.userId === userId, 'rep_left');
     if (s.record.ownerUserId === userId) {
       const next = s.participants.keys().next();
       if (!next.done) {
@@ -456,6 +459,19 @@ export class SessionsService {
   async updateRecord(s: LiveSession, patch: Parameters<Store['updateSupportSession']>[1]): Promise<void> {
     await this.o.store.updateSupportSession(s.lsid, patch);
     s.record = { ...s.record, ...patch };
+  }
+
+  /** Binary frames: the customer's DATA to the rep who opened the channel … */
+  customerFrame(s: LiveSession, bytes: Uint8Array): void {
+    this.channels.fromCustomer(s, bytes, (userId, frame) => {
+      for (const sink of this.reps.get(userId) ?? []) sink.sendBinary(frame);
+    });
+  }
+
+  /** … and the rep's CREDIT back to the customer. */
+  repFrame(sink: RepSink, bytes: Uint8Array): void {
+    const { session, frame } = this.channels.fromRep(sink.userId, bytes);
+    session.customer?.sendBinary(frame);
   }
 
   /** Broker shutdown: every running session ends with that reason in its log. */

@@ -3,7 +3,6 @@
 // error replies and log lines. Nothing a customer sends can crash the broker.
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { decodeFrame, FrameError } from '../../protocol/frames.ts';
 import { CustomerClientMessage, CustomerClose, MAX_CONTROL_MESSAGE_BYTES, type CustomerServerMessage } from '../../protocol/sessions.ts';
 import { PasserelleError } from '../errors.ts';
 import type { CustomerSink, LiveSession } from '../services/live-session.ts';
@@ -27,6 +26,9 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     const sink: CustomerSink = {
       address: req.ip,
       send: (msg) => send(socket, msg),
+      sendBinary: (frame) => {
+        if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
+      },
       close: (code, reason) => socket.close(code, reason),
     };
     const fail = (err: unknown, cid?: number) => {
@@ -61,12 +63,12 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
       tokens -= 1;
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       if (isBinary) {
-        // Bulk data needs a channel the rep opened with the customer's consent; none is relayed yet.
+        // Bulk data: only on a channel a rep opened with the customer's consent, within its credit.
+        if (!session) return fail(new PasserelleError('out_of_order', 'Say hello first'));
         try {
-          const frame = decodeFrame(new Uint8Array(data as Buffer));
-          if (!session || !session.channels.has(frame.channelId)) throw new PasserelleError('permission_not_granted', `No open channel ${frame.channelId}`);
+          services.sessions.customerFrame(session, new Uint8Array(data as Buffer));
         } catch (err) {
-          fail(err instanceof FrameError ? new PasserelleError('bad_request', err.message) : err);
+          fail(err);
         }
         return;
       }

@@ -43,14 +43,32 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
     req.log.info({ userId: auth.user.id, connectionId: conn.connectionId }, 'rep console connected');
     send(socket, { type: 'hello', connectionId: conn.connectionId, protocol: REP_PROTOCOL_VERSION });
     // Queues and sessions (CON-2, CON-3): the console gets its queue now and changes as they happen.
-    const sink: RepSink = { userId: auth.user.id, address: req.ip, send: (msg) => send(socket, msg) };
+    const sink: RepSink = {
+      userId: auth.user.id,
+      address: req.ip,
+      send: (msg) => send(socket, msg),
+      sendBinary: (frame) => {
+        if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
+      },
+    };
     services.sessions.repConnected(sink);
 
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (isBinary && size <= MAX_MESSAGE_BYTES) {
+        // Binary frames on bulk channels (CREDIT for what the customer sends).
+        try {
+          services.sessions.repFrame(sink, new Uint8Array(data as Buffer));
+        } catch (err) {
+          const e = err instanceof PasserelleError ? err : new PasserelleError('internal', 'Internal error');
+          if (!(err instanceof PasserelleError)) req.log.error({ err }, 'rep frame failed');
+          send(socket, { type: 'error', code: e.code, message: e.message });
+        }
+        return;
+      }
       if (isBinary || size > MAX_MESSAGE_BYTES) {
         req.log.info({ size, isBinary }, 'rejected rep message');
-        send(socket, { type: 'error', code: 'bad_request', message: 'Text JSON messages of at most 64 KiB only' });
+        send(socket, { type: 'error', code: 'bad_request', message: 'Messages of at most 64 KiB only' });
         return;
       }
       let parsed: unknown;
