@@ -153,6 +153,8 @@ export class SessionsService {
     } else {
       plan = await this.planJoin(join, sink.address);
     }
+    // The chosen rep left the console since the portal start: any rep may take the session.
+    if (plan.queue.kind === 'personal' && !this.reps.has(plan.queue.userId)) plan = { ...plan, queue: { kind: 'general' } };
     const c = hello.customer;
     const record = await this.o.store.insertSupportSession({
       lsid: plan.lsid,

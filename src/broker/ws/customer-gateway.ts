@@ -56,11 +56,6 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     let tokens = FLOOD_BURST;
     let refilledAt = Date.now();
     socket.on('message', (data, isBinary) => {
-      const now = Date.now();
-      tokens = Math.min(FLOOD_BURST, tokens + ((now - refilledAt) / 1000) * FLOOD_PER_SECOND);
-      refilledAt = now;
-      if (tokens < 1) return fail(new PasserelleError('rate_limited', 'Too many messages; slow down'));
-      tokens -= 1;
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       if (isBinary) {
         // Bulk data: only on a channel a rep opened with the customer's consent, within its credit.
@@ -72,6 +67,12 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
         }
         return;
       }
+      // Text messages are human-paced; binary frames are paced by their channel's credit instead.
+      const now = Date.now();
+      tokens = Math.min(FLOOD_BURST, tokens + ((now - refilledAt) / 1000) * FLOOD_PER_SECOND);
+      refilledAt = now;
+      if (tokens < 1) return fail(new PasserelleError('rate_limited', 'Too many messages; slow down'));
+      tokens -= 1;
       if (size > MAX_CONTROL_MESSAGE_BYTES) return fail(new PasserelleError('body_too_large', `Messages are limited to ${MAX_CONTROL_MESSAGE_BYTES} bytes`));
       let parsed: unknown;
       try {
