@@ -131,4 +131,22 @@ describe('site status and logged-in reps', () => {
     assert.equal(embedded.body.error.code, 'conflict');
     await rep.api.close();
   });
+
+  it('STA-6: changing one\'s password closes one\'s other consoles, not the one that made the change', async () => {
+    const rep = await createRep(admin);
+    const [a, b] = [new ApiClient(broker), new ApiClient(broker)];
+    const la = await a.login(rep.username, rep.password, 'desktop');
+    const lb = await b.login(rep.username, rep.password, 'desktop');
+    const sa = await openRepSocket(broker, { bearer: la.body.token });
+    const sb = await openRepSocket(broker, { bearer: lb.body.token });
+    await sa.next('hello');
+    await sb.next('hello');
+    assert.equal((await a.post('/api/v1/me/password', { currentPassword: rep.password, newPassword: 'Changed!Pw42' })).status, 200);
+    assert.equal((await sb.next('terminated')).reason, 'password_changed');
+    sa.ws.send(JSON.stringify({ type: 'ping', t: 7 }));
+    assert.equal((await sa.next('pong')).t, 7, 'the changing console stays connected');
+    assert.equal(sa.messages.some((m) => m.type === 'terminated'), false);
+    sa.ws.close();
+    for (const c of [a, b, rep.api]) await c.close();
+  });
 });

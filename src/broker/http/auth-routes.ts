@@ -96,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   }, async (req) => {
     const auth = authOf(req);
     const user = await accounts.changePassword(auth, req.body);
-    services.presence.closeUser(user.id, 'password_changed');
+    services.presence.closeUser(user.id, 'password_changed', auth.session.id);
     return meOf(user);
   });
 

@@ -30,7 +30,12 @@ export const totpRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       body: TotpConfirmBody,
       response: { 200: Me, ...errs(400, 401, 403, 409) },
     },
-  }, async (req) => meOf(await twoStep.confirm(authOf(req), req.body.code)));
+  }, async (req) => {
+    const auth = authOf(req);
+    const user = await twoStep.confirm(auth, req.body.code);
+    services.presence.closeUser(user.id, 'two_step_enabled', auth.session.id);
+    return meOf(user);
+  });
 
   app.post('/me/totp/disable', {
     config: { access: 'user' },

@@ -69,9 +69,14 @@ export class PresenceService {
     return c;
   }
 
-  /** Closes every console connection of a user (account deleted, disabled, terminated). */
-  closeUser(userId: number, reason: string): void {
-    for (const c of [...this.connections.values()]) if (c.userId === userId) c.close(reason);
+  /**
+   * Closes every console connection of a user (account deleted, disabled, password changed),
+   * except those of `keepAuthSessionId`: the console that made the change stays connected.
+   */
+  closeUser(userId: number, reason: string, keepAuthSessionId?: string): void {
+    for (const c of [...this.connections.values()]) {
+      if (c.userId === userId && c.authSessionId !== keepAuthSessionId) c.close(reason);
+    }
   }
 
   closeAuthSession(authSessionId: string, reason: string): void {
