@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PortalTicket, PortalView, StartPortalSessionBody } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
-import { WebChatPanel } from './WebChatPanel.tsx';
+import { savedWebChat, WebChatPanel } from './WebChatPanel.tsx';
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -19,6 +19,7 @@ export function Portal() {
   const [name, setName] = useState('');
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
+  const [resume] = useState(savedWebChat);
 
   useEffect(() => {
     api<PortalView>('/portal').then(setView, (e: Error) => setError(e.message));
@@ -36,7 +37,8 @@ export function Portal() {
     }
   };
 
-  if (ticket?.mode === 'web_chat') return <WebChatPanel ticket={ticket.ticket} name={name.trim() || undefined} />;
+  if (resume) return <WebChatPanel join={resume} name={undefined} />;
+  if (ticket?.mode === 'web_chat') return <WebChatPanel join={{ kind: 'ticket', ticket: ticket.ticket }} name={name.trim() || undefined} />;
 
   return (
     <main className="portal">

@@ -1,7 +1,7 @@
 // The web chat in the customer's browser (POR-5): conversation, typing indicator, end; when the
 // rep offers the full client, the command to run it in this same session.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { SessionEvent } from '../../src/protocol/sessions.ts';
+import type { JoinRequest, SessionEvent } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
 import { WebChat, type WebChatStatus } from './web-chat.ts';
 
@@ -22,7 +22,21 @@ function lineOf(e: SessionEvent): Line | null {
   return null;
 }
 
-export function WebChatPanel({ ticket, name }: { ticket: string; name: string | undefined }) {
+const RESUME_KEY = 'passerelle.webChat';
+
+/** A web chat this tab was in (kept for this tab only), so a reload resumes it. */
+export function savedWebChat(): JoinRequest | null {
+  try {
+    const raw = sessionStorage.getItem(RESUME_KEY);
+    if (!raw) return null;
+    const { lsid, resumeToken } = JSON.parse(raw) as { lsid: string; resumeToken: string };
+    return { kind: 'resume', lsid, resumeToken, lastSeq: 0 };
+  } catch {
+    return null;
+  }
+}
+
+export function WebChatPanel({ join, name }: { join: JoinRequest; name: string | undefined }) {
   const [status, setStatus] = useState<WebChatStatus>('connecting');
   const [lines, setLines] = useState<Line[]>([]);
   const [typing, setTyping] = useState<string | null>(null);
@@ -31,10 +45,19 @@ export function WebChatPanel({ ticket, name }: { ticket: string; name: string | 
   const [text, setText] = useState('');
   const chat = useRef<WebChat | null>(null);
   const typingTimer = useRef<number | undefined>(undefined);
+  const joinKey = JSON.stringify(join);
 
   useEffect(() => {
-    const c = new WebChat({ kind: 'ticket', ticket }, name, {
-      status: (s) => setStatus(s),
+    const c = new WebChat(JSON.parse(joinKey) as JoinRequest, name, {
+      status: (s) => {
+        setStatus(s);
+        if (s === 'joined' && c.welcome) sessionStorage.setItem(RESUME_KEY, JSON.stringify({ lsid: c.welcome.lsid, resumeToken: c.welcome.resumeToken }));
+        if (s === 'ended') {
+          sessionStorage.removeItem(RESUME_KEY);
+          // A saved session that can no longer be resumed: back to the portal's start page.
+          if (!c.welcome) window.location.reload();
+        }
+      },
       event: (e) => {
         const line = lineOf(e);
         if (line) setLines((l) => [...l, line]);
@@ -47,8 +70,9 @@ export function WebChatPanel({ ticket, name }: { ticket: string; name: string | 
     });
     chat.current = c;
     c.start();
-    return () => c.end();
-  }, [ticket, name]);
+    // Leaving the page does not end the session: a reload within the resume window continues it.
+    return () => c.close();
+  }, [joinKey, name]);
 
   const send = (e: FormEvent) => {
     e.preventDefault();

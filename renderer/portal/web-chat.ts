@@ -42,6 +42,12 @@ export class WebChat {
     this.queue({ type: 'end', cid: ++this.cid });
   }
 
+  /** Closes this page's connection without ending the session (a reload resumes it). */
+  close(): void {
+    this.ended = true;
+    this.ws?.close();
+  }
+
   typing(typing: boolean): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'typing', typing }));
   }

@@ -173,6 +173,11 @@ describe('e2e: support portal and customer client', () => {
       await page.getByRole('button', { name: 'Envoyer' }).click();
       await bobWs.find((m) => m.type === 'session.event' && m.event.body.text === 'Bonjour, pouvez-vous voir mon écran ?', 'web chat line');
 
+      // A reload of the page resumes the same web chat, conversation included.
+      await page.reload();
+      await page.getByTestId('chat-log').getByText('Bonjour, pouvez-vous voir mon écran ?').waitFor();
+      await bobWs.chat(lsid, 'Toujours là ?');
+      await page.getByTestId('chat-log').getByText('Toujours là ?').waitFor();
       assert.equal((await bobWs.call({ type: 'session.offer_full_client', lsid })).type, 'reply');
       const command = (await page.getByTestId('full-client-command').textContent())!;
       assert.match(command, /--resume \S+:\S+/);
@@ -188,7 +193,10 @@ describe('e2e: support portal and customer client', () => {
       p.type('/end');
       assert.equal(await p.exited, 0);
       const kinds = (await w.admin.get(`/api/v1/sessions/${lsid}/events`)).body.events.map((e: any) => e.body.kind);
-      assert.deepEqual(kinds, ['session_started', 'rep_joined', 'chat', 'chat', 'full_client_offered', 'client_changed', 'permission_requested', 'permission_granted', 'session_ended']);
+      assert.deepEqual(kinds, [
+        'session_started', 'rep_joined', 'chat', 'chat', 'customer_disconnected', 'customer_reconnected', 'chat',
+        'full_client_offered', 'client_changed', 'permission_requested', 'permission_granted', 'session_ended',
+      ]);
       assert.deepEqual(errors, []);
       await ctx.close();
     } finally {
