@@ -71,7 +71,8 @@ export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rep_left'), userId: z.number().int(), name: z.string() }),
   z.object({ kind: z.literal('rep_invited'), userId: z.number().int(), name: z.string() }),
   z.object({ kind: z.literal('transferred'), fromUserId: z.number().int(), toUserId: z.number().int(), toName: z.string() }),
-  z.object({ kind: z.literal('chat'), text: z.string() }),
+  /** `repsOnly`: between the reps in the session (CON-3); never sent to the customer. */
+  z.object({ kind: z.literal('chat'), text: z.string(), repsOnly: z.boolean().optional() }),
   z.object({ kind: z.literal('permission_requested'), requestId: z.string(), permission: SessionPermission }),
   z.object({ kind: z.literal('permission_granted'), requestId: z.string(), permission: SessionPermission, by: z.enum(['customer', 'policy']) }),
   z.object({ kind: z.literal('permission_denied'), requestId: z.string(), permission: SessionPermission }),
@@ -94,6 +95,11 @@ export const SessionEvent = z.object({
   body: SessionEventBody,
 });
 export type SessionEvent = z.infer<typeof SessionEvent>;
+
+/** Whether the customer may see an event (rep-only chat is for the reps). */
+export function customerSees(body: SessionEventBody): boolean {
+  return !(body.kind === 'chat' && body.repsOnly === true);
+}
 
 export const SessionCustomerView = z.object({
   name: z.string(),
@@ -181,7 +187,14 @@ export const RepSessionClientMessages = [
   z.object({ type: z.literal('session.join'), ref: Ref, lsid: Lsid }).strict(),
   z.object({ type: z.literal('session.leave'), ref: Ref, lsid: Lsid }).strict(),
   z.object({ type: z.literal('session.end'), ref: Ref, lsid: Lsid }).strict(),
-  z.object({ type: z.literal('session.chat'), ref: Ref, lsid: Lsid, cid: ClientSeq, text: plainText(MAX_CHAT_CHARS).pipe(z.string().trim().min(1)) }).strict(),
+  z.object({
+    type: z.literal('session.chat'),
+    ref: Ref,
+    lsid: Lsid,
+    cid: ClientSeq,
+    text: plainText(MAX_CHAT_CHARS).pipe(z.string().trim().min(1)),
+    repsOnly: z.boolean().optional(),
+  }).strict(),
   z.object({ type: z.literal('session.typing'), lsid: Lsid, typing: z.boolean() }).strict(),
   z.object({ type: z.literal('session.request_permission'), ref: Ref, lsid: Lsid, permission: SessionPermission }).strict(),
   z.object({ type: z.literal('session.offer_full_client'), ref: Ref, lsid: Lsid }).strict(),

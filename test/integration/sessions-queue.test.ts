@@ -139,13 +139,25 @@ describe('support sessions: keys, queues, chat, transfer (POR-3, CON-2, CON-3, S
       const e = await rep.find((m) => m.type === 'session.event' && m.lsid === lsid && m.event.seq === ack.seq, 'shared chat');
       assert.equal(e.event.body.text, 'Merci à vous deux');
     }
+    // CON-3: the reps talk between themselves; the customer never sees it, live or on resume.
+    const aside = await bobWs.call({ type: 'session.chat', lsid, cid: 1, text: 'entre nous', repsOnly: true });
+    assert.equal(aside.type, 'reply');
+    await aliceWs.find((m) => m.type === 'session.event' && m.event.body.text === 'entre nous', 'rep-only line');
+    const after = await customer.chat('encore là');
+    assert.equal(after.seq, aside.seq + 1);
+    assert.ok(!customer.messages.some((m) => m.type === 'event' && m.event.body.text === 'entre nous'));
+    const replay = await CustomerSocket.join(broker, { kind: 'resume', lsid, resumeToken: (await customer.welcome()).resumeToken, lastSeq: 0 });
+    replay.cid = (await replay.welcome()).lastCid;
+    await replay.find((m) => m.type === 'event' && m.event.seq === after.seq, 'replayed to the end');
+    assert.ok(!replay.messages.some((m) => m.type === 'event' && m.event.body.text === 'entre nous'));
+    open.push(replay);
     assert.equal((await aliceWs.call({ type: 'session.leave', lsid })).type, 'reply');
-    const end = await customer.action({ type: 'end' });
+    const end = await replay.action({ type: 'end' });
     assert.equal(end.type, 'ack');
     await repEvent(bobWs, lsid, 'session_ended');
     const log = await admin.get(`/api/v1/sessions/${lsid}/events`);
     assert.deepEqual(log.body.events.map((e: any) => e.body.kind), [
-      'session_started', 'rep_joined', 'transferred', 'rep_left', 'rep_joined', 'rep_invited', 'rep_joined', 'chat', 'rep_left', 'session_ended',
+      'session_started', 'rep_joined', 'transferred', 'rep_left', 'rep_joined', 'rep_invited', 'rep_joined', 'chat', 'chat', 'chat', 'rep_left', 'session_ended',
     ]);
     const ended = log.body.events.at(-1);
     assert.equal(ended.body.reason, 'ended_by_customer');

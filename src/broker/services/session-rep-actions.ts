@@ -113,7 +113,7 @@ export class RepSessionActions {
         this.participant(s, user);
         const dup = s.repCidTracker(user.id).check(msg.cid);
         if (dup !== null) return { seq: dup, duplicate: true };
-        const ev = await svc.append(s, actor, { kind: 'chat', text: msg.text }, msg.cid);
+        const ev = await svc.append(s, actor, { kind: 'chat', text: msg.text, ...(msg.repsOnly ? { repsOnly: true } : {}) }, msg.cid);
         return { seq: ev.seq };
       }
       case 'session.request_permission': {

@@ -6,6 +6,7 @@ import {
   CustomerClose,
   MIN_SESSION_PROTOCOL_VERSION,
   SESSION_PROTOCOL_VERSION,
+  customerSees,
   type Actor,
   type CustomerClientMessage,
   type JoinRequest,
@@ -202,7 +203,10 @@ export class SessionsService {
       previous?.close(CustomerClose.superseded, 'resumed elsewhere');
       await this.welcome(s, sink, true);
       // Everything the customer missed, from the store, then live events follow in order.
-      for (const r of await this.o.store.listSessionEvents(s.lsid, join.lastSeq)) sink.send({ type: 'event', lsid: s.lsid, event: eventOf(r) });
+      for (const r of await this.o.store.listSessionEvents(s.lsid, join.lastSeq)) {
+        const event = eventOf(r);
+        if (customerSees(event.body)) sink.send({ type: 'event', lsid: s.lsid, event });
+      }
       if (hello.client !== s.record.clientKind) {
         await this.o.store.updateSupportSession(s.lsid, { clientKind: hello.client });
         s.record = { ...s.record, clientKind: hello.client };
@@ -376,7 +380,7 @@ export class SessionsService {
       else if (actor.userId !== undefined) s.repCidTracker(actor.userId).record(cid, record.seq);
     }
     const event = eventOf(record);
-    s.customer?.send({ type: 'event', lsid: s.lsid, event });
+    if (customerSees(body)) s.customer?.send({ type: 'event', lsid: s.lsid, event });
     for (const uid of s.participants.keys()) this.toRep(uid, { type: 'session.event', lsid: s.lsid, event });
     return event;
   }

@@ -61,10 +61,10 @@ export class SessionModel {
     });
   }
 
-  async chat(lsid: string, text: string): Promise<void> {
+  async chat(lsid: string, text: string, repsOnly = false): Promise<void> {
     const cid = (this.cids.get(lsid) ?? 0) + 1;
     this.cids.set(lsid, cid);
-    await this.call({ type: 'session.chat', lsid, cid, text });
+    await this.call({ type: 'session.chat', lsid, cid, text, ...(repsOnly ? { repsOnly } : {}) });
   }
 
   typing(lsid: string, typing: boolean): void {

@@ -17,7 +17,8 @@ export interface SessionsApi {
   join(lsid: string): Promise<void>;
   leave(lsid: string): Promise<void>;
   end(lsid: string): Promise<void>;
-  chat(lsid: string, text: string): Promise<void>;
+  /** `repsOnly`: to the other reps in the session, not the customer (CON-3). */
+  chat(lsid: string, text: string, repsOnly?: boolean): Promise<void>;
   typing(lsid: string, typing: boolean): Promise<void>;
   requestPermission(lsid: string, permission: SessionPermission): Promise<void>;
   offerFullClient(lsid: string): Promise<void>;
@@ -41,7 +42,7 @@ export function createSessionsArea(ctx: CoreContext): SessionsApi {
     join: (lsid) => model.act('session.join', lsid),
     leave: (lsid) => model.act('session.leave', lsid),
     end: (lsid) => model.act('session.end', lsid),
-    chat: (lsid, text) => model.chat(lsid, text),
+    chat: (lsid, text, repsOnly) => model.chat(lsid, text, repsOnly),
     typing: async (lsid, typing) => model.typing(lsid, typing),
     requestPermission: (lsid, permission) => model.requestPermission(lsid, permission),
     offerFullClient: (lsid) => model.act('session.offer_full_client', lsid),

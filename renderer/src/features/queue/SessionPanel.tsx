@@ -47,6 +47,7 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
   const dateTime = useDateTime();
   const line = useLine();
   const [text, setText] = useState('');
+  const [repsOnly, setRepsOnly] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [reps, setReps] = useState<LoggedInRep[]>([]);
   const [target, setTarget] = useState('');
@@ -74,7 +75,7 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
     const value = text.trim();
     if (!value) return;
     setText('');
-    void run(() => consoleApi.sessions.chat(session.lsid, value));
+    void run(() => consoleApi.sessions.chat(session.lsid, value, repsOnly));
   };
   const others = [...new Map(reps.filter((r) => r.userId !== me?.id && !session.participants.some((p) => p.userId === r.userId)).map((r) => [r.userId, r])).values()];
   const c = session.customer;
@@ -102,8 +103,9 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
       <h3>{t('queue.chat')}</h3>
       <ol className="transcript" aria-live="polite" data-testid="transcript">
         {log.map((e) => (
-          <li key={e.seq} className={e.body.kind === 'chat' ? `chat ${e.actor.kind}` : 'info'}>
-            <span className="time">{dateTime(e.at)}</span> {e.body.kind === 'chat' && <strong>{e.actor.name}: </strong>}
+          <li key={e.seq} className={e.body.kind === 'chat' ? `chat ${e.actor.kind}${e.body.repsOnly ? ' reps-only' : ''}` : 'info'}>
+            <span className="time">{dateTime(e.at)}</span> {e.body.kind === 'chat' && e.body.repsOnly && <span className="tag">{t('queue.repsOnlyTag')}</span>}{' '}
+            {e.body.kind === 'chat' && <strong>{e.actor.name}: </strong>}
             {line(e)}
           </li>
         ))}
@@ -125,6 +127,12 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
             }, 2000);
           }}
         />
+        {session.participants.length > 1 && (
+          <label className="check">
+            <input type="checkbox" checked={repsOnly} onChange={(e) => setRepsOnly(e.target.checked)} />
+            {t('queue.repsOnly')}
+          </label>
+        )}
         <button>{t('queue.send')}</button>
       </form>
       <div className="session-actions">
