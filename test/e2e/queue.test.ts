@@ -67,6 +67,19 @@ describe('e2e: the console queue and session panel', () => {
     await panel.getByTestId('transcript').getByText('Granted: view the screen').waitFor();
     await panel.getByText('Granted: view the screen', { exact: true }).last().waitFor();
 
+    // CON-3: invite Olga; once she is in, a line for the reps only never reaches the customer.
+    await panel.getByRole('combobox', { name: 'Choose a representative' }).selectOption({ label: 'Olga Rep' });
+    await panel.getByRole('button', { name: 'Invite' }).click();
+    const invited = await otherWs.find((m) => m.type === 'session.updated' && m.session.customer.name === 'Rémi' && m.session.invited.includes(other.id), 'invitation');
+    assert.equal((await otherWs.call({ type: 'session.join', lsid: invited.session.lsid })).type, 'reply');
+    await panel.getByRole('checkbox', { name: 'Reps only' }).check();
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Olga, peux-tu regarder ?');
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await otherWs.find((m) => m.type === 'session.event' && m.event.body.text === 'Olga, peux-tu regarder ?' && m.event.body.repsOnly === true, 'rep-only line');
+    await panel.getByTestId('transcript').getByText('Olga, peux-tu regarder ?').waitFor();
+    await otherWs.call({ type: 'session.leave', lsid: invited.session.lsid });
+    assert.ok(!p.lines.some((l) => l.includes('Olga, peux-tu regarder')), 'the customer never sees it');
+
     await panel.getByRole('combobox', { name: 'Choose a representative' }).selectOption({ label: 'Olga Rep' });
     await panel.getByRole('button', { name: 'Transfer to' }).click();
     await p.line(/transferred to Olga Rep/);
