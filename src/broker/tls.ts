@@ -2,6 +2,7 @@
 // or the administrator's own. Clients pin its SHA-256 fingerprint.
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,8 +28,9 @@ export async function loadOrCreateCertificate(dataDir: string, given?: { cert: s
     const cert = readFileSync(certFile, 'utf8');
     return { cert, key: readFileSync(keyFile, 'utf8'), fingerprint: fingerprintOf(cert), generated: false };
   }
-  // Loaded only on first start: node-forge is large and slows every later start.
-  const { default: selfsigned } = await import('selfsigned');
+  // Loaded only on first start: node-forge is large and slows every later start. (require, not
+  // import(): the bundled CLI runs from V8's code cache, where a dynamic import has no loader.)
+  const selfsigned = createRequire(import.meta.url)('selfsigned') as typeof import('selfsigned');
   const host = hostname();
   const pems = selfsigned.generate([{ name: 'commonName', value: host }], {
     days: 3650,

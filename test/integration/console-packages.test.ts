@@ -16,7 +16,7 @@ const builds: DirBuild[] = [];
 function checkAppAsar(resources: string): void {
   const archive = join(resources, 'app.asar');
   const files = new Set(asar.listPackage(archive, { isPack: false }).map((f) => f.replace(/\\/g, '/')));
-  for (const f of ['/package.json', '/dist/main/main.cjs', '/dist/main/preload.cjs', '/dist/renderer/index.html', '/dist/cli.js']) {
+  for (const f of ['/package.json', '/dist/main/main.cjs', '/dist/main/preload.cjs', '/dist/renderer/index.html', '/dist/cli.js', '/dist/cli-bundle.cjs']) {
     assert.ok(files.has(f), `app.asar lacks ${f}`);
   }
   for (const dep of ['fastify', 'better-sqlite3', 'electron-updater', 'zod', 'ws']) {

@@ -39,7 +39,7 @@ export interface DirBuild { outDir: string; unpacked: string; ms: number }
 
 /** `npm run dist -- --<platform> --dir --stand-in …` into a fresh folder; throws with the tool's output on failure. */
 export function buildConsoleDir(platform: 'linux' | 'win', opts: { msi?: boolean } = {}): DirBuild {
-  for (const f of ['dist/main/main.cjs', 'dist/main/preload.cjs', 'dist/renderer/index.html', 'dist/cli.js']) {
+  for (const f of ['dist/main/main.cjs', 'dist/main/preload.cjs', 'dist/renderer/index.html', 'dist/cli.js', 'dist/cli-bundle.cjs']) {
     if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before this test`);
   }
   const electronDist = createStandInElectron(platform);

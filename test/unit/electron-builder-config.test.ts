@@ -28,7 +28,7 @@ describe('electron-builder.yml', () => {
   it('CON-1: app id, files, unpacked native modules, targets and the generic publish provider', () => {
     assert.equal(config.appId, APP_ID, 'the app id main/ uses (AppUserModelID) is the packaged one');
     assert.equal(config.productName, 'Passerelle');
-    for (const f of ['dist/main/**', 'dist/renderer/**', 'dist/cli.js', 'package.json']) assert.ok(config.files.includes(f), f);
+    for (const f of ['dist/main/**', 'dist/renderer/**', 'dist/cli.js', 'dist/cli-bundle.cjs', 'package.json']) assert.ok(config.files.includes(f), f);
     for (const m of ['better-sqlite3', 'node-pty', 'sharp']) assert.ok(config.asarUnpack.some((p: string) => p.includes(`node_modules/${m}/`)), m);
     assert.deepEqual(config.win.target.map((t: any) => t.target), ['nsis']);
     assert.equal(config.nsis.oneClick, false, 'assisted NSIS: the user picks per user or per machine');
