@@ -7,7 +7,7 @@ import type { LoggedInRep, SessionEvent, SessionPermission, SessionSummary } fro
 import { SessionPermission as PermissionSchema } from '../../../../src/protocol/index.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { consoleApi } from '../../console-api.ts';
-import { useDateTime } from '../../format.ts';
+import { formatDuration, useDateTime } from '../../format.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { useQueue } from './queue-store.ts';
 
@@ -97,6 +97,8 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
         <dd>{c.privateIp || '—'}</dd>
         <dt>{t('queue.publicIp')}</dt>
         <dd>{c.publicIp}</dd>
+        <dt>{t('queue.waited')}</dt>
+        <dd>{session.acceptedAt ? formatDuration(Math.max(0, Math.round((Date.parse(session.acceptedAt) - Date.parse(session.createdAt)) / 1000))) : '—'}</dd>
       </dl>
       {session.grants.length > 0 && <p>{t('queue.granted', { list: session.grants.map((g) => t(`queue.permission.${g}`)).join(', ') })}</p>}
       <ErrorMessage error={error} />
