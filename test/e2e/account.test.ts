@@ -52,8 +52,8 @@ describe('e2e: My Account page', () => {
   it('ACC-3: a strong password is accepted and the console stays logged in', async () => {
     await changePassword(password, 'G00d!Enough');
     await page.getByRole('status').filter({ hasText: 'Your password has been changed.' }).waitFor();
-    // The broker drops the console connection on a password change; ours comes back by itself
-    // and the rep is listed as logged in again.
+    // The broker closes the account's other consoles on a password change, not this one: the rep
+    // stays listed as logged in.
     await page.getByRole('link', { name: 'Status' }).click();
     await page.getByRole('heading', { name: 'Status', level: 1 }).waitFor();
     await page.getByRole('row').filter({ hasText: '(carol)' }).waitFor();
