@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { startBroker, type Broker } from '../src/broker/broker.ts';
-import { createConsoleCore, type WebSocketLike } from '../src/console-core/index.ts';
+import { createConsoleCore, type DesktopShellApi, type WebSocketLike } from '../src/console-core/index.ts';
 import { APP_ID } from '../src/desktop-core/app-id.ts';
 import { deepLinkFromArgv, parseDeepLink, PROTOCOL, routeFor, type DeepLink } from '../src/desktop-core/deep-link.ts';
 import { desktopStrings } from '../src/desktop-core/desktop-strings.ts';
@@ -117,8 +117,12 @@ async function start(): Promise<void> {
   tray.create();
   installMenu(strings, showWindow);
 
-  const desktop = {
-    setQueueCount: async (n: number) => tray.setQueueCount(Number(n) || 0),
+  const desktop: DesktopShellApi = {
+    setQueueCount: async (n: number) => {
+      const count = Math.max(0, Math.floor(Number(n) || 0));
+      tray.setQueueCount(count);
+      app.setBadgeCount(count); // dock (macOS) and launcher (Linux Unity) badges
+    },
     notify: async (title: string, body: string, sessionId?: string) =>
       notify(String(title).slice(0, 200), String(body).slice(0, 500), () => { showWindow(); if (sessionId) openLink({ kind: 'session', sessionId: String(sessionId) }); }, win),
     info: async () => ({ version: app.getVersion(), platform: process.platform, hostMode: target.broker !== null }),

@@ -1,11 +1,11 @@
 // Where the renderer gets its ConsoleApi: from the desktop app's preload when it is there
 // (console-core then runs in Electron's main process), otherwise console-core runs in this page.
-import { createConsoleCore, type ConsoleApi, type WebSocketLike } from '../../src/console-core/index.ts';
+import { createConsoleCore, type ConsoleApi, type DesktopShellApi, type WebSocketLike } from '../../src/console-core/index.ts';
 
 declare global {
   interface Window {
     /** Set by the desktop app's preload (main/preload.ts). */
-    passerelle?: { consoleApi: ConsoleApi };
+    passerelle?: { consoleApi: ConsoleApi; desktop?: DesktopShellApi };
   }
 }
 
@@ -21,3 +21,6 @@ function webConsoleApi(): ConsoleApi {
 }
 
 export const consoleApi: ConsoleApi = window.passerelle?.consoleApi ?? webConsoleApi();
+
+/** The desktop app's tray and native notifications; absent in the web console. */
+export const desktopShell: DesktopShellApi | undefined = window.passerelle?.desktop;

@@ -5,3 +5,4 @@ export * from './events.ts';
 export * from './rep-connection.ts';
 export * from './core-context.ts';
 export * from './console-api.ts';
+export * from './desktop-shell.ts';

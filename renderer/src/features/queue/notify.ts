@@ -1,5 +1,8 @@
-// Telling the rep a session arrived (CON-2): a short tone, a desktop notification when allowed,
-// and the waiting count in the window title (the desktop app's tray badge reads the same queue).
+// Telling the rep a session arrived (CON-2): a short tone, a notification when the console is not
+// in front (native in the desktop app, the browser's otherwise), and the waiting count in the
+// window title and, in the desktop app, on the tray.
+import { desktopShell } from '../../console-api.ts';
+
 let audio: AudioContext | null = null;
 
 function tone(): void {
@@ -19,11 +22,12 @@ function tone(): void {
   }
 }
 
-export function announceNewSession(text: string): void {
+export function announceNewSession(text: string, lsid?: string): void {
   tone();
-  if (typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.hidden) {
-    new Notification(text);
-  }
+  const away = document.hidden || !document.hasFocus();
+  if (!away) return;
+  if (desktopShell) void desktopShell.notify(document.title.replace(/^\(\d+\) /, ''), text, lsid);
+  else if (typeof Notification !== 'undefined' && Notification.permission === 'granted') new Notification(text);
 }
 
 /** Asked on a click (browsers only allow the prompt after a user gesture). */
@@ -35,4 +39,5 @@ const baseTitle = () => document.title.replace(/^\(\d+\) /, '');
 
 export function showWaitingCount(n: number): void {
   document.title = n > 0 ? `(${n}) ${baseTitle()}` : baseTitle();
+  void desktopShell?.setQueueCount(n);
 }

@@ -59,4 +59,4 @@ consoleApi.sessions.onEvent(({ lsid, event }) => {
 consoleApi.sessions.onTyping(({ lsid, name, typing }) => {
   useQueue.setState((s) => ({ typing: { ...s.typing, [lsid]: typing ? name : null } }));
 });
-consoleApi.sessions.onNewSession((session) => announceNewSession(i18n.t('queue.newSession', { name: session.customer.name })));
+consoleApi.sessions.onNewSession((session) => announceNewSession(i18n.t('queue.newSession', { name: session.customer.name }), session.lsid));
