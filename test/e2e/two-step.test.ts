@@ -19,6 +19,16 @@ async function setUpTotp(page: Page, password: string): Promise<string> {
   return secret;
 }
 
+/** Waits until the Users list shows `expected` ("Yes"/"No") in the Two-step column of `username`'s row. */
+async function twoStepShown(page: Page, username: string, expected: 'Yes' | 'No'): Promise<void> {
+  const table = page.getByRole('table', { name: 'User accounts' });
+  const row = table.getByRole('row').filter({ has: page.getByRole('cell', { name: username, exact: true }) });
+  await row.waitFor();
+  const column = (await table.getByRole('columnheader').allTextContents()).map((h) => h.trim()).indexOf('Two-step');
+  assert.notEqual(column, -1, 'LOG-5: the Users list has a Two-step column');
+  await row.getByRole('cell').nth(column).filter({ hasText: new RegExp(`^\\s*${expected}\\s*$`) }).waitFor();
+}
+
 describe('e2e: two-step verification', () => {
   let w: E2eWorld;
   before(async () => {
@@ -82,9 +92,13 @@ describe('e2e: two-step verification', () => {
     await ctx.close();
 
     await adminPage.page.getByRole('link', { name: 'Users' }).click();
+    // LOG-5: the Users list says who has two-step verification on, and follows a reset.
+    await twoStepShown(adminPage.page, 'newbie', 'Yes');
+    await twoStepShown(adminPage.page, 'admin', 'Yes');
     await adminPage.page.getByRole('link', { name: 'Edit newbie' }).click();
     await adminPage.page.getByRole('checkbox', { name: /Reset two-step verification/ }).check();
     await adminPage.page.getByRole('button', { name: 'Save' }).click();
+    await twoStepShown(adminPage.page, 'newbie', 'No');
     await adminPage.page.getByRole('link', { name: 'Edit newbie' }).click();
     await adminPage.page.getByRole('heading', { name: 'Edit newbie' }).waitFor();
     assert.equal(await adminPage.page.getByRole('checkbox', { name: /Reset two-step verification/ }).count(), 0, 'nothing left to reset');

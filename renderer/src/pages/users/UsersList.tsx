@@ -66,6 +66,7 @@ export function UsersList() {
             <th scope="col">{t('users.failedLogins')}</th>
             <th scope="col">{t('users.locked')}</th>
             <th scope="col">{t('users.disabled')}</th>
+            <th scope="col">{t('users.twoStep')}</th>
             <th scope="col">{t('common.actions')}</th>
           </tr>
         </thead>
@@ -78,6 +79,7 @@ export function UsersList() {
               <td>{u.failedLogins}</td>
               <td>{u.lockedUntil && u.lockedUntil > now ? t('users.lockedUntil', { date: dateTime(u.lockedUntil) }) : t('common.no')}</td>
               <td>{u.disabled ? t('common.yes') : t('common.no')}</td>
+              <td>{u.totpEnabled ? t('common.yes') : t('common.no')}</td>
               <td className="actions">
                 <Link to={String(u.id)} aria-label={t('users.editWho', { username: u.username })}>
                   {t('common.edit')}
