@@ -82,8 +82,9 @@ export function consoleWxs(input: ConsoleMsiInput, baseDir: string): string {
     <Property Id="RUNATSTARTUP" Value="0" />
     <Property Id="SHOULDAUTOUPDATE" Value="0" />
     <Property Id="ARPPRODUCTICON" Value="AppIcon" />
-    <!-- Remember the folder: repairs, upgrades and uninstalls find the files where they went. -->
-    <Property Id="INSTALLDIR">
+    <!-- Remember the folder: repairs, upgrades and uninstalls find the files where they went
+         (an INSTALLDIR given on the command line still wins). -->
+    <Property Id="REMEMBERED_INSTALLDIR">
       <RegistrySearch Id="InstallDirPerUser" Root="HKCU" Key="${REGISTRY_KEY}" Name="InstallDir" Type="raw" />
       <RegistrySearch Id="InstallDirAllUsers" Root="HKLM" Key="${REGISTRY_KEY}" Name="InstallDir" Type="raw" />
     </Property>
@@ -91,11 +92,13 @@ export function consoleWxs(input: ConsoleMsiInput, baseDir: string): string {
     <Condition Message="RUNATSTARTUP must be 0 or 1 (default 0).">Installed OR RUNATSTARTUP="0" OR RUNATSTARTUP="1"</Condition>
     <Condition Message="SHOULDAUTOUPDATE must be 0 or 1 (default 0).">Installed OR SHOULDAUTOUPDATE="0" OR SHOULDAUTOUPDATE="1"</Condition>
     <Condition Message="ALLUSERS must be 1 (all users, the default) or empty (ALLUSERS=&quot;&quot;, the current user only).">Installed OR NOT ALLUSERS OR ALLUSERS="1"</Condition>
+    <CustomAction Id="RestoreInstallDir" Property="INSTALLDIR" Value="[REMEMBERED_INSTALLDIR]" />
     <CustomAction Id="PerUserInstallDir" Property="INSTALLDIR" Value="[LocalAppDataFolder]Programs\\${xml(input.productName)}\\" />
     <CustomAction Id="AllUsersNeverSelfUpdate" Property="SHOULDAUTOUPDATE" Value="0" />
     <InstallExecuteSequence>
-      <Custom Action="PerUserInstallDir" Before="CostFinalize">NOT Installed AND NOT ALLUSERS AND NOT INSTALLDIR</Custom>
-      <Custom Action="AllUsersNeverSelfUpdate" Before="CostFinalize">NOT Installed AND ALLUSERS="1"</Custom>
+      <Custom Action="RestoreInstallDir" After="LaunchConditions">REMEMBERED_INSTALLDIR AND NOT INSTALLDIR</Custom>
+      <Custom Action="PerUserInstallDir" After="RestoreInstallDir">NOT Installed AND NOT ALLUSERS AND NOT INSTALLDIR</Custom>
+      <Custom Action="AllUsersNeverSelfUpdate" After="LaunchConditions">NOT Installed AND ALLUSERS="1"</Custom>
     </InstallExecuteSequence>
     <MajorUpgrade DowngradeErrorMessage="A newer version of ${xml(input.productName)} is already installed." />
     <Directory Id="TARGETDIR" Name="SourceDir">
@@ -137,7 +140,8 @@ export const msiFixups = [
   "UPDATE Registry SET Root=-1 WHERE Root=4",
   // Read the remembered folder from the 64-bit registry view (msidbLocatorType64bit = 16).
   "UPDATE RegLocator SET Type=18 WHERE Type=2",
-  "UPDATE Component SET Condition='RUNATSTARTUP=\"1\"' WHERE Component='RunAtStartup'",
+  // Also true while uninstalling, so the Run entry is removed whatever RUNATSTARTUP says then.
+  "UPDATE Component SET Condition='RUNATSTARTUP=\"1\" OR REMOVE~=\"ALL\"' WHERE Component='RunAtStartup'",
 ];
 
 /** Builds the MSI: writes the .wxs beside it, runs wixl, applies the fixups. Returns the MSI size. */

@@ -47,7 +47,10 @@ export function buildConsoleDir(platform: 'linux' | 'win', opts: { msi?: boolean
   const args = ['--import', 'tsx', join(root, 'build', 'release.ts'), '--electron-dist', electronDist, `--${platform}`, '--dir', '--no-rebuild', '--stand-in', '--skip-build', '--output', outDir];
   if (!opts.msi) args.push('--no-msi');
   const started = Date.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  let r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  // A build of dist/ running beside this one (another `npm run build` in the same checkout) can
+  // swap the renderer's hashed files mid-copy; one retry covers that race.
+  if (r.status !== 0 && /ENOENT[^\n]*dist\//.test(r.stdout + r.stderr)) r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`release build failed:\n${r.stdout}\n${r.stderr}`);
   return { outDir, unpacked: join(outDir, platform === 'win' ? 'win-unpacked' : 'linux-unpacked'), ms: Date.now() - started };
 }
