@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CreateSessionKeyBody, LsidParams, SessionEventList, SessionKeyView, SessionList } from '../../protocol/sessions.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Services } from '../services/index.ts';
-import { eventOf } from '../services/sessions.ts';
+import { eventOf } from '../services/session-log.ts';
 import { authOf, errs } from './auth-plugin.ts';
 
 export const sessionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {

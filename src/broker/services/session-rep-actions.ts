@@ -7,7 +7,8 @@ import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
 import type { LiveSession, RepSink } from './live-session.ts';
 import { newToken } from './secrets.ts';
-import { eventOf, requiredUserPermission, type SessionsService } from './sessions.ts';
+import { eventOf } from './session-log.ts';
+import { requiredUserPermission, type SessionsService } from './sessions.ts';
 
 export class RepSessionActions {
   constructor(

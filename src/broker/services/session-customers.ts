@@ -1,0 +1,226 @@
+// The customer's side of support sessions (POR-1/3/4/5, USR-13): starting one (session key, rep
+// list, Connect button, portal ticket), resuming after a dropped connection, the customer's
+// messages and consent, and a connection that drops.
+import {
+  CustomerClose,
+  MIN_SESSION_PROTOCOL_VERSION,
+  SESSION_PROTOCOL_VERSION,
+  customerSees,
+  type CustomerClientMessage,
+  type JoinRequest,
+  type SessionEvent,
+} from '../../protocol/sessions.ts';
+import { PasserelleError } from '../errors.ts';
+import { AttemptLimiter } from './attempt-limiter.ts';
+import { LiveSession, type CustomerSink } from './live-session.ts';
+import type { JoinPlan } from './portal.ts';
+import type { RepQueues } from './rep-queues.ts';
+import { newToken, safeEqual } from './secrets.ts';
+import { eventOf, SYSTEM } from './session-log.ts';
+import type { SessionsOptions, SessionsService } from './sessions.ts';
+
+export type CustomerHello = Extract<CustomerClientMessage, { type: 'hello' }>;
+export type CustomerAction = Exclude<CustomerClientMessage, { type: 'hello' | 'ping' }>;
+
+export class SessionCustomers {
+  private readonly resumeLimiter: AttemptLimiter;
+  private readonly startLimiter: AttemptLimiter;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly reps: RepQueues,
+    private readonly o: SessionsOptions,
+  ) {
+    this.resumeLimiter = new AttemptLimiter(o.clock, 10, 60_000);
+    this.startLimiter = new AttemptLimiter(o.clock, o.startsPerMinute, 60_000);
+  }
+
+  /** Decides where a new session goes; consumes a session key. Enforces the portal's switches. */
+  async planJoin(join: Extract<JoinRequest, { kind: 'key' | 'rep' | 'connect' }>, address: string): Promise<JoinPlan> {
+    const lsid = newToken(12);
+    const settings = await this.o.portal.settings();
+    if (join.kind === 'key') {
+      const keyUserId = await this.o.keys.redeem(join.key, address, lsid);
+      return { lsid, method: 'session_key', queue: { kind: 'general' }, keyUserId };
+    }
+    if (join.kind === 'rep') {
+      if (!settings.showRepList) throw new PasserelleError('forbidden', 'Starting a session with a chosen rep is turned off on this site');
+      const user = /^\d+$/.test(join.rep) ? await this.o.store.getUserById(Number(join.rep)) : await this.o.store.getUserByUsername(join.rep);
+      if (!user || user.disabled || !this.reps.isOnline(user.id)) throw new PasserelleError('not_found', 'That representative is not available now');
+      return { lsid, method: 'rep_list', queue: { kind: 'personal', userId: user.id }, keyUserId: null };
+    }
+    if (!settings.showConnectButton) throw new PasserelleError('forbidden', 'The Connect button is turned off on this site');
+    // POR-4: nobody logged in → the general queue.
+    const chosen = this.reps.leastBusy();
+    return { lsid, method: 'connect', queue: chosen === undefined ? { kind: 'general' } : { kind: 'personal', userId: chosen }, keyUserId: null };
+  }
+
+  /** A customer's first message: start, join by ticket, or resume. Returns the session it joined. */
+  async hello(hello: CustomerHello, sink: CustomerSink): Promise<LiveSession> {
+    if (hello.protocol < MIN_SESSION_PROTOCOL_VERSION || hello.protocol > SESSION_PROTOCOL_VERSION) {
+      throw new PasserelleError(
+        'protocol_version',
+        `This customer client speaks protocol ${hello.protocol}; the site needs ${SESSION_PROTOCOL_VERSION}. Download the client again from the support portal.`,
+        { supported: [MIN_SESSION_PROTOCOL_VERSION, SESSION_PROTOCOL_VERSION] },
+      );
+    }
+    if (this.sessions.shuttingDown) throw new PasserelleError('session_state', 'The site is restarting; try again in a moment');
+    const join = hello.join;
+    if (join.kind === 'resume') return this.resume(join, hello, sink);
+    if (this.startLimiter.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many sessions started from this address; wait a minute');
+    this.startLimiter.fail(sink.address);
+    let plan: JoinPlan;
+    let name = hello.customer.name;
+    if (join.kind === 'ticket') {
+      const ticket = this.o.portal.redeemTicket(join.ticket);
+      if (!ticket) throw new PasserelleError('invalid_session_key', 'This link has expired or was already used; start again from the support portal');
+      plan = ticket.plan;
+      // What the customer typed on the portal beats the computer's account name.
+      if (ticket.customerName) name = ticket.customerName;
+    } else {
+      plan = await this.planJoin(join, sink.address);
+    }
+    // The chosen rep left the console since the portal start: any rep may take the session.
+    if (plan.queue.kind === 'personal' && !this.reps.isOnline(plan.queue.userId)) plan = { ...plan, queue: { kind: 'general' } };
+    const c = hello.customer;
+    const record = await this.o.store.insertSupportSession({
+      lsid: plan.lsid,
+      method: plan.method,
+      queueKind: plan.queue.kind,
+      queueUserId: plan.queue.kind === 'personal' ? plan.queue.userId : null,
+      keyUserId: plan.keyUserId,
+      state: 'waiting',
+      ownerUserId: null,
+      clientKind: hello.client,
+      customerName: name ?? c.userName ?? 'Customer',
+      computerName: c.computerName ?? '',
+      os: c.os ?? '',
+      privateIp: c.privateIp ?? '',
+      publicIp: sink.address,
+      userName: c.userName ?? '',
+      createdAt: this.o.clock.now().toISOString(),
+    });
+    const s = new LiveSession(record, newToken(24));
+    this.sessions.live.set(s.lsid, s);
+    s.customer = sink;
+    await s.run(async () => {
+      await this.welcome(s, sink, false);
+      await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'session_started', method: plan.method, queue: plan.queue, clientKind: hello.client });
+      this.sessions.publish(s, true);
+    });
+    this.o.log.info({ lsid: s.lsid, seq: record.seq, method: plan.method, queue: plan.queue.kind }, 'support session started');
+    return s;
+  }
+
+  private async resume(join: Extract<JoinRequest, { kind: 'resume' }>, hello: CustomerHello, sink: CustomerSink): Promise<LiveSession> {
+    if (this.resumeLimiter.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many attempts; wait a minute and try again');
+    const s = this.sessions.get(join.lsid);
+    if (!s || s.ended || !safeEqual(s.resumeToken, join.resumeToken)) {
+      this.resumeLimiter.fail(sink.address);
+      throw new PasserelleError('resume_expired', 'This session has ended or can no longer be resumed');
+    }
+    if (join.lastSeq > s.lastSeq) throw new PasserelleError('out_of_order', `Event ${join.lastSeq} was never sent; the last is ${s.lastSeq}`);
+    await s.run(async () => {
+      if (s.ended) throw new PasserelleError('resume_expired', 'This session has ended');
+      const previous = s.customer;
+      if (s.customerLost) clearTimeout(s.customerLost);
+      s.customerLost = null;
+      s.customer = sink;
+      previous?.close(CustomerClose.superseded, 'resumed elsewhere');
+      await this.welcome(s, sink, true);
+      // Everything the customer missed, from the store, then live events follow in order.
+      for (const r of await this.o.store.listSessionEvents(s.lsid, join.lastSeq)) {
+        const event = eventOf(r);
+        if (customerSees(event.body)) sink.send({ type: 'event', lsid: s.lsid, event });
+      }
+      if (hello.client !== s.record.clientKind) {
+        await this.o.store.updateSupportSession(s.lsid, { clientKind: hello.client });
+        s.record = { ...s.record, clientKind: hello.client };
+        await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'client_changed', clientKind: hello.client });
+      } else if (!previous) {
+        await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'customer_reconnected' });
+      }
+      this.sessions.publish(s);
+    });
+    this.o.log.info({ lsid: s.lsid, lastSeq: join.lastSeq }, 'customer resumed session');
+    return s;
+  }
+
+  private async welcome(s: LiveSession, sink: CustomerSink, resumed: boolean): Promise<void> {
+    const autoApproveAllowed = (await this.o.portal.settings()).allowCustomerAutoApprove;
+    sink.send({
+      type: 'welcome',
+      protocol: SESSION_PROTOCOL_VERSION,
+      lsid: s.lsid,
+      sequenceNumber: s.record.seq,
+      resumeToken: s.resumeToken,
+      resumeWithinSeconds: this.sessions.resumeWithinSeconds,
+      autoApproveAllowed,
+      lastCid: s.customerCids.last,
+      resumed,
+    });
+  }
+
+  async message(s: LiveSession, sink: CustomerSink, msg: CustomerAction): Promise<void> {
+    const svc = this.sessions;
+    if (msg.type === 'typing') {
+      for (const uid of s.participants.keys()) svc.toRep(uid, { type: 'session.typing', lsid: s.lsid, name: s.record.customerName, typing: msg.typing });
+      return;
+    }
+    await s.run(async () => {
+      if (s.customer !== sink) throw new PasserelleError('session_state', 'This connection was replaced by a newer one');
+      if (s.ended) throw new PasserelleError('session_state', 'The session has ended');
+      const duplicate = s.customerCids.check(msg.cid);
+      if (duplicate !== null) {
+        sink.send({ type: 'ack', cid: msg.cid, seq: duplicate, duplicate: true });
+        return;
+      }
+      const actor = svc.customerActor(s);
+      let event: SessionEvent;
+      if (msg.type === 'chat') {
+        event = await svc.append(s, actor, { kind: 'chat', text: msg.text }, msg.cid);
+      } else if (msg.type === 'consent') {
+        const pending = s.pending.get(msg.requestId);
+        if (!pending) throw new PasserelleError('out_of_order', 'There is no open request with that id');
+        if (msg.auto && !(await this.o.portal.settings()).allowCustomerAutoApprove) throw new PasserelleError('forbidden', 'This site does not let the customer client approve requests by itself');
+        s.pending.delete(msg.requestId);
+        if (msg.granted) s.grants.add(pending.permission);
+        event = await svc.append(
+          s,
+          actor,
+          msg.granted
+            ? { kind: 'permission_granted', requestId: msg.requestId, permission: pending.permission, by: 'customer' }
+            : { kind: 'permission_denied', requestId: msg.requestId, permission: pending.permission },
+          msg.cid,
+        );
+      } else if (msg.type === 'revoke') {
+        if (!s.grants.has(msg.permission)) throw new PasserelleError('out_of_order', `"${msg.permission}" was not granted`);
+        s.grants.delete(msg.permission);
+        svc.channels.close(s, (ch) => ch.permission === msg.permission, 'revoked');
+        event = await svc.append(s, actor, { kind: 'permission_revoked', permission: msg.permission }, msg.cid);
+      } else {
+        event = await svc.endLocked(s, 'ended_by_customer', actor, msg.cid);
+      }
+      sink.send({ type: 'ack', cid: msg.cid, seq: event.seq });
+      if (msg.type !== 'chat') svc.publish(s);
+      if (s.ended) sink.close(CustomerClose.ended, 'session ended');
+    });
+  }
+
+  disconnected(s: LiveSession, sink: CustomerSink): void {
+    if (this.sessions.shuttingDown) return;
+    void s.run(async () => {
+      if (s.customer !== sink || s.ended) return;
+      s.customer = null;
+      await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'customer_disconnected' });
+      this.sessions.publish(s);
+      s.customerLost = setTimeout(() => {
+        void s.run(async () => {
+          if (s.customer || s.ended) return;
+          await this.sessions.endLocked(s, 'customer_connection_lost', SYSTEM);
+        }).catch((err: unknown) => this.o.log.error({ err, lsid: s.lsid }, 'ending a lost session failed'));
+      }, this.o.resumeGraceMs);
+      s.customerLost.unref();
+    }).catch((err: unknown) => this.o.log.error({ err, lsid: s.lsid }, 'recording a customer disconnect failed'));
+  }
+}
