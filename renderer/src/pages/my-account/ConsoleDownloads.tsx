@@ -116,16 +116,14 @@ export function ConsoleDownloads() {
       {load.state === 'ready' && downloads.length === 0 && <p role="status">{t('account.downloads.noneOnBroker')}</p>}
       {load.state === 'ready' && downloads.length > 0 && (
         <>
-          <label>
-            {t('account.downloads.platform')}
-            <select value={platform ?? ''} onChange={(e) => setPlatform(e.target.value as ConsolePlatform)}>
+          <label htmlFor="console-platform">{t('account.downloads.platform')}</label>
+          <select id="console-platform" value={platform ?? ''} onChange={(e) => setPlatform(e.target.value as ConsolePlatform)}>
               {PLATFORMS.map((p) => (
                 <option key={p} value={p}>
                   {t(`account.downloads.platforms.${p}`)}{load.data.detected === p ? ` ${t('account.downloads.detected')}` : ''}
                 </option>
               ))}
-            </select>
-          </label>
+          </select>
           {chosen.length > 0
             ? <ul className="downloads" aria-label={t('account.downloads.forPlatform', { platform: t(`account.downloads.platforms.${platform}`) })}>{chosen.map((d) => <DownloadLink key={d.kind} d={d} />)}</ul>
             : <p role="status">{t('account.downloads.noneForPlatform', { platform: t(`account.downloads.platforms.${platform}`) })}</p>}
