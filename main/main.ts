@@ -20,8 +20,9 @@ import { checkServerIdentity, pinAllSessions, pins } from './pinning.ts';
 import { installMenu, notify, QueueTray } from './shell.ts';
 import { startUpdater } from './updater.ts';
 
-const strings = desktopStrings(app.getLocale?.() ?? process.env.LANG);
-const args = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), strict: false, options: { broker: { type: 'string' }, pin: { type: 'string' }, 'login-start': { type: 'boolean' } } }).values;
+// The UI language is known once the app is ready (app.getLocale); until then, the environment's.
+let strings = desktopStrings(process.env.LANG);
+const args = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), strict: false, options: { broker: { type: 'string' }, pin: { type: 'string' }, data: { type: 'string' }, 'login-start': { type: 'boolean' } } }).values;
 
 let win: BrowserWindow | null = null;
 let origin = '';
@@ -30,7 +31,7 @@ let pendingLink: DeepLink | null = deepLinkFromArgv(process.argv);
 if (!app.requestSingleInstanceLock()) {
   app.quit(); // the first instance gets 'second-instance' and focuses itself
 } else {
-  app.setName(strings.appTitle);
+  app.setName('Passerelle');
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   if (process.defaultApp) app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [process.argv[1] ?? '']);
   else app.setAsDefaultProtocolClient(PROTOCOL);
@@ -74,12 +75,15 @@ async function connectBroker(): Promise<{ url: string; fingerprint: string; brok
     if (typeof args.pin !== 'string') throw new Error('--broker needs --pin <SHA-256 fingerprint of its certificate>');
     return { url: args.broker.replace(/\/+$/, ''), fingerprint: args.pin, broker: null };
   }
-  // Host mode: this console runs its own broker, data under the user's profile.
-  const broker = await startBroker({ dataDir: join(app.getPath('userData'), 'broker'), webRoot: join(app.getAppPath(), 'dist', 'renderer'), logLevel: 'warn' });
+  // Host mode: this console runs its own broker, data under the user's profile (or --data DIR,
+  // as `passerelle start --data DIR` passes it).
+  const dataDir = typeof args.data === 'string' ? args.data : join(app.getPath('userData'), 'broker');
+  const broker = await startBroker({ dataDir, webRoot: join(app.getAppPath(), 'dist', 'renderer'), logLevel: 'warn' });
   return { url: broker.url, fingerprint: broker.fingerprint, broker };
 }
 
 async function start(): Promise<void> {
+  strings = desktopStrings(app.getLocale());
   const target = await connectBroker();
   origin = new URL(target.url).origin;
   pins.set(new URL(target.url).hostname.toLowerCase(), target.fingerprint);
