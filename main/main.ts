@@ -129,9 +129,15 @@ async function start(): Promise<void> {
     },
     notify: async (title: string, body: string, sessionId?: string) =>
       notify(String(title).slice(0, 200), String(body).slice(0, 500), () => { showWindow(); if (sessionId) openLink({ kind: 'session', sessionId: String(sessionId) }); }, win),
-    info: async () => ({ version: app.getVersion(), platform: process.platform, hostMode: target.broker !== null }),
+    info: async () => ({ version: app.getVersion(), platform: process.platform as string, hostMode: target.broker !== null }),
   };
   serveOverIpc({ consoleApi: core, desktop }, () => origin);
+  // console-core runs here: the tray badge and notifications follow the queue directly (CON-2).
+  core.sessions.onQueue((queue) => tray.setQueueCount(queue.filter((s) => s.state === 'waiting').length));
+  core.sessions.onNewSession((s) => notify(strings.newSession, strings.newSessionBody(s.customer.name), () => {
+    showWindow();
+    openLink({ kind: 'session', sessionId: s.lsid });
+  }, win));
 
   await win.loadURL(`${origin}${pendingLink ? routeFor(pendingLink) : '/console'}`);
   pendingLink = null;
