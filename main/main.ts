@@ -132,12 +132,8 @@ async function start(): Promise<void> {
     info: async () => ({ version: app.getVersion(), platform: process.platform as string, hostMode: target.broker !== null }),
   };
   serveOverIpc({ consoleApi: core, desktop }, () => origin);
-  // console-core runs here: the tray badge and notifications follow the queue directly (CON-2).
-  core.sessions.onQueue((queue) => tray.setQueueCount(queue.filter((s) => s.state === 'waiting').length));
-  core.sessions.onNewSession((s) => notify(strings.newSession, strings.newSessionBody(s.customer.name), () => {
-    showWindow();
-    openLink({ kind: 'session', sessionId: s.lsid });
-  }, win));
+  // The renderer drives the tray badge and notifications through DesktopShellApi (it knows when
+  // the console is in front); main only draws them.
 
   await win.loadURL(`${origin}${pendingLink ? routeFor(pendingLink) : '/console'}`);
   pendingLink = null;
