@@ -22,6 +22,7 @@ import {
   type UpdateUserBody,
 } from '../protocol/index.ts';
 import { z as zod } from 'zod';
+import { ConsoleDownloads } from '../protocol/downloads.ts';
 import { ApiError } from './api-error.ts';
 
 export type ClientMode = 'browser' | 'desktop';
@@ -161,6 +162,11 @@ export class ApiClient {
 
   siteStatus() {
     return this.call('GET', '/site/status', SiteStatus);
+  }
+
+  /** ACC-1: the console installers this broker offers. */
+  consoleDownloads() {
+    return this.call('GET', '/downloads/console', ConsoleDownloads);
   }
 
   updateSiteSettings(body: UpdateSiteSettingsBody) {

@@ -3,6 +3,7 @@
 // process and the preload exposes the same interface as `window.passerelle.consoleApi`.
 // IPC rule (as VS Code's ProxyChannel): members named `onX` are events — they take a listener and
 // return an unsubscribe function; everything else is an async call taking and returning plain data.
+import type { ConsoleDownloads } from '../protocol/downloads.ts';
 import type {
   ChangePasswordBody,
   CreateUserBody,
@@ -68,6 +69,8 @@ export interface ConsoleApi {
     terminateRep(connectionId: string): Promise<void>;
     /** STA-4 (administrators): restart the broker software. */
     restart(): Promise<void>;
+    /** ACC-1: the console installers on this broker (in the desktop app too, where the login is a token). */
+    consoleDownloads(): Promise<ConsoleDownloads>;
   };
   connection: {
     state(): Promise<ConnectionState>;
@@ -158,6 +161,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
       reps: () => api.loggedInReps(),
       terminateRep: (connectionId) => api.terminateRep(connectionId),
       restart: () => api.restartSite(),
+      consoleDownloads: () => api.consoleDownloads(),
     },
     connection: {
       state: async () => rep.state,

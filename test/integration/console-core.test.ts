@@ -157,4 +157,15 @@ describe('console-core against a real broker (desktop mode)', () => {
     assert.equal(await core.connection.state(), 'CLOSED');
     await close();
   });
+
+  it('ACC-1: the desktop console lists the console installers with its token (no cookie)', async () => {
+    const rep = await createRep(admin, { username: 'core9' });
+    await rep.api.close();
+    const { core, close } = desktopCore(broker);
+    await core.auth.login('core9', rep.password);
+    const list = await core.site.consoleDownloads();
+    assert.deepEqual(list.downloads, [], 'no console build published on this test broker');
+    assert.equal(list.detected, null, 'the broker cannot tell the OS from the desktop app\'s requests');
+    await close();
+  });
 });

@@ -3,20 +3,23 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildMsiCommand, defaultMsiOptions, msiOptionProblems, type MsiOptions } from '../../../../src/console-core/msi-command.ts';
-import { ConsoleDownloads as ConsoleDownloadsBody, type ConsoleDownload, type ConsolePlatform } from '../../../../src/protocol/downloads.ts';
+import { detectPlatform, type ConsoleDownloads as ConsoleDownloadsBody, type ConsoleDownload, type ConsolePlatform } from '../../../../src/protocol/downloads.ts';
+import { consoleApi, desktopShell } from '../../console-api.ts';
 
 const PLATFORMS: ConsolePlatform[] = ['windows', 'macos', 'linux'];
 
 type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: ConsoleDownloadsBody };
 
+// Through ConsoleApi, so the desktop app (whose login is a token held in main) lists them too; the
+// OS is detected here when the broker could not tell from the request (the desktop app's requests).
 async function fetchDownloads(): Promise<ConsoleDownloadsBody> {
-  const res = await fetch('/api/v1/downloads/console', { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
-    throw new Error(message);
-  }
-  return ConsoleDownloadsBody.parse(body);
+  const data = await consoleApi.site.consoleDownloads();
+  return { ...data, detected: data.detected ?? detectPlatform(navigator.userAgent) };
+}
+
+/** The desktop window has no login cookie: it fetches the same file from the public update feed. */
+function hrefOf(d: ConsoleDownload): string {
+  return desktopShell ? `/api/v1/updates/console/${encodeURIComponent(d.fileName)}` : d.url;
 }
 
 function sizeText(bytes: number): string {
@@ -27,7 +30,7 @@ function DownloadLink({ d }: { d: ConsoleDownload }) {
   const { t } = useTranslation();
   return (
     <li>
-      <a className="button" href={d.url} download={d.fileName}>
+      <a className="button" href={hrefOf(d)} download={d.fileName}>
         {t('account.downloads.get', { kind: t(`account.downloads.kinds.${d.kind}`) })}
       </a>{' '}
       <span className="muted">{d.fileName} · {sizeText(d.size)} · {t('account.downloads.version', { version: d.version })}</span>
