@@ -1,5 +1,6 @@
 // Setting up two-step verification (LOG-5): confirm the password, scan the QR code (or type the
 // secret) into an authenticator app, then prove it with a first code.
+import { useAction } from './use-action.ts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConsoleSession } from '../../../src/console-core/index.ts';
@@ -15,20 +16,7 @@ export function TotpSetup({ onDone }: { onDone(session: ConsoleSession): void })
   const [password, setPassword] = useState('');
   const [setup, setSetup] = useState<TotpSetupResult | null>(null);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
 
   const start = (e: FormEvent) => {
     e.preventDefault();

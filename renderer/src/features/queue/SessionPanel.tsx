@@ -1,6 +1,7 @@
 // One session (CON-2, CON-3, USR-13): who the customer is and where from, the chat with typing
 // indicator and transcript, and the session's actions — transfer, invite, leave, end, ask the
 // customer for a permission, offer the full client to a web chat customer.
+import { useAction } from '../../components/use-action.ts';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoggedInRep, SessionEvent, SessionPermission, SessionSummary } from '../../../../src/protocol/index.ts';
@@ -48,7 +49,6 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
   const line = useLine();
   const [text, setText] = useState('');
   const [repsOnly, setRepsOnly] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [reps, setReps] = useState<LoggedInRep[]>([]);
   const [target, setTarget] = useState('');
   const [permission, setPermission] = useState<SessionPermission>('screen_view');
@@ -62,14 +62,7 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
     logEnd.current?.scrollIntoView?.({ block: 'nearest' });
   }, [log.length]);
 
-  const run = async (fn: () => Promise<void>) => {
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const { error, run } = useAction();
   const send = (e: FormEvent) => {
     e.preventDefault();
     const value = text.trim();

@@ -1,5 +1,6 @@
 // LOG-3: reset a forgotten password by answering the security question. The broker gives one
 // answer for every refusal (no such user, admin, no question), so the page does not guess why.
+import { useAction } from '../../components/use-action.ts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -17,21 +18,8 @@ export function ForgotPasswordPage() {
   const [answer, setAnswer] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<unknown>(null);
   const [mismatch, setMismatch] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
 
   const askQuestion = (e: FormEvent) => {
     e.preventDefault();

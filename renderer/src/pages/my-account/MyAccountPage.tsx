@@ -1,5 +1,6 @@
 // My Account (ACC-3..5): own password, display name, security question; plus the console
 // downloads section (ACC-1, ACC-2) that the installers work fills in.
+import { useAction } from '../../components/use-action.ts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
@@ -11,23 +12,13 @@ import { TwoStepSection } from './TwoStepSection.tsx';
 
 /** Runs a save, tracking its error and success for the form's messages. */
 function useSave() {
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
-      await fn();
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    setSaved(await action.run(fn));
   };
-  return { error, saved, busy, run };
+  return { error: action.error, saved, busy: action.busy, run };
 }
 
 function DisplayNameForm() {
