@@ -1,5 +1,6 @@
 // Setting up two-step verification (LOG-5): confirm the password, scan the QR code (or type the
 // secret) into an authenticator app, then prove it with a first code.
+import { TotpCodeInput } from './FormFields.tsx';
 import { useAction } from './use-action.ts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -53,18 +54,7 @@ export function TotpSetup({ onDone }: { onDone(session: ConsoleSession): void })
       <p>
         {t('totp.secret')} <code className="mono">{setup.secret}</code>
       </p>
-      <label>
-        {t('login.totpCode')}
-        <input
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          required
-          value={code}
-          onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-        />
-      </label>
+      <TotpCodeInput value={code} onChange={setCode} />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
         {t('totp.confirm')}

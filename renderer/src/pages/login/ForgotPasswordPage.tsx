@@ -1,5 +1,6 @@
 // LOG-3: reset a forgotten password by answering the security question. The broker gives one
 // answer for every refusal (no such user, admin, no question), so the page does not guess why.
+import { NewPasswordFields } from '../../components/FormFields.tsx';
 import { useAction } from '../../components/use-action.ts';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -59,20 +60,7 @@ export function ForgotPasswordPage() {
             {t('forgot.answer')}
             <input required autoFocus autoComplete="off" value={answer} onChange={(e) => setAnswer(e.target.value)} />
           </label>
-          <label>
-            {t('password.new')}
-            <input type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} />
-          </label>
-          <label>
-            {t('password.confirm')}
-            <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-          </label>
-          <p className="hint">{t('password.policyHint')}</p>
-          {mismatch && (
-            <p role="alert" className="message error">
-              {t('password.mismatch')}
-            </p>
-          )}
+          <NewPasswordFields next={next} confirm={confirm} onNext={setNext} onConfirm={setConfirm} mismatch={mismatch} />
           <ErrorMessage error={error} />
           <button type="submit" disabled={busy}>
             {t('forgot.submit')}

@@ -1,5 +1,6 @@
 // /login (LOG-1): the login form; the forced password change when one is due (LOG-2); the
 // "Forgot password?" link only when the site allows resets (LOG-3).
+import { TotpCodeInput } from '../../components/FormFields.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
@@ -102,20 +103,7 @@ function LoginForm() {
           <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
         {askCode && (
-          <label>
-            {t('login.totpCode')}
-            <input
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              autoFocus
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-              aria-describedby="totp-hint"
-            />
-          </label>
+          <TotpCodeInput value={code} onChange={setCode} autoFocus describedBy="totp-hint" />
         )}
         {askCode && (
           <p id="totp-hint" className="hint">

@@ -1,5 +1,6 @@
 // My Account: two-step verification with an authenticator app (LOG-5) — set it up, or turn it off
 // (with the password and a current code; not when the site requires it).
+import { TotpCodeInput } from '../../components/FormFields.tsx';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
@@ -29,10 +30,7 @@ function DisableForm({ onDone }: { onDone(): void }) {
         {t('password.current')}
         <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
       </label>
-      <label>
-        {t('login.totpCode')}
-        <input inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} />
-      </label>
+      <TotpCodeInput value={code} onChange={setCode} />
       <ErrorMessage error={error} overrides={{ conflict: t('totp.siteRequires') }} />
       <button type="submit" className="danger">
         {t('totp.disable')}
