@@ -149,4 +149,24 @@ describe('site status and logged-in reps', () => {
     sa.ws.close();
     for (const c of [a, b, rep.api]) await c.close();
   });
+
+  it('LOG-3: a reset by security answer closes the account\'s open consoles', async () => {
+    const rep = await createRep(admin, { securityQuestion: 'Pet?', securityAnswer: 'Rex' });
+    const desktop = new ApiClient(broker);
+    const login = await desktop.login(rep.username, rep.password, 'desktop');
+    const sock = await openRepSocket(broker, { bearer: login.body.token });
+    await sock.next('hello');
+    await admin.patch('/api/v1/site/settings', { passwordResetEnabled: true });
+    try {
+      const anon = new ApiClient(broker);
+      const res = await anon.post('/api/v1/auth/password-reset/answer', { username: rep.username, answer: 'rex', newPassword: 'Reset!Pw42' });
+      assert.equal(res.status, 200);
+      assert.equal((await sock.next('terminated')).reason, 'password_changed');
+      await anon.close();
+    } finally {
+      await admin.patch('/api/v1/site/settings', { passwordResetEnabled: false });
+    }
+    await desktop.close();
+    await rep.api.close();
+  });
 });

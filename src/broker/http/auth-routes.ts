@@ -95,9 +95,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     },
   }, async (req) => {
     const auth = authOf(req);
-    const user = await accounts.changePassword(auth, req.body);
-    services.presence.closeUser(user.id, 'password_changed', auth.session.id);
-    return meOf(user);
+    return meOf(await accounts.changePassword(auth, req.body));
   });
 
   app.patch('/me', {

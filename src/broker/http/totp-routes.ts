@@ -30,12 +30,7 @@ export const totpRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       body: TotpConfirmBody,
       response: { 200: Me, ...errs(400, 401, 403, 409) },
     },
-  }, async (req) => {
-    const auth = authOf(req);
-    const user = await twoStep.confirm(auth, req.body.code);
-    services.presence.closeUser(user.id, 'two_step_enabled', auth.session.id);
-    return meOf(user);
-  });
+  }, async (req) => meOf(await twoStep.confirm(authOf(req), req.body.code)));
 
   app.post('/me/totp/disable', {
     config: { access: 'user' },

@@ -27,6 +27,12 @@ export interface LoginOutcome extends Authenticated {
   token: string;
 }
 
+/**
+ * Told when an account's login sessions were ended in the store, so its open console connections
+ * close too (all of them, or all but the one that made the change).
+ */
+export type OnSessionsRevoked = (userId: number, reason: string, keepAuthSessionId?: string) => void;
+
 const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 const TOUCH_EVERY_MS = 60 * 1000;
 
@@ -69,6 +75,7 @@ export class AccountsService {
     private readonly site: SiteService,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly sessionsRevoked: OnSessionsRevoked,
   ) {}
 
   /** LOG-2: the first start creates admin/password, to be changed at first login. */
@@ -207,6 +214,7 @@ export class AccountsService {
       await this.store.deleteAuthSessionsForUser(user.id, auth.session.id);
       return u!;
     });
+    this.sessionsRevoked(user.id, 'password_changed', auth.session.id);
     this.log.info({ userId: user.id }, 'password changed');
     return updated;
   }
@@ -260,6 +268,7 @@ export class AccountsService {
       );
       await this.store.deleteAuthSessionsForUser(user.id);
     });
+    this.sessionsRevoked(user.id, 'password_changed');
     this.log.info({ userId: user.id }, 'password reset with the security answer');
   }
 

@@ -49,10 +49,11 @@ export function createServices(o: ServiceOptions): Services {
   const clock = o.clock ?? systemClock;
   const site = new SiteService(o.store, o.licences, o.defaultHostName);
   const presence = new PresenceService(clock);
-  const accounts = new AccountsService(o.store, site, clock, o.log);
-  const twoStep = new TwoStepService(o.store, site, accounts, clock, o.log);
+  const sessionsRevoked = (userId: number, reason: string, keep?: string) => presence.closeUser(userId, reason, keep);
+  const accounts = new AccountsService(o.store, site, clock, o.log, sessionsRevoked);
+  const twoStep = new TwoStepService(o.store, site, accounts, clock, o.log, sessionsRevoked);
   const users = new UsersService(o.store, clock, o.log, {
-    userSessionsRevoked: (userId) => presence.closeUser(userId, 'account_changed'),
+    userSessionsRevoked: (userId) => sessionsRevoked(userId, 'account_changed'),
   });
   const sessionKeys = new SessionKeysService(o.store, clock, o.log, { max: o.sessions?.keyAttemptsPerMinute ?? 10, windowMs: 60_000 });
   const portal = new PortalService(o.store, clock);

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
-import type { AccountsService, Authenticated, Clock } from './accounts.ts';
+import type { AccountsService, Authenticated, Clock, OnSessionsRevoked } from './accounts.ts';
 import { verifySecret } from './secrets.ts';
 import type { SiteService } from './site.ts';
 import { acceptTotp, newTotpSecret, totpEnrollment } from './totp.ts';
@@ -15,6 +15,7 @@ export class TwoStepService {
     private readonly accounts: AccountsService,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly sessionsRevoked: OnSessionsRevoked,
   ) {}
 
   /** A new secret to scan; it takes effect once a code from it is confirmed. */
@@ -44,6 +45,7 @@ export class TwoStepService {
       await this.store.deleteAuthSessionsForUser(user.id, auth.session.id);
       return u!;
     });
+    this.sessionsRevoked(user.id, 'two_step_enabled', auth.session.id);
     this.log.info({ userId: user.id }, 'second factor enabled');
     return updated;
   }
