@@ -23,7 +23,7 @@ import { registerWeb } from './http/web-routes.ts';
 import type { Clock } from './services/accounts.ts';
 import { createServices, type Services } from './services/index.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
-import { loadOrCreateCertificate } from './tls.ts';
+import { loadOrCreateCertificate, TLS_SERVER_OPTIONS } from './tls.ts';
 import { registerRepGateway } from './ws/rep-gateway.ts';
 import { registerCustomerGateway } from './ws/customer-gateway.ts';
 import { customerDownloadRoutes } from './http/customer-download-routes.ts';
@@ -96,7 +96,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   // Typed as the default instance so plugins written against FastifyInstance accept it; it serves HTTPS.
   const app = (Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    https: { cert: tls.cert, key: tls.key },
+    https: { cert: tls.cert, key: tls.key, ...TLS_SERVER_OPTIONS },
     bodyLimit: API_BODY_LIMIT,
     trustProxy: false,
     forceCloseConnections: true,

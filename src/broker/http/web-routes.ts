@@ -17,6 +17,13 @@ const CSP = [
   "form-action 'self'",
 ].join('; ');
 
+/**
+ * Pages are revalidated on every load: after an upgrade they name new hashed assets, and the old
+ * ones are gone. Only the hashed assets are immutable. (`sendFile` would otherwise apply the
+ * assets' year-long immutable cache to the pages too.)
+ */
+const HTML_CACHE = 'no-cache';
+
 export async function registerWeb(app: FastifyInstance, webRoot: string): Promise<void> {
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -42,7 +49,7 @@ export async function registerWeb(app: FastifyInstance, webRoot: string): Promis
         .type('text/plain; charset=utf-8')
         .send('The web console is not built. Run `npm run build` in the Passerelle checkout, then reload.');
     }
-    return reply.header('cache-control', 'no-store').sendFile('index.html', webRoot);
+    return reply.header('cache-control', HTML_CACHE).sendFile('index.html', webRoot, { cacheControl: false });
   };
   const html = { config: { access: 'public' as const }, schema: { hide: true } };
   app.get('/login', html, page);
@@ -52,6 +59,6 @@ export async function registerWeb(app: FastifyInstance, webRoot: string): Promis
   // The public support portal (POR-1, POR-3, POR-4, POR-5), when the renderer build has it.
   const portalBuilt = existsSync(join(webRoot, 'portal.html'));
   app.get('/', html, async (_req, reply) =>
-    portalBuilt ? reply.header('cache-control', 'no-store').sendFile('portal.html', webRoot) : reply.redirect('/login'),
+    portalBuilt ? reply.header('cache-control', HTML_CACHE).sendFile('portal.html', webRoot, { cacheControl: false }) : reply.redirect('/login'),
   );
 }
