@@ -6,3 +6,4 @@ export * from './auth.ts';
 export * from './site.ts';
 export * from './sessions.ts';
 export * from './frames.ts';
+export * from './screen.ts';
