@@ -1,36 +1,46 @@
 // Lint rules, including DESIGN.md's folder rules: a wrong import between layers fails `npm run lint`.
 import tseslint from 'typescript-eslint';
+import local, { NODE_BUILTINS } from './eslint-rules/folder-layers.js';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'net', 'tls', 'http', 'https', 'crypto', 'child_process', 'stream', 'url', 'util', 'events', 'worker_threads', 'zlib', 'dgram', 'dns', 'readline'];
+const node = NODE_BUILTINS;
+const allSrc = ['src/protocol', 'src/codec', 'src/broker', 'src/endpoint', 'src/cli', 'src/console-core', 'src/customer-core', 'src/desktop-core', 'src/installers'];
 
-/** One table of folder → forbidden import patterns (DESIGN.md "Folder rules"). */
-const layers = [
-  {
-    files: ['src/protocol/**/*.ts'],
-    forbid: [...nodeBuiltins, 'electron', 'react', 'react-*', '**/broker/**', '**/endpoint/**', '**/console-core/**', '**/codec/**', '**/cli/**', '**/renderer/**', '**/main/**'],
-    why: 'src/protocol is pure: it may import zod only',
+/**
+ * DESIGN.md "Folder rules", as one table: folder → the folders of ours it may import (besides
+ * itself) and the npm packages it may import (`node:*` = node's built-ins). Every folder of src/,
+ * main/ and renderer/ has a row, including those not written yet; a file in a folder with no row,
+ * an import of a folder or a package its row does not list, fails lint. A new dependency is a
+ * conscious choice: add it to the rows that may use it.
+ */
+export const layers = {
+  'src/protocol': { folders: [], packages: ['zod'], why: 'the wire contract is pure: zod only' },
+  'src/codec': { folders: ['src/protocol'], packages: [node, 'zod'], why: 'node-side codec library' },
+  'src/broker': {
+    folders: ['src/protocol', 'src/codec'],
+    packages: [node, 'zod', 'ws', 'fastify', '@fastify/*', 'fastify-type-provider-zod', 'pino', 'better-sqlite3', '@node-rs/argon2', 'otpauth', 'qrcode', 'selfsigned', 'js-yaml'],
+    why: 'the broker knows nothing of the clients',
   },
-  {
-    files: ['src/broker/**/*.ts', 'src/endpoint/**/*.ts', 'src/codec/**/*.ts', 'src/cli/**/*.ts'],
-    forbid: ['electron', 'react', 'react-*', '**/renderer/**', '**/console-core/**', '**/main/**'],
-    why: 'node-side code may import node, src/protocol and its own libraries',
+  'src/endpoint': {
+    folders: ['src/protocol', 'src/codec', 'src/customer-core'],
+    packages: [node, 'zod', 'ws'],
+    why: 'the agent knows nothing of the broker, the command line or the consoles',
   },
-  {
-    files: ['src/console-core/**/*.ts'],
-    forbid: [...nodeBuiltins, 'electron', 'react', 'react-*', '**/broker/**', '**/endpoint/**', '**/renderer/**', '**/main/**'],
-    why: 'console-core is isomorphic: protocol and web-standard APIs only',
+  'src/cli': {
+    folders: ['src/protocol', 'src/broker', 'src/endpoint', 'src/codec'],
+    packages: [node, 'zod', 'js-yaml'],
+    why: 'the passerelle command starts the broker and the customer client',
   },
-  {
-    files: ['main/**/*.ts'],
-    forbid: ['**/renderer/**', 'react', 'react-*'],
-    why: 'main/ must not import the renderer',
+  'src/console-core': { folders: ['src/protocol'], packages: ['zod'], why: 'isomorphic: web-standard APIs are injected' },
+  'src/customer-core': { folders: ['src/protocol'], packages: ['zod'], why: 'isomorphic: web-standard APIs are injected' },
+  'src/desktop-core': { folders: ['src/protocol', 'src/console-core'], packages: [node, 'zod'], why: 'main/ hands it what it needs from electron' },
+  'src/installers': { folders: ['src/protocol'], packages: [node, 'zod'], why: 'installers never reach into the broker' },
+  main: { folders: allSrc, packages: [node, 'zod', 'electron', 'electron-updater', 'ws'], why: 'the Electron main process never imports the renderer' },
+  renderer: {
+    folders: ['src/protocol', 'src/console-core', 'src/customer-core'],
+    packages: ['zod', 'react', 'react-dom', 'react-router', 'zustand', 'i18next', 'react-i18next', 'i18next-browser-languagedetector'],
+    why: 'the renderer runs in a browser: no node, no electron, no server packages',
   },
-  {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    forbid: [...nodeBuiltins, 'electron', '**/broker/**', '**/endpoint/**', '**/main/**', '**/cli/**'],
-    why: 'the renderer runs in a browser: no node built-ins, no electron',
-  },
-];
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'data/**', '.tmp/**', 'build/stand-in/**'] },
@@ -43,10 +53,9 @@ export default tseslint.config(
   },
   // Tests read loosely-typed JSON bodies from the API on purpose.
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  ...layers.map(({ files, forbid, why }) => ({
-    files,
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: forbid, message: `Folder rule (DESIGN.md): ${why}.` }] }],
-    },
-  })),
+  {
+    files: ['src/**', 'main/**', 'renderer/**'].flatMap((d) => [`${d}/*.ts`, `${d}/*.tsx`, `${d}/*.js`, `${d}/*.mjs`, `${d}/*.cjs`]),
+    plugins: { local },
+    rules: { 'local/folder-layers': ['error', { layers, covered: ['src', 'main', 'renderer'] }] },
+  },
 );

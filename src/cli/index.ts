@@ -1,7 +1,7 @@
 // The `passerelle` command: broker, start (desktop console or web console), and later the
 // customer client and Jump Client commands.
 import { runBroker } from './broker-command.ts';
-import { runCustomer } from './customer-command.ts';
+import { runCustomer } from '../endpoint/customer/customer-command.ts';
 import { runPublishConsole } from './publish-console-command.ts';
 import { runStart } from './start-command.ts';
 

@@ -1,6 +1,6 @@
 // Entry of the single-executable customer client (Node SEA): the options it was downloaded with
 // come from its own trailer; anything on the command line overrides them.
-import { runCustomer } from '../cli/customer-command.ts';
+import { runCustomer } from './customer/customer-command.ts';
 import { readTrailer } from './embedded-config.ts';
 
 const embedded = readTrailer(process.execPath);

@@ -1,13 +1,13 @@
-// `passerelle customer`: the customer client in attended mode. Joins a support session by key,
-// chosen rep, Connect, or a portal ticket; shows chat and consent prompts in a loopback page
-// opened in the browser and on the terminal.
+// `passerelle customer` and the single-executable customer client: the customer client in attended
+// mode. Joins a support session by key, chosen rep, Connect, or a portal ticket; shows chat and
+// consent prompts in a loopback page opened in the browser and on the terminal.
 import { parseArgs } from 'node:util';
-import type { JoinRequest } from '../protocol/sessions.ts';
-import { startChatPage, openInBrowser } from '../endpoint/customer/chat-page.ts';
-import { CustomerApp } from '../endpoint/customer/customer-app.ts';
-import { CustomerSession } from '../endpoint/customer/customer-session.ts';
-import { runTerminalUi } from '../endpoint/customer/terminal-ui.ts';
-import { systemInfo } from '../endpoint/system-info.ts';
+import type { JoinRequest } from '../../protocol/sessions.ts';
+import { startChatPage, openInBrowser } from './chat-page.ts';
+import { CustomerApp } from './customer-app.ts';
+import { CustomerSession } from './customer-session.ts';
+import { runTerminalUi } from './terminal-ui.ts';
+import { systemInfo } from '../system-info.ts';
 
 export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY | --rep NAME | --connect | --ticket T | --resume LSID:TOKEN)
                            [--pin SHA256] [--yes] [--name NAME] [--no-browser]
