@@ -14,7 +14,7 @@ const allSrc = ['src/protocol', 'src/codec', 'src/broker', 'src/endpoint', 'src/
  */
 export const layers = {
   'src/protocol': { folders: [], packages: ['zod'], why: 'the wire contract is pure: zod only' },
-  'src/codec': { folders: ['src/protocol'], packages: [node, 'zod'], why: 'node-side codec library' },
+  'src/codec': { folders: ['src/protocol'], packages: [node, 'zod', 'node-av'], why: 'node-side codec library' },
   'src/broker': {
     folders: ['src/protocol', 'src/codec'],
     packages: [node, 'zod', 'ws', 'fastify', '@fastify/*', 'fastify-type-provider-zod', 'pino', 'better-sqlite3', '@node-rs/argon2', 'otpauth', 'qrcode', 'selfsigned', 'js-yaml'],
@@ -22,7 +22,7 @@ export const layers = {
   },
   'src/endpoint': {
     folders: ['src/protocol', 'src/codec', 'src/customer-core'],
-    packages: [node, 'zod', 'ws'],
+    packages: [node, 'zod', 'ws', 'x11', 'node-av'],
     why: 'the agent knows nothing of the broker, the command line or the consoles',
   },
   'src/cli': {
