@@ -16,6 +16,7 @@ import { totpRoutes } from './http/totp-routes.ts';
 import { downloadsRoutes } from './http/downloads-routes.ts';
 import { ConsoleReleases } from './services/console-releases.ts';
 import { registerAuth } from './http/auth-plugin.ts';
+import { reportsRoutes } from './http/reports-routes.ts';
 import { registerErrorHandling } from './http/errors-plugin.ts';
 import { siteRoutes } from './http/site-routes.ts';
 import { usersRoutes } from './http/users-routes.ts';
@@ -134,6 +135,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       await api.register(usersRoutes, { services });
       await api.register(siteRoutes, { services, restart: config.onRestartRequested });
       await api.register(sessionsRoutes, { services });
+      await api.register(reportsRoutes, { services });
       await api.register(portalRoutes, { services, startRateLimit: config.sessions?.portalStartRateLimit ?? { max: 30, timeWindow: 60_000 } });
       await api.register(downloadsRoutes, { releases: new ConsoleReleases(config.dataDir) });
     },

@@ -7,3 +7,4 @@ export * from './site.ts';
 export * from './sessions.ts';
 export * from './frames.ts';
 export * from './screen.ts';
+export * from './reports.ts';

@@ -31,7 +31,8 @@ export async function registerWeb(app: FastifyInstance, webRoot: string): Promis
     reply.header('strict-transport-security', 'max-age=31536000');
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) {
-      reply.header('content-security-policy', CSP);
+      // A route may set a stricter policy of its own (the self-contained report download does).
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
       reply.header('x-frame-options', 'DENY');
     }
     return payload;

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts';
 import { AccountsService, type Clock } from './accounts.ts';
 import { PortalService } from './portal.ts';
 import { PresenceService } from './presence.ts';
+import { ReportsService } from './reports/reports.ts';
 import { RepSessionActions } from './session-rep-actions.ts';
 import { SessionKeysService } from './session-keys.ts';
 import { SessionsService } from './sessions.ts';
@@ -24,6 +25,7 @@ export interface Services {
   portal: PortalService;
   sessions: SessionsService;
   repSessionActions: RepSessionActions;
+  reports: ReportsService;
   version: string;
   startedAt: Date;
   certificateFingerprint: string | null;
@@ -81,6 +83,7 @@ export function createServices(o: ServiceOptions): Services {
     portal,
     sessions,
     repSessionActions,
+    reports: new ReportsService(o.store, site, clock, o.log),
     version: o.version,
     startedAt: clock.now(),
     certificateFingerprint: o.certificateFingerprint,

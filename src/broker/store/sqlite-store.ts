@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Permissions } from '../../protocol/users.ts';
 import { migrations } from './migrations/index.ts';
+import { sqliteReportsStore } from './sqlite-reports-store.ts';
 import { sqliteSessionsStore } from './sqlite-sessions-store.ts';
 import type { AuthSessionRecord, NewUser, Store, UserPatch, UserRecord } from './store.ts';
 
@@ -157,6 +158,7 @@ export function openSqliteStore(file: string, log?: Logger): Store {
   let depth = 0;
   const store: Store = {
     ...sqliteSessionsStore(db),
+    ...sqliteReportsStore(db),
     async getUserById(id) {
       const r = q.userById.get(id);
       return r && toUser(r);

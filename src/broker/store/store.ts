@@ -1,6 +1,7 @@
 // The store interface: every read and write the broker makes. SQL lives only in implementations
 // (SQLite now, Postgres later through the same interface), so the interface is async.
 import type { Permissions } from '../../protocol/users.ts';
+import type { ReportsStore } from './reports-store.ts';
 import type { SessionsStore } from './sessions-store.ts';
 
 export interface UserRecord {
@@ -74,7 +75,7 @@ export interface SettingsStore {
   putSetting(key: string, value: string): Promise<void>;
 }
 
-export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore {
+export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore, ReportsStore {
   /** Runs `fn` atomically: all its writes land or none do. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   schemaVersion(): number;

@@ -2,6 +2,7 @@
 import { migration0001 } from './0001-accounts.ts';
 import { migration0002 } from './0002-sessions.ts';
 import { migration0003 } from './0003-totp.ts';
+import { migration0004 } from './0004-reports.ts';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001, migration0002, migration0003];
+export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004];

@@ -1,0 +1,155 @@
+// SQLite statements of the reports store (see reports-store.ts), composed into the SQLite store.
+// Every REP-2 filter is served by an index of migration 0004; prefixes are matched as ranges so
+// those indexes are used (LIKE would not be, and would treat % and _ as wildcards).
+import type Database from 'better-sqlite3';
+import type { ReportAccessRecord, ReportOrder, ReportsStore, SessionRepRecord, SessionReportFilter, SessionReportRecord } from './reports-store.ts';
+
+/** The highest code point: `prefix + MAX_CHAR` bounds every string that starts with `prefix`. */
+const MAX_CHAR = '\u{10FFFF}';
+
+const sessionColumns = `s.seq AS seq, s.lsid AS lsid, s.method AS method, s.queue_kind AS queueKind, s.queue_user_id AS queueUserId,
+  s.key_user_id AS keyUserId, s.state AS state, s.owner_user_id AS ownerUserId, s.client_kind AS clientKind,
+  s.customer_name AS customerName, s.computer_name AS computerName, s.os AS os, s.private_ip AS privateIp,
+  s.public_ip AS publicIp, s.user_name AS userName, s.created_at AS createdAt, s.accepted_at AS acceptedAt,
+  s.ended_at AS endedAt, s.end_reason AS endReason,
+  (SELECT json_group_array(json_array(r.user_id, r.name, r.joined_at)) FROM session_reps r WHERE r.session_seq = s.seq) AS repsJson`;
+
+type Row = Omit<SessionReportRecord, 'reps'> & { repsJson: string };
+
+/** The sort key of each sort, as SQL (with its collation) and as read from a row. */
+const sortKeys = {
+  start: { sql: 's.created_at', of: (r: Row) => r.createdAt },
+  sequenceNumber: { sql: null, of: () => null },
+  customer: { sql: 's.customer_name COLLATE NOCASE', of: (r: Row) => r.customerName },
+  computer: { sql: 's.computer_name COLLATE NOCASE', of: (r: Row) => r.computerName },
+} as const;
+
+function toReport(r: Row): SessionReportRecord {
+  const { repsJson, ...session } = r;
+  const reps = (JSON.parse(repsJson) as [number, string, string][])
+    .map(([userId, name, joinedAt]): SessionRepRecord => ({ userId, name, joinedAt }))
+    .sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : a.userId - b.userId));
+  return { ...session, reps };
+}
+
+interface Where {
+  sql: string;
+  params: Record<string, string | number>;
+}
+
+function whereOf(f: SessionReportFilter): Where {
+  const c: string[] = [];
+  const params: Record<string, string | number> = {};
+  // LSID and sequence number find one session; the service refuses other filters beside them.
+  if (f.lsid !== undefined) {
+    c.push('s.lsid = @lsid');
+    params.lsid = f.lsid;
+  }
+  if (f.seq !== undefined) {
+    c.push('s.seq = @seq');
+    params.seq = f.seq;
+  }
+  if (f.startedFrom !== undefined) {
+    c.push('s.created_at >= @startedFrom');
+    params.startedFrom = f.startedFrom;
+  }
+  if (f.startedBefore !== undefined) {
+    c.push('s.created_at < @startedBefore');
+    params.startedBefore = f.startedBefore;
+  }
+  const prefix = (column: string, name: string, value: string | undefined, nocase: boolean) => {
+    if (value === undefined) return;
+    const coll = nocase ? ' COLLATE NOCASE' : '';
+    c.push(`${column} >= @${name}Lo${coll} AND ${column} < @${name}Hi${coll}`);
+    params[`${name}Lo`] = value;
+    params[`${name}Hi`] = value + MAX_CHAR;
+  };
+  prefix('s.customer_name', 'customerName', f.customerName, true);
+  prefix('s.computer_name', 'computerName', f.computerName, true);
+  prefix('s.public_ip', 'publicIp', f.publicIp, false);
+  prefix('s.private_ip', 'privateIp', f.privateIp, false);
+  if (f.rep === 'any') c.push('EXISTS (SELECT 1 FROM session_reps r WHERE r.session_seq = s.seq)');
+  else if (f.rep === 'none') c.push('NOT EXISTS (SELECT 1 FROM session_reps r WHERE r.session_seq = s.seq)');
+  else if (typeof f.rep === 'number') {
+    c.push('s.seq IN (SELECT r.session_seq FROM session_reps r WHERE r.user_id = @repId)');
+    params.repId = f.rep;
+  }
+  return { sql: c.length ? c.join(' AND ') : '1', params };
+}
+
+function orderOf(o: ReportOrder): string {
+  const dir = o.order === 'asc' ? 'ASC' : 'DESC';
+  const key = sortKeys[o.sort].sql;
+  return key ? `${key} ${dir}, s.seq ${dir}` : `s.seq ${dir}`;
+}
+
+/** Rows strictly after `last` in the order `o` (keyset paging for exports). */
+function afterOf(o: ReportOrder, last: Row): Where {
+  const cmp = o.order === 'asc' ? '>' : '<';
+  const key = sortKeys[o.sort];
+  if (!key.sql) return { sql: `s.seq ${cmp} @afterSeq`, params: { afterSeq: last.seq } };
+  return {
+    sql: `(${key.sql} ${cmp} @afterKey OR (${key.sql} = @afterKey AND s.seq ${cmp} @afterSeq))`,
+    params: { afterKey: key.of(last) as string, afterSeq: last.seq },
+  };
+}
+
+export function sqliteReportsStore(db: Database.Database): ReportsStore {
+  // One statement per filter shape, prepared once: the planner's choice is made once per shape.
+  const cache = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let st = cache.get(sql);
+    if (!st) {
+      if (cache.size > 500) cache.clear();
+      st = db.prepare(sql);
+      cache.set(sql, st);
+    }
+    return st;
+  };
+  const select = (where: string, order: string) =>
+    `SELECT ${sessionColumns} FROM support_sessions s WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+
+  const q = {
+    reps: db.prepare<[number], { userId: number; name: string; joinedAt: string }>(
+      'SELECT user_id AS userId, name, joined_at AS joinedAt FROM session_reps WHERE session_seq = ? ORDER BY joined_at, user_id',
+    ),
+    insertAccess: db.prepare(
+      `INSERT INTO report_access_log (at, user_id, username, address, action, lsid, query)
+       VALUES (@at, @userId, @username, @address, @action, @lsid, @query)`,
+    ),
+    listAccess: db.prepare<[number, number], ReportAccessRecord>(
+      `SELECT id, at, user_id AS userId, username, address, action, lsid, query
+       FROM report_access_log ORDER BY id DESC LIMIT ? OFFSET ?`,
+    ),
+  };
+
+  return {
+    async listSessionReports(filter, order, limit, offset) {
+      const w = whereOf(filter);
+      const rows = prepared(select(w.sql, orderOf(order))).all({ ...w.params, limit, offset }) as Row[];
+      return rows.map(toReport);
+    },
+    async *exportSessionReports(filter, order, batchSize) {
+      const w = whereOf(filter);
+      let last: Row | undefined;
+      for (;;) {
+        const after = last ? afterOf(order, last) : { sql: '1', params: {} };
+        const sql = select(`${w.sql} AND ${after.sql}`, orderOf(order));
+        const rows = prepared(sql).all({ ...w.params, ...after.params, limit: batchSize, offset: 0 }) as Row[];
+        if (rows.length === 0) return;
+        last = rows[rows.length - 1];
+        yield rows.map(toReport);
+        if (rows.length < batchSize) return;
+      }
+    },
+    async listSessionReps(sessionSeq) {
+      return q.reps.all(sessionSeq);
+    },
+    async insertReportAccess(e) {
+      q.insertAccess.run(e);
+    },
+    async listReportAccess(limit, offset) {
+      return q.listAccess.all(limit, offset);
+    },
+  };
+}
