@@ -8,3 +8,5 @@ export * from './sessions.ts';
 export * from './frames.ts';
 export * from './screen.ts';
 export * from './reports.ts';
+export * from './keysyms.ts';
+export * from './remote-control.ts';
