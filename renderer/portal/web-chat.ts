@@ -61,7 +61,7 @@ export class WebChat {
     const ws = new WebSocket(`wss://${location.host}/ws/customer`);
     this.ws = ws;
     ws.onopen = () =>
-      ws.send(JSON.stringify({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client: 'web_chat', join, customer: this.name ? { name: this.name } : {} }));
+      ws.send(JSON.stringify({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client: 'web_chat', join, customer: this.name ? { name: this.name } : {}, capabilities: [] }));
     ws.onmessage = (e) => {
       const parsed = CustomerServerMessage.safeParse(JSON.parse(String(e.data)));
       if (parsed.success) this.handle(parsed.data);

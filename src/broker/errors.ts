@@ -44,6 +44,8 @@ const statusByCode: Record<ErrorCode, number> = {
   session_not_found: 404,
   session_state: 409,
   resume_expired: 410,
+  tool_unavailable: 409,
+  web_chat_only: 409,
   internal: 500,
 };
 

@@ -33,6 +33,8 @@ export const errorCodes = [
   'session_not_found',
   'session_state',
   'resume_expired',
+  'tool_unavailable',
+  'web_chat_only',
   'internal',
 ] as const;
 

@@ -3,6 +3,7 @@
 // both sides read, and the REST bodies for session keys and the portal.
 import { z } from 'zod';
 import { plainText } from './text.ts';
+import type { Permissions } from './users.ts';
 
 /** Bumped when a message changes incompatibly; older customer clients are refused with `protocol_version`. */
 export const SESSION_PROTOCOL_VERSION = 1;
@@ -22,6 +23,41 @@ const Ref = z.string().min(1).max(64);
 /** What a customer grants a rep, asked before any access (USR-13). */
 export const SessionPermission = z.enum(['screen_view', 'screen_control', 'annotations', 'file_transfer', 'shell', 'elevation']);
 export type SessionPermission = z.infer<typeof SessionPermission>;
+
+/**
+ * The tools a customer's client can have: the live channel kinds it has handlers for (the same
+ * names as src/protocol/channels.ts, issue 7) and elevation. It says which in its hello; the web
+ * chat has none. A rep may ask for a permission only when the client has its tool.
+ */
+export const ClientTool = z.enum(['screen', 'input', 'clipboard', 'annotation', 'file', 'shell', 'elevation']);
+export type ClientTool = z.infer<typeof ClientTool>;
+
+/** The tool each session permission needs on the customer's side. */
+export const permissionTool: Record<SessionPermission, ClientTool> = {
+  screen_view: 'screen',
+  screen_control: 'input',
+  annotations: 'annotation',
+  file_transfer: 'file',
+  shell: 'shell',
+  elevation: 'elevation',
+};
+
+/** Which user permission a rep needs to ask the customer for each session permission (USR-11, USR-12). */
+export const permissionRight: Record<SessionPermission, keyof Permissions> = {
+  screen_view: 'screenSharing',
+  screen_control: 'screenSharing',
+  annotations: 'annotations',
+  file_transfer: 'fileTransfer',
+  shell: 'screenSharing',
+  elevation: 'elevation',
+};
+
+/** The permissions a rep may ask for in a session: the client has the tool and the rep the right (USR-14). */
+export function askablePermissions(rights: Permissions, tools: readonly ClientTool[]): SessionPermission[] {
+  return SessionPermission.options.filter(
+    (p) => tools.includes(permissionTool[p]) && (rights.administrator || rights[permissionRight[p]] === true),
+  );
+}
 
 export const SessionState = z.enum(['waiting', 'active', 'ended']);
 export type SessionState = z.infer<typeof SessionState>;
@@ -122,6 +158,8 @@ export const SessionSummary = z.object({
   invited: z.array(z.number().int()),
   customer: SessionCustomerView,
   clientKind: CustomerClientKind,
+  /** The tools the customer's client said it has (none for the web chat). */
+  capabilities: z.array(ClientTool),
   customerConnected: z.boolean(),
   grants: z.array(SessionPermission),
   createdAt: z.string(),
@@ -139,6 +177,8 @@ export const CustomerClientMessage = z.discriminatedUnion('type', [
     client: CustomerClientKind,
     join: JoinRequest,
     customer: CustomerInfo.default({}),
+    /** The tools this client has (channel kinds it handles); older clients send none. */
+    capabilities: z.array(ClientTool).max(16).default([]),
   }).strict(),
   z.object({ type: z.literal('chat'), cid: ClientSeq, text: plainText(MAX_CHAT_CHARS).pipe(z.string().trim().min(1)) }).strict(),
   z.object({ type: z.literal('typing'), typing: z.boolean() }).strict(),

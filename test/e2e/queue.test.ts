@@ -1,7 +1,7 @@
 // The rep console's queue in Chromium (CON-2, CON-3, POR-3, USR-13): a session key generated in
 // the console, the customer client joining with it, the session in the general queue with its
-// waiting time, accept, the session panel, chat both ways with typing indicator, a permission
-// request answered by the customer, and a transfer to a second rep.
+// waiting time, accept, the session panel, chat both ways with typing indicator, no permission
+// request for tools the client lacks, and a transfer to a second rep.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRep } from '../support/broker.ts';
@@ -60,12 +60,9 @@ describe('e2e: the console queue and session panel', () => {
     await panel.getByRole('button', { name: 'Send' }).click();
     await p.line(/^Quentin Rep: Je regarde tout de suite$/);
 
-    await panel.getByRole('combobox', { name: /Ask the customer for/ }).selectOption('screen_view');
-    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
-    await p.line(/asks to view your screen/);
-    p.type('y');
-    await panel.getByTestId('transcript').getByText('Granted: view the screen').waitFor();
-    await panel.getByText('Granted: view the screen', { exact: true }).last().waitFor();
+    // USR-13: the customer client has no remote tools yet, so nothing is offered that would do nothing.
+    await panel.getByText('The customer\'s client has no remote tools yet (screen, files, shell): chat only.').waitFor();
+    assert.equal(await panel.getByRole('combobox', { name: /Ask the customer for/ }).count(), 0);
 
     // CON-3: invite Olga; once she is in, a line for the reps only never reaches the customer.
     await panel.getByRole('combobox', { name: 'Choose a representative' }).selectOption({ label: 'Olga Rep' });

@@ -15,8 +15,8 @@ describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
     return { ...r, ws };
   }
 
-  async function acceptedSession(ws: RepSocket, userId: number, client = 'customer_client') {
-    const c = await CustomerSocket.join(broker, { kind: 'rep', rep: String(userId) }, { name: 'Gaby' }, client);
+  async function acceptedSession(ws: RepSocket, userId: number, client = 'customer_client', capabilities?: string[]) {
+    const c = await CustomerSocket.join(broker, { kind: 'rep', rep: String(userId) }, { name: 'Gaby' }, client, capabilities);
     const w = await c.welcome();
     assert.equal(w.type, 'welcome', JSON.stringify(w));
     await ws.find((m) => m.type === 'session.updated' && m.session.lsid === w.lsid, 'queued');
@@ -110,7 +110,40 @@ describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
     assert.match(res.message, /screenSharing/);
     assert.equal((await r.ws.call({ type: 'session.request_permission', lsid, permission: 'file_transfer' })).code, 'forbidden');
     assert.equal((await r.ws.call({ type: 'session.request_permission', lsid, permission: 'annotations' })).type, 'reply');
+    // USR-12: elevation needs its own right.
+    const elevation = await r.ws.call({ type: 'session.request_permission', lsid, permission: 'elevation' });
+    assert.equal(elevation.code, 'forbidden');
+    assert.match(elevation.message, /elevation/);
     await c.action({ type: 'end' });
+  });
+
+  it('USR-13, USR-14: the client says which tools it has; the broker keeps them in the summary and refuses a request for a tool it lacks', async () => {
+    const r = await rep({ permissions: { promptAttended: 'never' } });
+    const { c, lsid } = await acceptedSession(r.ws, r.id, 'customer_client', ['screen', 'screen']);
+    const summary = await r.ws.find((m) => m.type === 'session.updated' && m.session.lsid === lsid && m.session.state === 'active', 'accepted');
+    assert.deepEqual(summary.session.capabilities, ['screen']);
+    for (const permission of ['file_transfer', 'shell', 'screen_control', 'annotations']) {
+      const res = await r.ws.call({ type: 'session.request_permission', lsid, permission });
+      assert.equal(res.code, 'tool_unavailable', permission);
+      assert.match(res.message, /cannot do/);
+    }
+    assert.equal((await r.ws.call({ type: 'session.request_permission', lsid, permission: 'screen_view' })).type, 'reply');
+    assert.ok(!c.messages.some((m) => m.type === 'event' && m.event.body.kind === 'permission_requested' && m.event.body.permission !== 'screen_view'), 'the customer was never asked for a missing tool');
+    await c.action({ type: 'end' });
+
+    // A client of today (no tools) is never asked for anything, even by a rep with every right.
+    const none = await acceptedSession(r.ws, r.id, 'customer_client', []);
+    assert.equal((await r.ws.call({ type: 'session.request_permission', lsid: none.lsid, permission: 'screen_view' })).code, 'tool_unavailable');
+    await none.c.action({ type: 'end' });
+    // A web chat has no tools whatever its hello claims.
+    const web = await acceptedSession(r.ws, r.id, 'web_chat', ['screen']);
+    const webSummary = await r.ws.find((m) => m.type === 'session.updated' && m.session.lsid === web.lsid, 'web chat summary');
+    assert.deepEqual(webSummary.session.capabilities, []);
+    assert.equal((await r.ws.call({ type: 'session.request_permission', lsid: web.lsid, permission: 'screen_view' })).code, 'web_chat_only');
+    await web.c.action({ type: 'end' });
+    // An unknown tool in the hello is a validation error.
+    const bad = await CustomerSocket.join(broker, { kind: 'rep', rep: String(r.id) }, {}, 'customer_client', ['teleport']);
+    assert.equal((await bad.welcome()).code, 'validation_failed');
   });
 
   it('USR-13: a rep whose attended prompt setting is "never" gets access without a prompt, and the log says so', async () => {
@@ -142,7 +175,7 @@ describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
   it('POR-5: a web chat session moves to the full customer client in the same session', async () => {
     const r = await rep({});
     const { c, lsid, welcome } = await acceptedSession(r.ws, r.id, 'web_chat');
-    assert.equal((await r.ws.call({ type: 'session.request_permission', lsid, permission: 'screen_view' })).code, 'session_state');
+    assert.equal((await r.ws.call({ type: 'session.request_permission', lsid, permission: 'screen_view' })).code, 'web_chat_only');
     assert.equal((await r.ws.call({ type: 'session.offer_full_client', lsid })).type, 'reply');
     const offer = await c.event('full_client_offered');
     assert.match(offer.event.body.command, /^passerelle customer --broker https:\/\/127\.0\.0\.1:\d+ --pin /);

@@ -5,6 +5,13 @@ import { fetch } from 'undici';
 import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
 import { CustomerProcess, TcpProxy } from '../support/customer-client.ts';
 import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
+import { CUSTOMER_CLIENT_TOOLS } from '../../src/endpoint/customer/customer-command.ts';
+import { SessionPermission, permissionTool } from '../../src/protocol/sessions.ts';
+import { CustomerApp } from '../../src/endpoint/customer/customer-app.ts';
+import { CustomerSession } from '../../src/endpoint/customer/customer-session.ts';
+import { startChatPage } from '../../src/endpoint/customer/chat-page.ts';
+import { runTerminalUi } from '../../src/endpoint/customer/terminal-ui.ts';
+import { PassThrough } from 'node:stream';
 
 describe('the customer client process (POR-3, CON-3, USR-13)', () => {
   let broker: TestBroker;
@@ -39,7 +46,7 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
     return upd.session.lsid;
   }
 
-  it('POR-3, CON-3, USR-13: joins by key with a pinned certificate, reports its computer, chats and answers a prompt on its terminal and page', async () => {
+  it('POR-3, CON-3, USR-13: joins by key with a pinned certificate, reports its computer, chats, and advertises only the tools it has', async () => {
     const key = (await rep.api.post('/api/v1/session-keys', {})).body.key;
     const p = run(['--broker', broker.url, '--key', key, '--pin', broker.fingerprint, '--name', 'Karim']);
     const page = (await p.line(/^Chat window: (http:\/\/127\.0\.0\.1:\d+\/\S+\/)$/))[1]!;
@@ -70,22 +77,54 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
     });
     assert.equal(rebinding, 404, 'a page reached under another host name (DNS rebinding) answers nothing');
 
-    await repWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' });
-    const prompt = await p.line(/^\? Julie Rep asks to view your screen\. Allow\? \[y\/n\]$/);
-    assert.ok(prompt);
-    p.type('n');
-    await repEvent(repWs, lsid, 'permission_denied');
-    await repWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' });
-    const requestId = (await repWs.find((m) => m.type === 'session.event' && m.event.body.kind === 'permission_requested' && m.event.seq > chat.event.seq + 2, 'second request')).event.body.requestId;
-    // Answered from the page this time.
-    const res = await fetch(`${page}consent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId, granted: true }) });
-    assert.equal(res.status, 200);
-    await repEvent(repWs, lsid, 'permission_granted');
-    await p.line(/^\* Granted: view your screen\.$/);
+    // It advertises the tools it has handlers for, and its rep cannot ask for any other.
+    assert.deepEqual(summary.capabilities, CUSTOMER_CLIENT_TOOLS);
+    for (const permission of SessionPermission.options.filter((x) => x !== 'elevation' && !CUSTOMER_CLIENT_TOOLS.includes(permissionTool[x]))) {
+      assert.equal((await repWs.call({ type: 'session.request_permission', lsid, permission })).code, 'tool_unavailable', permission);
+    }
 
     p.type('/end');
     await p.line(/^Session ended \(ended_by_customer\)\.$/);
     assert.equal(await p.exited, 0);
+  });
+
+  it('USR-13: a client with a tool shows the rep\'s request on its terminal and its page; the first answer counts', async () => {
+    const key = (await rep.api.post('/api/v1/session-keys', {})).body.key;
+    const session = new CustomerSession({ brokerUrl: broker.url, pin: broker.fingerprint, join: { kind: 'key', key }, customer: { name: 'Nour' }, capabilities: ['screen'] });
+    const app = new CustomerApp(session, false);
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const lines: string[] = [];
+    output.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+    const stop = runTerminalUi(app, input, output);
+    const page = await startChatPage(app);
+    const printed = (re: RegExp) => new Promise<void>((resolve) => {
+      const check = () => (lines.some((l) => re.test(l)) ? resolve() : setImmediate(check));
+      check();
+    });
+    try {
+      session.start();
+      const lsid = await accept();
+      await repWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' });
+      await printed(/^\? Julie Rep asks to view your screen\. Allow\? \[y\/n\]$/);
+      input.write('n\n');
+      await repEvent(repWs, lsid, 'permission_denied');
+      await repWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' });
+      const requestId = (await repWs.find((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.kind === 'permission_requested' && app.prompts.has(m.event.body.requestId), 'second request')).event.body.requestId;
+      // Answered from the page this time; the terminal's late answer is not sent.
+      const res = await fetch(`${page.url}consent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId, granted: true }) });
+      assert.equal(res.status, 200);
+      await repEvent(repWs, lsid, 'permission_granted');
+      await printed(/^\* Granted: view your screen\.$/);
+      const again = await fetch(`${page.url}consent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId, granted: false }) });
+      assert.equal(again.status, 409);
+      session.end();
+      await new Promise((resolve) => session.once('ended', resolve));
+    } finally {
+      stop();
+      await page.close();
+      session.close();
+    }
   });
 
   it('fault: the network drops mid-chat; the client resumes the same session, nothing lost or doubled', async () => {
@@ -130,13 +169,25 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
   it('USR-13: --yes is refused where the site does not allow it, and the customer is asked instead', async () => {
     const p = run(['--broker', broker.url, '--connect', '--pin', broker.fingerprint, '--yes']);
     await p.line(/does not allow automatic approval/);
-    const lsid = await accept();
-    await repWs.call({ type: 'session.request_permission', lsid, permission: 'file_transfer' });
-    await p.line(/asks to send and receive files/);
-    p.type('y');
-    await repEvent(repWs, lsid, 'permission_granted');
+    await accept();
     p.type('/end');
     assert.equal(await p.exited, 0);
+    // The same client with a tool: the request is put to the customer, not approved by itself.
+    const session = new CustomerSession({ brokerUrl: broker.url, pin: broker.fingerprint, join: { kind: 'connect' }, customer: {}, capabilities: ['file'] });
+    const app = new CustomerApp(session, true);
+    try {
+      session.start();
+      const lsid = await accept();
+      const prompted = new Promise<string>((resolve) => app.on('update', (u) => u.kind === 'prompt' && resolve(u.prompt.requestId)));
+      await repWs.call({ type: 'session.request_permission', lsid, permission: 'file_transfer' });
+      const prompt = await prompted;
+      assert.ok(app.answer(prompt, true));
+      await repEvent(repWs, lsid, 'permission_granted');
+      session.end();
+      await new Promise((resolve) => session.once('ended', resolve));
+    } finally {
+      session.close();
+    }
   });
 
   it('an invalid key ends the client with a clear message and a failure status', async () => {

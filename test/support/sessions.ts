@@ -1,7 +1,7 @@
 // Test clients for support sessions: a rep console socket and a customer socket over real
 // WebSockets to a test broker, each keeping every message so a test can wait for the one it needs.
 import WebSocket from 'ws';
-import { SESSION_PROTOCOL_VERSION } from '../../src/protocol/sessions.ts';
+import { ClientTool, SESSION_PROTOCOL_VERSION } from '../../src/protocol/sessions.ts';
 import type { ApiClient, TestBroker } from './broker.ts';
 
 type Msg = Record<string, any>;
@@ -136,10 +136,17 @@ export class CustomerSocket extends MessageSocket {
     super(new WebSocket(`${broker.url.replace('https', 'wss')}/ws/customer`, { ca: broker.certificate }));
   }
 
-  static async join(broker: Pick<TestBroker, 'url' | 'certificate'>, join: Msg, customer: Msg = {}, client = 'customer_client'): Promise<CustomerSocket> {
+  /** Joins as a client with every tool unless `capabilities` says otherwise (the web chat has none anyway). */
+  static async join(
+    broker: Pick<TestBroker, 'url' | 'certificate'>,
+    join: Msg,
+    customer: Msg = {},
+    client = 'customer_client',
+    capabilities: string[] = [...ClientTool.options],
+  ): Promise<CustomerSocket> {
     const s = new CustomerSocket(broker);
     await s.opened;
-    s.send({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client, join, customer });
+    s.send({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client, join, customer, capabilities });
     return s;
   }
 

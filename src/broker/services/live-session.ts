@@ -1,7 +1,7 @@
 // A support session while it runs: who is in it, what the customer granted, the connections to
 // reach its participants, and the per-sender message numbers that recognise replays.
 import type { RepServerMessage } from '../../protocol/site.ts';
-import type { CustomerServerMessage, SessionPermission, SessionSummary } from '../../protocol/sessions.ts';
+import type { ClientTool, CustomerServerMessage, SessionPermission, SessionSummary } from '../../protocol/sessions.ts';
 import { PasserelleError } from '../errors.ts';
 import type { SupportSessionRecord } from '../store/sessions-store.ts';
 
@@ -53,6 +53,8 @@ export class LiveSession {
   readonly participants = new Map<number, string>();
   readonly invited = new Set<number>();
   readonly grants = new Set<SessionPermission>();
+  /** What the customer's current client can do (its hello); the web chat can do nothing. */
+  capabilities: ClientTool[] = [];
   readonly pending = new Map<string, { permission: SessionPermission; repUserId: number }>();
   customer: CustomerSink | null = null;
   customerLost: NodeJS.Timeout | null = null;
@@ -107,6 +109,7 @@ export class LiveSession {
       invited: [...this.invited],
       customer: { name: r.customerName, computerName: r.computerName, os: r.os, privateIp: r.privateIp, publicIp: r.publicIp, userName: r.userName },
       clientKind: r.clientKind,
+      capabilities: [...this.capabilities],
       customerConnected: this.customer !== null,
       grants: [...this.grants],
       createdAt: r.createdAt,

@@ -6,6 +6,7 @@ import {
   MIN_SESSION_PROTOCOL_VERSION,
   SESSION_PROTOCOL_VERSION,
   customerSees,
+  type ClientTool,
   type CustomerClientMessage,
   type JoinRequest,
   type SessionEvent,
@@ -20,6 +21,11 @@ import { eventOf, SYSTEM } from './session-log.ts';
 import type { SessionsOptions, SessionsService } from './sessions.ts';
 
 export type CustomerHello = Extract<CustomerClientMessage, { type: 'hello' }>;
+
+/** The tools a hello claims; the web chat runs in a browser page and has none, whatever it says. */
+function toolsOf(hello: CustomerHello): ClientTool[] {
+  return hello.client === 'web_chat' ? [] : [...new Set(hello.capabilities)];
+}
 export type CustomerAction = Exclude<CustomerClientMessage, { type: 'hello' | 'ping' }>;
 
 export class SessionCustomers {
@@ -101,6 +107,7 @@ export class SessionCustomers {
       createdAt: this.o.clock.now().toISOString(),
     });
     const s = new LiveSession(record, newToken(24));
+    s.capabilities = toolsOf(hello);
     this.sessions.live.set(s.lsid, s);
     s.customer = sink;
     await s.run(async () => {
@@ -126,6 +133,7 @@ export class SessionCustomers {
       if (s.customerLost) clearTimeout(s.customerLost);
       s.customerLost = null;
       s.customer = sink;
+      s.capabilities = toolsOf(hello);
       previous?.close(CustomerClose.superseded, 'resumed elsewhere');
       await this.welcome(s, sink, true);
       // Everything the customer missed, from the store, then live events follow in order.

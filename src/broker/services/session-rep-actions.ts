@@ -1,14 +1,14 @@
 // What a rep does with sessions over the console channel (CON-2, CON-3, USR-13, USR-14): accept,
 // transfer, invite and join, leave, end, chat, ask the customer's consent, open bulk channels.
 // The broker checks every right here; the console hiding a button is not a check.
-import { CHANNEL_WINDOW_BYTES, HISTORY_PAGE, type RepSessionClientMessage } from '../../protocol/sessions.ts';
+import { CHANNEL_WINDOW_BYTES, HISTORY_PAGE, permissionRight, permissionTool, type RepSessionClientMessage, type SessionPermission } from '../../protocol/sessions.ts';
 import type { RepServerMessage } from '../../protocol/site.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
 import type { LiveSession, RepSink } from './live-session.ts';
 import { newToken } from './secrets.ts';
 import { eventOf } from './session-log.ts';
-import { requiredUserPermission, type SessionsService } from './sessions.ts';
+import type { SessionsService } from './sessions.ts';
 
 export class RepSessionActions {
   constructor(
@@ -120,9 +120,7 @@ export class RepSessionActions {
       case 'session.request_permission': {
         this.participant(s, user);
         this.mayUse(user, msg.permission);
-        if (s.record.clientKind === 'web_chat') {
-          throw new PasserelleError('session_state', 'The customer is in web chat; offer the full customer client first');
-        }
+        this.clientHas(s, msg.permission);
         if (s.grants.has(msg.permission)) return {};
         const requestId = newToken(6);
         const ev = await svc.append(s, actor, { kind: 'permission_requested', requestId, permission: msg.permission });
@@ -159,8 +157,17 @@ export class RepSessionActions {
     if (s.record.ownerUserId !== user.id) throw new PasserelleError('forbidden', 'Only the representative who owns the session can transfer it');
   }
 
-  private mayUse(user: UserRecord, permission: keyof typeof requiredUserPermission): void {
-    const needed = requiredUserPermission[permission];
+  /** A request for a tool the customer's client does not have would be granted and then do nothing. */
+  private clientHas(s: LiveSession, permission: SessionPermission): void {
+    if (s.capabilities.includes(permissionTool[permission])) return;
+    if (s.record.clientKind === 'web_chat') {
+      throw new PasserelleError('web_chat_only', 'The customer is in web chat, which has no remote tools; offer the full customer client first');
+    }
+    throw new PasserelleError('tool_unavailable', `The customer's client cannot do "${permission}" (it has no ${permissionTool[permission]} tool)`);
+  }
+
+  private mayUse(user: UserRecord, permission: SessionPermission): void {
+    const needed = permissionRight[permission];
     if (!user.permissions.administrator && user.permissions[needed] !== true) {
       throw new PasserelleError('forbidden', `You do not have the "${needed}" permission`);
     }

@@ -2,9 +2,8 @@
 // lose their rep. Its parts: the customer's side (session-customers.ts), reps and their queues
 // (rep-queues.ts), the event log (session-log.ts) and the rep's operations (session-rep-actions.ts).
 import type { Logger } from 'pino';
-import { CustomerClose, type JoinRequest, type SessionEvent, type SessionEventBody, type SessionPermission } from '../../protocol/sessions.ts';
+import { CustomerClose, type JoinRequest, type SessionEvent, type SessionEventBody } from '../../protocol/sessions.ts';
 import type { RepServerMessage } from '../../protocol/site.ts';
-import type { Permissions } from '../../protocol/users.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
 import type { Clock } from './accounts.ts';
@@ -16,16 +15,6 @@ import { RepQueues } from './rep-queues.ts';
 import { SessionCustomers, type CustomerAction, type CustomerHello } from './session-customers.ts';
 import type { SessionKeysService } from './session-keys.ts';
 import { SessionLog, SYSTEM, type Participant } from './session-log.ts';
-
-/** Which user permission a rep needs to ask the customer for each session permission (USR-11, USR-12). */
-export const requiredUserPermission: Record<SessionPermission, keyof Permissions> = {
-  screen_view: 'screenSharing',
-  screen_control: 'screenSharing',
-  annotations: 'annotations',
-  file_transfer: 'fileTransfer',
-  shell: 'screenSharing',
-  elevation: 'elevation',
-};
 
 export interface SessionsOptions {
   store: Store;

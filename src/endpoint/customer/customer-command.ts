@@ -2,7 +2,7 @@
 // mode. Joins a support session by key, chosen rep, Connect, or a portal ticket; shows chat and
 // consent prompts in a loopback page opened in the browser and on the terminal.
 import { parseArgs } from 'node:util';
-import type { JoinRequest } from '../../protocol/sessions.ts';
+import type { ClientTool, JoinRequest } from '../../protocol/sessions.ts';
 import { startChatPage, openInBrowser } from './chat-page.ts';
 import { CustomerApp } from './customer-app.ts';
 import { CustomerSession } from './customer-session.ts';
@@ -20,6 +20,12 @@ export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY
   --name NAME      your name, shown to the representative
   --no-browser     do not open the chat window in the browser (its address is printed)
 On the terminal: type to chat, y/n to answer a request, /revoke <permission>, /end.`;
+
+/**
+ * The tools this client has handlers for (the channel kinds of src/endpoint/tools/, issue 7):
+ * none yet, so the console offers no screen, file or shell request to its rep.
+ */
+export const CUSTOMER_CLIENT_TOOLS: ClientTool[] = [];
 
 /** Options a downloaded single-executable carries, so the customer has nothing to type. */
 export interface EmbeddedCustomerConfig {
@@ -84,6 +90,7 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
     ...(args.pin ? { pin: args.pin } : {}),
     join: args.join,
     customer: systemInfo(args.name),
+    capabilities: CUSTOMER_CLIENT_TOOLS,
   });
   const app = new CustomerApp(session, args.yes);
   const stopTerminal = runTerminalUi(app, process.stdin, process.stdout);

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import {
   CustomerServerMessage,
   SESSION_PROTOCOL_VERSION,
+  type ClientTool,
   type CustomerClientKind,
   type CustomerClientMessage,
   type CustomerInfo,
@@ -25,6 +26,8 @@ export interface CustomerSessionOptions {
   join: Exclude<JoinRequest, { kind: 'resume' }> | Extract<JoinRequest, { kind: 'resume' }>;
   customer: CustomerInfo;
   client?: CustomerClientKind;
+  /** The tools this client has handlers for, advertised in its hello. */
+  capabilities?: ClientTool[];
 }
 
 export interface CustomerSessionEvents {
@@ -115,7 +118,7 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
     });
     ws.on('open', () => {
       if (!verified) return;
-      ws.send(JSON.stringify({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client: this.o.client ?? 'customer_client', join, customer: this.o.customer }));
+      ws.send(JSON.stringify({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client: this.o.client ?? 'customer_client', join, customer: this.o.customer, capabilities: this.o.capabilities ?? [] }));
     });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;

@@ -5,7 +5,7 @@ import { useAction } from '../../components/use-action.ts';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoggedInRep, SessionEvent, SessionPermission, SessionSummary } from '../../../../src/protocol/index.ts';
-import { SessionPermission as PermissionSchema } from '../../../../src/protocol/index.ts';
+import { askablePermissions } from '../../../../src/protocol/index.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { consoleApi } from '../../console-api.ts';
 import { formatDuration, useDateTime } from '../../format.ts';
@@ -51,7 +51,10 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
   const [repsOnly, setRepsOnly] = useState(false);
   const [reps, setReps] = useState<LoggedInRep[]>([]);
   const [target, setTarget] = useState('');
-  const [permission, setPermission] = useState<SessionPermission>('screen_view');
+  // Only what the customer's client can do and this rep may ask for (USR-14); the broker checks both again.
+  const askable = me ? askablePermissions(me.permissions, session.capabilities) : [];
+  const [chosen, setPermission] = useState<SessionPermission | null>(null);
+  const permission = chosen && askable.includes(chosen) ? chosen : askable[0];
   const logEnd = useRef<HTMLLIElement>(null);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -131,19 +134,27 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
         <button>{t('queue.send')}</button>
       </form>
       <div className="session-actions">
-        <label>
-          {t('queue.ask')}{' '}
-          <select value={permission} onChange={(e) => setPermission(e.target.value as SessionPermission)}>
-            {PermissionSchema.options.map((p) => (
-              <option key={p} value={p}>
-                {t(`queue.permission.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" onClick={() => void run(() => consoleApi.sessions.requestPermission(session.lsid, permission))}>
-          {t('queue.askButton')}
-        </button>
+        {permission ? (
+          <>
+            <label>
+              {t('queue.ask')}{' '}
+              <select value={permission} onChange={(e) => setPermission(e.target.value as SessionPermission)}>
+                {askable.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`queue.permission.${p}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={() => void run(() => consoleApi.sessions.requestPermission(session.lsid, permission))}>
+              {t('queue.askButton')}
+            </button>
+          </>
+        ) : (
+          <p className="muted" data-testid="no-tools">
+            {session.clientKind === 'web_chat' ? t('queue.noToolsWebChat') : session.capabilities.length === 0 ? t('queue.noTools') : t('queue.noToolsForYou')}
+          </p>
+        )}
         {session.clientKind === 'web_chat' && (
           <button type="button" onClick={() => void run(() => consoleApi.sessions.offerFullClient(session.lsid))}>
             {t('queue.offerClient')}

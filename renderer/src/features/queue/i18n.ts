@@ -43,6 +43,9 @@ const en = {
     end: 'End session',
     ask: 'Ask the customer for',
     askButton: 'Ask',
+    noTools: 'The customer\'s client has no remote tools yet (screen, files, shell): chat only.',
+    noToolsWebChat: 'The customer is in web chat, which has no remote tools: offer the full client to go further.',
+    noToolsForYou: 'Your permissions allow none of the tools the customer\'s client has.',
     offerClient: 'Offer the full client',
     granted: 'Granted: {{list}}',
     permission: {
@@ -114,6 +117,9 @@ const fr: typeof en = {
     end: 'Terminer la session',
     ask: 'Demander au client',
     askButton: 'Demander',
+    noTools: 'Le client d\'utilisateur n\'a pas encore d\'outils à distance (écran, fichiers, terminal) : discussion seulement.',
+    noToolsWebChat: 'Le client est en discussion web, sans outils à distance : proposez le client complet pour aller plus loin.',
+    noToolsForYou: 'Vos droits ne permettent aucun des outils dont dispose le client d\'utilisateur.',
     offerClient: 'Proposer le client complet',
     granted: 'Accordé : {{list}}',
     permission: {

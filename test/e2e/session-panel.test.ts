@@ -1,0 +1,64 @@
+// The session panel as a rep meets it on day one (issue 9), in Chromium: only the requests the
+// customer's client can honour and the rep may make (USR-13, USR-14), and more below.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createRep } from '../support/broker.ts';
+import { loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
+import { CustomerSocket } from '../support/sessions.ts';
+
+describe('e2e: the session panel (issue 9)', () => {
+  let w: E2eWorld;
+  let rep: Awaited<ReturnType<typeof createRep>>;
+  const customers: CustomerSocket[] = [];
+
+  before(async () => {
+    w = await startE2e();
+    rep = await createRep(w.admin, { username: 'panelrep', displayName: 'Paula Rep', permissions: { elevation: false } });
+  });
+  after(async () => {
+    for (const c of customers) if (c.ws.readyState === c.ws.OPEN) await c.close();
+    await rep.api.close();
+    await w.close();
+  });
+
+  /** A customer in this rep's personal queue, accepted from the console; the panel is open. */
+  async function acceptedCustomer(page: Page, name: string, client = 'customer_client', capabilities?: string[]) {
+    const c = await CustomerSocket.join(w.broker, { kind: 'rep', rep: rep.username }, { name }, client, capabilities);
+    customers.push(c);
+    const welcome = await c.welcome();
+    assert.equal(welcome.type, 'welcome', JSON.stringify(welcome));
+    await page.getByRole('region', { name: /My personal queue/ }).getByRole('button', { name: `Accept ${name}` }).click();
+    const panel = page.getByRole('article');
+    await panel.getByRole('heading', { name: new RegExp(name) }).waitFor();
+    return { c, panel, lsid: welcome.lsid as string };
+  }
+
+  async function consolePage() {
+    const p = await newPage(w.browser);
+    await loginViaUi(p.page, w.broker.url, rep.username, rep.password);
+    await p.page.getByRole('link', { name: 'Queue' }).click();
+    return p;
+  }
+
+  it('USR-13, USR-14: the console offers only what the client has and the rep may ask; web chat is told to move to the full client', async () => {
+    const { page, ctx, errors } = await consolePage();
+    const { c, panel } = await acceptedCustomer(page, 'Sacha', 'customer_client', ['screen', 'elevation']);
+    const ask = panel.getByRole('combobox', { name: /Ask the customer for/ });
+    // screen_control needs the input tool; elevation needs the rep's right, which Paula lacks.
+    assert.deepEqual(await ask.locator('option').allTextContents(), ['view the screen']);
+    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
+    const prompt = await c.event('permission_requested');
+    assert.equal(prompt.event.body.permission, 'screen_view');
+    await c.action({ type: 'consent', requestId: prompt.event.body.requestId, granted: true });
+    await panel.getByTestId('transcript').getByText('Granted: view the screen').waitFor();
+    await c.action({ type: 'end' });
+
+    const web = await acceptedCustomer(page, 'Wendy', 'web_chat');
+    await web.panel.getByText('The customer is in web chat, which has no remote tools: offer the full client to go further.').waitFor();
+    assert.equal(await web.panel.getByRole('combobox', { name: /Ask the customer for/ }).count(), 0);
+    await web.c.action({ type: 'end' });
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+});
