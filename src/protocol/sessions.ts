@@ -2,6 +2,8 @@
 // (`/ws/customer`), the session messages on the rep console channel (`/ws/rep`), the event log
 // both sides read, and the REST bodies for session keys and the portal.
 import { z } from 'zod';
+import { FileOperationEvent, FileTransferEvent } from './files.ts';
+import { ShellClosedEvent, ShellOpenedEvent, ShellTranscriptEvent } from './shell.ts';
 import { plainText } from './text.ts';
 import type { Permissions } from './users.ts';
 
@@ -101,6 +103,11 @@ export const Actor = z.object({
 });
 export type Actor = z.infer<typeof Actor>;
 
+/** Events the customer's client reports for what a rep did with a tool on its machine (files, shell). */
+const toolEventBodies = [FileTransferEvent, FileOperationEvent, ShellOpenedEvent, ShellTranscriptEvent, ShellClosedEvent] as const;
+export const ToolEventBody = z.discriminatedUnion('kind', [...toolEventBodies]);
+export type ToolEventBody = z.infer<typeof ToolEventBody>;
+
 export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session_started'), method: StartMethod, queue: Queue, clientKind: CustomerClientKind }),
   z.object({ kind: z.literal('rep_joined'), userId: z.number().int(), name: z.string() }),
@@ -119,6 +126,7 @@ export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('client_changed'), clientKind: CustomerClientKind }),
   z.object({ kind: z.literal('requeued'), queue: Queue, reason: z.string() }),
   z.object({ kind: z.literal('session_ended'), reason: z.string() }),
+  ...toolEventBodies,
 ]);
 export type SessionEventBody = z.infer<typeof SessionEventBody>;
 export type SessionEventKind = SessionEventBody['kind'];
