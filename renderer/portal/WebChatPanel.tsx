@@ -43,6 +43,7 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
   const [offer, setOffer] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
+  const [banner, setBanner] = useState<string | null>(null);
   const chat = useRef<WebChat | null>(null);
   const typingTimer = useRef<number | undefined>(undefined);
   const joinKey = JSON.stringify(join);
@@ -51,6 +52,7 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
     const c = new WebChat(JSON.parse(joinKey) as JoinRequest, name, {
       status: (s) => {
         setStatus(s);
+        if (s === 'joined' && c.welcome?.chatBanner) setBanner(c.welcome.chatBanner);
         if (s === 'joined' && c.welcome) sessionStorage.setItem(RESUME_KEY, JSON.stringify({ lsid: c.welcome.lsid, resumeToken: c.welcome.resumeToken }));
         if (s === 'ended') {
           sessionStorage.removeItem(RESUME_KEY);
@@ -84,6 +86,8 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
   const statusText = { connecting: t.waiting, joined: lines.some((l) => l.cls === 'info') ? t.connected : t.waiting, reconnecting: t.reconnecting, ended: t.ended }[status];
   return (
     <main className="portal web-chat">
+      {/* POR-6: the banner this session started with. */}
+      {banner && <img className="chat-banner" src={banner} alt={t.banner} width={480} />}
       <header>
         <h1>{t.title}</h1>
         <p data-testid="chat-status" aria-live="polite">{statusText}</p>

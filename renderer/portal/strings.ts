@@ -24,6 +24,7 @@ const en = {
   joined: 'joined the session',
   left: 'left the session',
   transferred: 'Your session is being transferred to',
+  banner: 'Support banner',
 };
 const fr: typeof en = {
   title: 'Assistance à distance',
@@ -50,6 +51,7 @@ const fr: typeof en = {
   joined: 'a rejoint la session',
   left: 'a quitté la session',
   transferred: 'Votre session est transférée à',
+  banner: 'Bannière de l\'assistance',
 };
 
 export type Strings = typeof en;

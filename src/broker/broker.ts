@@ -29,6 +29,7 @@ import { registerRepGateway } from './ws/rep-gateway.ts';
 import { registerCustomerGateway } from './ws/customer-gateway.ts';
 import { customerDownloadRoutes } from './http/customer-download-routes.ts';
 import { portalRoutes } from './http/portal-routes.ts';
+import { portalLookRoutes } from './http/portal-look-routes.ts';
 import { sessionsRoutes } from './http/sessions-routes.ts';
 
 export interface BrokerConfig {
@@ -137,6 +138,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       await api.register(sessionsRoutes, { services });
       await api.register(reportsRoutes, { services });
       await api.register(portalRoutes, { services, startRateLimit: config.sessions?.portalStartRateLimit ?? { max: 30, timeWindow: 60_000 } });
+      await api.register(portalLookRoutes, { services });
       await api.register(downloadsRoutes, { releases: new ConsoleReleases(config.dataDir) });
     },
     { prefix: '/api/v1' },

@@ -46,6 +46,9 @@ const statusByCode: Record<ErrorCode, number> = {
   resume_expired: 410,
   tool_unavailable: 409,
   web_chat_only: 409,
+  invalid_image: 422,
+  contrast_too_low: 422,
+  presentation_not_found: 404,
   internal: 500,
 };
 

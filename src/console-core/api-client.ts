@@ -30,7 +30,7 @@ export type ClientMode = 'browser' | 'desktop';
 /** The subset of `fetch` we use, so Node (undici with a pinned CA), Electron and browsers all fit. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; credentials?: 'same-origin' | 'include' | 'omit' },
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array<ArrayBuffer>; credentials?: 'same-origin' | 'include' | 'omit' },
 ) => Promise<{ status: number; ok: boolean; text(): Promise<string> }>;
 
 export interface ApiClientOptions {
@@ -187,8 +187,13 @@ export class ApiClient {
   }
 
   /** Any operation by path and response schema, for console-core areas (sessions …) with their own module. */
-  request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
     return this.call(method, path, schema, body);
+  }
+
+  /** Sends a file's own bytes as the body (chat banners, site logo): no JSON, no multipart. */
+  upload<S extends z.ZodType>(path: string, bytes: Uint8Array, contentType: string, schema: S): Promise<z.infer<S>> {
+    return this.call('PUT', path, schema, { raw: bytes, contentType });
   }
 
   // --- plumbing -----------------------------------------------------------------------------
@@ -204,9 +209,11 @@ export class ApiClient {
     if (out.token) this.bearer = out.token;
   }
 
-  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown | { raw: Uint8Array; contentType: string }): Promise<z.infer<S>> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const raw = body !== null && typeof body === 'object' && 'raw' in body && body.raw instanceof Uint8Array ? (body as { raw: Uint8Array; contentType: string }) : null;
+    if (raw) headers['content-type'] = raw.contentType;
+    else if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.opts.mode === 'browser' && this.csrfToken && method !== 'GET') headers['x-csrf-token'] = this.csrfToken;
     if (this.opts.mode === 'desktop' && this.bearer) headers.authorization = `Bearer ${this.bearer}`;
     let res: Awaited<ReturnType<FetchLike>>;
@@ -215,7 +222,7 @@ export class ApiClient {
         method,
         headers,
         credentials: 'same-origin',
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(raw ? { body: new Uint8Array(raw.raw) } : body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (e) {
       throw new ApiError(0, 'network_error', `Cannot reach the site: ${(e as Error).message}`);

@@ -35,6 +35,9 @@ export const errorCodes = [
   'resume_expired',
   'tool_unavailable',
   'web_chat_only',
+  'invalid_image',
+  'contrast_too_low',
+  'presentation_not_found',
   'internal',
 ] as const;
 

@@ -10,3 +10,4 @@ export * from './screen.ts';
 export * from './reports.ts';
 export * from './keysyms.ts';
 export * from './remote-control.ts';
+export * from './portal-look.ts';

@@ -209,6 +209,8 @@ export const CustomerWelcome = z.object({
   /** The last sender number the broker took from this customer (a resumed client resends what follows). */
   lastCid: z.number().int(),
   resumed: z.boolean(),
+  /** POR-6: the chat banner to show (a site path), the one the session started with. */
+  chatBanner: z.string().optional(),
 });
 export type CustomerWelcome = z.infer<typeof CustomerWelcome>;
 

@@ -69,7 +69,7 @@ export class ApiClient {
     this.dispatcher = new Agent({ connect: { ca: broker.certificate } });
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, init: { raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(method: string, path: string, body?: unknown, init: { raw?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...init.headers };
     if (body !== undefined || init.raw !== undefined) headers['content-type'] ??= 'application/json';
     if (this.cookie) headers.cookie = this.cookie;
@@ -107,6 +107,13 @@ export class ApiClient {
   }
   delete<T = any>(path: string) {
     return this.request<T>('DELETE', path);
+  }
+  put<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body ?? {});
+  }
+  /** Sends a file's bytes as the body, the way a file input's File is uploaded. */
+  upload<T = any>(path: string, bytes: Uint8Array, type = 'application/octet-stream') {
+    return this.request<T>('PUT', path, undefined, { raw: bytes, headers: { 'content-type': type } });
   }
 
   /** Logs in as a browser would (cookie + CSRF), or as the desktop console (bearer). */

@@ -16,7 +16,7 @@ interface Call {
 function fakeFetch(answer: (c: Call) => { status: number; body: unknown }) {
   const calls: Call[] = [];
   const fetch: FetchLike = async (url, init) => {
-    const call = { url, method: init.method, headers: init.headers, ...(init.body ? { body: init.body } : {}) };
+    const call = { url, method: init.method, headers: init.headers, ...(init.body ? { body: typeof init.body === 'string' ? init.body : Buffer.from(init.body).toString('latin1') } : {}) };
     calls.push(call);
     const { status, body } = answer(call);
     return { status, ok: status >= 200 && status < 300, text: async () => (typeof body === 'string' ? body : JSON.stringify(body)) };

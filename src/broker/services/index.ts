@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
 import { AccountsService, type Clock } from './accounts.ts';
 import { PortalService } from './portal.ts';
+import { PortalLookService } from './portal-look.ts';
 import { PresenceService } from './presence.ts';
 import { ReportsService } from './reports/reports.ts';
 import { RepSessionActions } from './session-rep-actions.ts';
@@ -23,6 +24,7 @@ export interface Services {
   presence: PresenceService;
   sessionKeys: SessionKeysService;
   portal: PortalService;
+  portalLook: PortalLookService;
   sessions: SessionsService;
   repSessionActions: RepSessionActions;
   reports: ReportsService;
@@ -59,12 +61,14 @@ export function createServices(o: ServiceOptions): Services {
   });
   const sessionKeys = new SessionKeysService(o.store, clock, o.log, { max: o.sessions?.keyAttemptsPerMinute ?? 10, windowMs: 60_000 });
   const portal = new PortalService(o.store, clock);
+  const portalLook = new PortalLookService(o.store, clock, o.log);
   const sessions = new SessionsService({
     store: o.store,
     clock,
     log: o.log,
     keys: sessionKeys,
     portal,
+    chatBannerForNewSession: () => portalLook.bannerForNewSession('customer_chat'),
     presence,
     resumeGraceMs: o.sessions?.resumeGraceMs ?? 60_000,
     startsPerMinute: o.sessions?.startsPerMinute ?? 60,
@@ -81,6 +85,7 @@ export function createServices(o: ServiceOptions): Services {
     presence,
     sessionKeys,
     portal,
+    portalLook,
     sessions,
     repSessionActions,
     reports: new ReportsService(o.store, site, clock, o.log),

@@ -11,6 +11,7 @@ import {
   type JoinRequest,
   type SessionEvent,
 } from '../../protocol/sessions.ts';
+import { siteImageUrl } from '../../protocol/portal-look.ts';
 import { PasserelleError } from '../errors.ts';
 import { AttemptLimiter } from './attempt-limiter.ts';
 import { LiveSession, type CustomerSink } from './live-session.ts';
@@ -105,6 +106,7 @@ export class SessionCustomers {
       publicIp: sink.address,
       userName: c.userName ?? '',
       createdAt: this.o.clock.now().toISOString(),
+      chatBanner: (await this.o.chatBannerForNewSession?.()) ?? null,
     });
     const s = new LiveSession(record, newToken(24));
     s.capabilities = toolsOf(hello);
@@ -166,6 +168,7 @@ export class SessionCustomers {
       autoApproveAllowed,
       lastCid: s.customerCids.last,
       resumed,
+      chatBanner: siteImageUrl(s.record.chatBanner ?? 'default'),
     });
   }
 

@@ -22,6 +22,8 @@ export interface SessionsOptions {
   log: Logger;
   keys: SessionKeysService;
   portal: PortalService;
+  /** POR-6: a new session takes the chat banner of the moment. */
+  chatBannerForNewSession?: () => Promise<string | null>;
   presence: PresenceService;
   /** How long a dropped customer or rep may take to come back (default 60 s). */
   resumeGraceMs: number;

@@ -30,6 +30,8 @@ export interface SupportSessionRecord {
   acceptedAt: string | null;
   endedAt: string | null;
   endReason: string | null;
+  /** POR-6: the chat banner this session started with (a site image id, or null for the default). */
+  chatBanner: string | null;
 }
 
 export type NewSupportSession = Omit<SupportSessionRecord, 'seq' | 'acceptedAt' | 'endedAt' | 'endReason'>;

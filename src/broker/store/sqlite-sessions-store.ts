@@ -22,6 +22,7 @@ interface SessionRow {
   accepted_at: string | null;
   ended_at: string | null;
   end_reason: string | null;
+  chat_banner: string | null;
 }
 
 interface EventRow {
@@ -69,6 +70,7 @@ function toSession(r: SessionRow): SupportSessionRecord {
     acceptedAt: r.accepted_at,
     endedAt: r.ended_at,
     endReason: r.end_reason,
+    chatBanner: r.chat_banner,
   };
 }
 
@@ -97,9 +99,9 @@ export function sqliteSessionsStore(db: Database.Database): SessionsStore {
     deleteOldKeys: db.prepare<[string]>('DELETE FROM session_keys WHERE expires_at < ?'),
     insertSession: db.prepare(
       `INSERT INTO support_sessions (lsid, method, queue_kind, queue_user_id, key_user_id, state, owner_user_id, client_kind,
-        customer_name, computer_name, os, private_ip, public_ip, user_name, created_at)
+        customer_name, computer_name, os, private_ip, public_ip, user_name, created_at, chat_banner)
        VALUES (@lsid, @method, @queueKind, @queueUserId, @keyUserId, @state, @ownerUserId, @clientKind,
-        @customerName, @computerName, @os, @privateIp, @publicIp, @userName, @createdAt)`,
+        @customerName, @computerName, @os, @privateIp, @publicIp, @userName, @createdAt, @chatBanner)`,
     ),
     sessionByLsid: db.prepare<[string], SessionRow>('SELECT * FROM support_sessions WHERE lsid = ?'),
     sessionBySeq: db.prepare<[number], SessionRow>('SELECT * FROM support_sessions WHERE seq = ?'),

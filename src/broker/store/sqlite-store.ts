@@ -6,6 +6,7 @@ import type { Permissions } from '../../protocol/users.ts';
 import { migrations } from './migrations/index.ts';
 import { sqliteReportsStore } from './sqlite-reports-store.ts';
 import { sqliteSessionsStore } from './sqlite-sessions-store.ts';
+import { sqliteSiteImagesStore } from './sqlite-site-images-store.ts';
 import type { AuthSessionRecord, NewUser, Store, UserPatch, UserRecord } from './store.ts';
 
 interface UserRow {
@@ -159,6 +160,7 @@ export function openSqliteStore(file: string, log?: Logger): Store {
   const store: Store = {
     ...sqliteSessionsStore(db),
     ...sqliteReportsStore(db),
+    ...sqliteSiteImagesStore(db),
     async getUserById(id) {
       const r = q.userById.get(id);
       return r && toUser(r);

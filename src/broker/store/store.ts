@@ -3,6 +3,7 @@
 import type { Permissions } from '../../protocol/users.ts';
 import type { ReportsStore } from './reports-store.ts';
 import type { SessionsStore } from './sessions-store.ts';
+import type { SiteImagesStore } from './site-images-store.ts';
 
 export interface UserRecord {
   id: number;
@@ -75,7 +76,7 @@ export interface SettingsStore {
   putSetting(key: string, value: string): Promise<void>;
 }
 
-export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore, ReportsStore {
+export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore, ReportsStore, SiteImagesStore {
   /** Runs `fn` atomically: all its writes land or none do. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   schemaVersion(): number;

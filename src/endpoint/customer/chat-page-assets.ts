@@ -11,6 +11,7 @@ export const chatPageHtml = `<!doctype html>
 <script type="module" src="app.js"></script>
 </head>
 <body>
+<img id="banner" alt="Support banner" width="480" hidden>
 <header><strong id="title">Passerelle support</strong> <span id="status"></span></header>
 <section id="prompts" aria-live="assertive"></section>
 <main id="log" aria-live="polite"></main>
@@ -20,7 +21,7 @@ export const chatPageHtml = `<!doctype html>
 </body>
 </html>`;
 
-export const chatPageCss = `body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f6f7f9}
+export const chatPageCss = `#banner{display:block;max-width:100%;height:auto}body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f6f7f9}
 header,footer{padding:.6rem 1rem;background:#1f3b57;color:#fff}footer{background:#e9edf2;color:#222}
 #log{flex:1;overflow:auto;padding:1rem}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
 .error{color:#a00}#prompts .prompt{background:#fff7d6;border:1px solid #e0c050;margin:.5rem 1rem;padding:.6rem;border-radius:4px}
@@ -72,6 +73,7 @@ function onUpdate(u) {
     $('status').textContent = s || '';
     if (u.status === 'ended') { $('text').disabled = true; $('end').disabled = true; }
   } else if (u.kind === 'error') line('error', '', u.message);
+  else if (u.kind === 'banner') { const b = $('banner'); b.alt = t('Support banner', "Bannière de l'assistance"); b.src = 'banner.bmp?v=' + u.version; b.hidden = false; }
   else if (u.kind === 'typing') $('typing').textContent = u.typing ? u.name + t(' is typing…', ' écrit…') : '';
   else if (u.kind === 'prompt') {
     const div = document.createElement('div');

@@ -9,7 +9,7 @@ import { plainText } from '../../protocol/text.ts';
 import { chatPageCss, chatPageHtml, chatPageJs } from './chat-page-assets.ts';
 import type { AppUpdate, CustomerApp } from './customer-app.ts';
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const bodies = {
   chat: z.object({ text: plainText(4000).pipe(z.string().trim().min(1)) }).strict(),
@@ -58,6 +58,11 @@ export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
       if (path === '') return send(200, 'text/html; charset=utf-8', chatPageHtml);
       if (path === 'app.js') return send(200, 'text/javascript; charset=utf-8', chatPageJs);
       if (path === 'app.css') return send(200, 'text/css; charset=utf-8', chatPageCss);
+      if (path === 'banner.bmp') {
+        if (!app.banner) return send(404, 'text/plain', 'no banner');
+        res.writeHead(200, { 'content-type': 'image/bmp', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': CSP });
+        return res.end(Buffer.from(app.banner));
+      }
       if (path === 'events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
         for (const u of app.history) res.write(`data: ${JSON.stringify(u)}\n\n`);

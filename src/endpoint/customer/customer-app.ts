@@ -26,13 +26,18 @@ export type AppUpdate =
   | { kind: 'typing'; name: string; typing: boolean }
   | { kind: 'prompt'; prompt: Prompt }
   | { kind: 'prompt_closed'; requestId: string }
-  | { kind: 'error'; code: string; message: string };
+  | { kind: 'error'; code: string; message: string }
+  /** POR-6: the session's chat banner is ready to show (the chat page serves its bytes). */
+  | { kind: 'banner'; version: number };
 
 export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   readonly history: AppUpdate[] = [];
   readonly prompts = new Map<string, Prompt>();
   readonly grants = new Set<SessionPermission>();
   status = 'connecting';
+  /** The chat banner of this session (a BMP), once fetched from the site. */
+  banner: Uint8Array | null = null;
+  private bannerPath: string | null = null;
 
   constructor(
     readonly session: CustomerSession,
@@ -40,6 +45,18 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   ) {
     super();
     session.on('welcome', (w) => {
+      if (w.chatBanner && w.chatBanner !== this.bannerPath) {
+        const path = w.chatBanner;
+        this.bannerPath = path;
+        session.fetchSiteFile(path).then(
+          (bytes) => {
+            this.banner = bytes;
+            this.update({ kind: 'banner', version: this.history.length });
+          },
+          // No banner is no reason to stop the session: the chat works without it.
+          () => undefined,
+        );
+      }
       this.update({ kind: 'status', status: w.resumed ? 'resumed' : 'joined', detail: String(w.sequenceNumber) });
       if (this.autoApprove && !w.autoApproveAllowed && !w.resumed) {
         this.update({ kind: 'error', code: 'auto_approve_refused', message: 'This site does not allow automatic approval (--yes); answer each request yourself.' });

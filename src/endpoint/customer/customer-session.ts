@@ -2,6 +2,8 @@
 // numbers what it sends, and after a dropped connection resumes the same session within the
 // broker's window, resending only what the broker did not take and skipping what it already saw.
 import { EventEmitter } from 'node:events';
+import { request } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import {
   CustomerServerMessage,
@@ -59,6 +61,42 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
 
   start(): void {
     this.connect(this.o.join);
+  }
+
+  /**
+   * GETs a small public file of the site (the chat banner), checking the same certificate pin as the
+   * session before reading a byte of the answer. Bounded: a site file larger than `maxBytes` is refused.
+   */
+  fetchSiteFile(path: string, maxBytes = 256 * 1024): Promise<Uint8Array> {
+    if (!/^\/api\/v1\/site-images\/[0-9a-z]+$/.test(path)) return Promise.reject(new Error(`Not a site image path: ${path}`));
+    const url = new URL(path, this.o.brokerUrl.replace(/\/$/, '') + '/');
+    return new Promise((resolve, reject) => {
+      const req = request(url, { rejectUnauthorized: !this.o.pin, timeout: 10_000 }, (res) => {
+        const seen = normalisePin((res.socket as TLSSocket).getPeerCertificate().fingerprint256 ?? '');
+        if (this.o.pin && seen !== normalisePin(this.o.pin)) {
+          res.destroy();
+          return reject(new Error('The site certificate does not match the expected one'));
+        }
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new Error(`The site answered ${res.statusCode} for ${path}`));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) {
+            res.destroy();
+            reject(new Error(`${path} is larger than ${maxBytes} bytes`));
+          } else chunks.push(c);
+        });
+        res.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', reject);
+      req.end();
+    });
   }
 
   send(body: OutgoingBody): number {

@@ -7,6 +7,7 @@ import type { PortalSettings } from '../../../../src/protocol/index.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { consoleApi } from '../../console-api.ts';
 import i18n from '../../i18n/index.ts';
+import { BannerSection } from './BannerSection.tsx';
 
 i18n.addResourceBundle('en', 'translation', {
   portalSettings: {
@@ -95,6 +96,8 @@ export function PortalSettingsPage() {
           <button type="submit">{t('portalSettings.save')}</button>
         </form>
       )}
+      <BannerSection kind="customer_chat" />
+      <BannerSection kind="presentation" />
     </div>
   );
 }

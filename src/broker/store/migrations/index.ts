@@ -3,6 +3,7 @@ import { migration0001 } from './0001-accounts.ts';
 import { migration0002 } from './0002-sessions.ts';
 import { migration0003 } from './0003-totp.ts';
 import { migration0004 } from './0004-reports.ts';
+import { migration0005 } from './0005-portal-look.ts';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
