@@ -1,0 +1,163 @@
+// H.264 (libx264) and VP9 (libvpx) encoders through node-av's FFmpeg: BGRA is scaled and
+// converted to yuv420p by swscale in one pass, then encoded with low-latency settings
+// (no B-frames, no lookahead, open-ended GOP: key frames only when asked).
+import {
+  AV_PICTURE_TYPE_I,
+  AV_PICTURE_TYPE_NONE,
+  AV_PIX_FMT_BGRA,
+  AV_PIX_FMT_GRAY8,
+  AV_PIX_FMT_YUV420P,
+  AVERROR_EAGAIN,
+  Codec,
+  CodecContext,
+  AV_OPT_SEARCH_CHILDREN,
+  AV_OPT_TYPE_STRING,
+  FF_ENCODER_LIBVPX_VP9,
+  FF_ENCODER_LIBX264,
+  Frame,
+  Packet,
+  SWS_BILINEAR,
+  SoftwareScaleContext,
+} from 'node-av';
+import type { ScreenQuality, VideoCodecId } from '../protocol/screen.ts';
+import { CodecError, type EncodeOptions, type EncoderSettings, type RawFrame, type ScreenEncoder } from './types.ts';
+import type { VideoFrameMessage } from '../protocol/screen.ts';
+
+const x264Crf: Record<ScreenQuality, number> = { best: 21, balanced: 28, fastest: 34, grayscale: 28 };
+const vp9Crf: Record<ScreenQuality, number> = { best: 30, balanced: 40, fastest: 50, grayscale: 40 };
+
+function encoderOptions(codec: VideoCodecId, quality: ScreenQuality): Record<string, string> {
+  if (codec === 'h264') {
+    return {
+      preset: quality === 'best' ? 'superfast' : 'ultrafast',
+      tune: 'zerolatency',
+      crf: String(x264Crf[quality]),
+      'forced-idr': '1',
+      // Annex B with SPS/PPS repeated on every IDR: WebCodecs decodes it without a description.
+      x264opts: 'repeat-headers=1:annexb=1',
+    };
+  }
+  return { deadline: 'realtime', 'cpu-used': '8', crf: String(vp9Crf[quality]), 'lag-in-frames': '0', 'row-mt': '1', 'error-resilient': '1' };
+}
+
+export class VideoEncoder implements ScreenEncoder {
+  private readonly ctx = new CodecContext();
+  private readonly sws = new SoftwareScaleContext();
+  private readonly src = new Frame();
+  private readonly dst = new Frame();
+  private readonly packet = new Packet();
+  private srcW = 0;
+  private srcH = 0;
+  private pts = 0n;
+  private gray: Frame | null = null;
+  private packed: Buffer | null = null;
+  private opened = false;
+  private closed = false;
+
+  constructor(
+    readonly codec: VideoCodecId,
+    private readonly settings: EncoderSettings,
+  ) {
+    const c = Codec.findEncoderByName(codec === 'h264' ? FF_ENCODER_LIBX264 : FF_ENCODER_LIBVPX_VP9);
+    if (!c) throw new CodecError('codec_unavailable', `${codec} encoder not in this FFmpeg build`);
+    const { width, height } = settings;
+    if (width % 2 || height % 2) throw new CodecError('codec_dimensions', 'video sides must be even');
+    this.ctx.allocContext3(c);
+    this.ctx.width = width;
+    this.ctx.height = height;
+    this.ctx.pixelFormat = AV_PIX_FMT_YUV420P;
+    this.ctx.timeBase = { num: 1, den: 1000 } as never;
+    this.ctx.framerate = { num: 60, den: 1 } as never;
+    this.ctx.gopSize = 100000;
+    this.ctx.maxBFrames = 0;
+    this.ctx.threadCount = 1;
+    if (codec === 'vp9') this.ctx.bitRate = 0n; // constant quality (crf), no bitrate target
+    // Options set on the context (not an AVDictionary: node-av 6.1 double-frees a dictionary
+    // that avcodec_open2 consumed, once the GC collects it).
+    for (const [k, v] of Object.entries(encoderOptions(codec, settings.quality))) {
+      if (this.ctx.setOption(k, v, AV_OPT_TYPE_STRING, AV_OPT_SEARCH_CHILDREN) < 0) throw new CodecError('codec_unavailable', `${codec}: option ${k}=${v} refused`);
+    }
+    const r = this.ctx.open2Sync(c, null);
+    if (r < 0) throw new CodecError('codec_unavailable', `cannot open ${codec} encoder (${r})`);
+    this.opened = true;
+    this.packet.alloc();
+    this.dst.alloc();
+    this.dst.width = width;
+    this.dst.height = height;
+    this.dst.format = AV_PIX_FMT_YUV420P;
+    this.dst.allocBuffer();
+    this.src.alloc();
+  }
+
+  private setSource(w: number, h: number): void {
+    if (w === this.srcW && h === this.srcH) return;
+    this.src.unref();
+    this.src.width = w;
+    this.src.height = h;
+    this.src.format = AV_PIX_FMT_BGRA;
+    this.src.allocBuffer();
+    this.sws.freeContext();
+    this.sws.getContext(w, h, AV_PIX_FMT_BGRA, this.settings.width, this.settings.height, this.settings.quality === 'grayscale' ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+    this.sws.initContext();
+    this.srcW = w;
+    this.srcH = h;
+  }
+
+  async encode(frame: RawFrame, options: EncodeOptions = {}): Promise<VideoFrameMessage | null> {
+    if (this.closed) throw new CodecError('codec_encode', 'encoder closed');
+    if (frame.data.length < frame.width * frame.height * 4) throw new CodecError('codec_dimensions', 'frame buffer smaller than its size');
+    this.setSource(frame.width, frame.height);
+    if (this.src.fromBuffer(frame.data.subarray(0, frame.width * frame.height * 4)) < 0) throw new CodecError('codec_encode', 'copy into frame failed');
+    this.dst.makeWritable();
+    if (this.settings.quality === 'grayscale') {
+      this.grayInto();
+    } else {
+      this.sws.scaleFrameSync(this.dst, this.src);
+    }
+    this.dst.pts = this.pts++;
+    this.dst.pictType = options.key || this.pts === 1n ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+    let r = this.ctx.sendFrameSync(this.dst);
+    if (r < 0) throw new CodecError('codec_encode', `send_frame ${r}`);
+    const chunks: Buffer[] = [];
+    let key = false;
+    for (;;) {
+      r = this.ctx.receivePacketSync(this.packet);
+      if (r === AVERROR_EAGAIN || r < 0) break;
+      const d = this.packet.data;
+      if (d) chunks.push(Buffer.from(d));
+      key ||= this.packet.isKeyframe;
+      this.packet.unref();
+    }
+    if (chunks.length === 0) return null;
+    return { type: 'video', codec: this.codec, key, width: this.settings.width, height: this.settings.height, captureTime: frame.captureTime, data: Buffer.concat(chunks) };
+  }
+
+  /** Grayscale: luma through swscale into a GRAY8 frame, chroma planes flat grey. */
+  private grayInto(): void {
+    if (!this.gray) {
+      this.gray = new Frame();
+      this.gray.alloc();
+      this.gray.width = this.settings.width;
+      this.gray.height = this.settings.height;
+      this.gray.format = AV_PIX_FMT_GRAY8;
+      this.gray.allocBuffer();
+      const n = this.settings.width * this.settings.height;
+      this.packed = Buffer.alloc(n + n / 2, 128);
+    }
+    this.sws.scaleFrameSync(this.gray, this.src);
+    const packed = this.packed as Buffer;
+    this.gray.toBuffer().copy(packed, 0, 0, this.settings.width * this.settings.height);
+    this.dst.fromBuffer(packed);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.opened) this.ctx.freeContext();
+    this.sws.freeContext();
+    this.src.free();
+    this.dst.free();
+    this.packet.free();
+    this.gray?.free();
+  }
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CodecError, createScreenDecoder, createScreenEncoder, fitSize, type RawFrame } from '../../src/codec/index.ts';
+import { decodeScreenMessage, encodeScreenMessage } from '../../src/protocol/screen.ts';
+
+const W = 320;
+const H = 192;
+
+/** A terminal-like BGRA picture: dark background, light "glyph" blocks whose pattern depends on the line offset. */
+function terminal(offset: number): Buffer {
+  const buf = Buffer.alloc(W * H * 4);
+  for (let y = 0; y < H; y++) {
+    const line = Math.floor((y + offset) / 12);
+    for (let x = 0; x < W; x++) {
+      const p = (y * W + x) * 4;
+      const cell = Math.floor(x / 7);
+      const glyph = Math.imul(cell * 7919 + line * 104729, 2654435761) >>> 0;
+      const on = (y + offset) % 12 < 9 && x % 7 < 5 && ((glyph >>> ((((y + offset) % 12) * 5 + (x % 7)) % 31)) & 1) === 1;
+      buf[p] = on ? 230 : 30;
+      buf[p + 1] = on ? 230 : 30;
+      buf[p + 2] = on ? 230 : 40;
+      buf[p + 3] = 255;
+    }
+  }
+  return buf;
+}
+
+function meanAbsDiff(bgra: Buffer, rgba: Buffer): number {
+  let sum = 0;
+  for (let p = 0; p < bgra.length; p += 4) sum += Math.abs(bgra[p + 2]! - rgba[p]!) + Math.abs(bgra[p + 1]! - rgba[p + 1]!) + Math.abs(bgra[p]! - rgba[p + 2]!);
+  return sum / (bgra.length / 4) / 3;
+}
+
+const frame = (data: Buffer, damage?: RawFrame['damage']): RawFrame => ({ width: W, height: H, data, captureTime: Date.now(), damage });
+
+describe('screen codecs (src/codec), without a display', () => {
+  for (const codec of ['h264', 'vp9', 'tile'] as const) {
+    it(`CON-4: ${codec} round-trips a terminal picture through the wire message, then a change`, async () => {
+      const enc = createScreenEncoder(codec, { quality: 'balanced', width: W, height: H });
+      const dec = createScreenDecoder(codec);
+      try {
+        const first = await enc.encode(frame(terminal(0)), { key: true });
+        assert.ok(first && first.key, 'first frame is a key frame');
+        const wire = decodeScreenMessage(encodeScreenMessage(first));
+        assert.ok(wire.type === 'video' || wire.type === 'tiles');
+        const pic = await dec.decode(wire);
+        assert.equal(pic.width, W);
+        assert.ok(meanAbsDiff(terminal(0), pic.rgba) < (codec === 'tile' ? 0.01 : 12), `${codec} picture close to the source`);
+        const second = await enc.encode(frame(terminal(5)));
+        assert.ok(second);
+        assert.equal(second.key, false);
+        const pic2 = await dec.decode(second);
+        assert.ok(meanAbsDiff(terminal(5), pic2.rgba) < (codec === 'tile' ? 0.01 : 12), `${codec} follows the change`);
+      } finally {
+        enc.close();
+        dec.close();
+      }
+    });
+  }
+
+  it('CON-4: the tile codec sends a scroll as one copy rect plus the new lines, and nothing for an unchanged screen', async () => {
+    const enc = createScreenEncoder('tile', { quality: 'balanced', width: W, height: H });
+    const dec = createScreenDecoder('tile');
+    try {
+      await dec.decode((await enc.encode(frame(terminal(0)), { key: true }))!);
+      const scrolled = await enc.encode(frame(terminal(24)));
+      assert.ok(scrolled && scrolled.type === 'tiles');
+      assert.equal(scrolled.tiles[0]?.kind, 'copy');
+      const full = await createScreenEncoder('tile', { quality: 'balanced', width: W, height: H }).encode(frame(terminal(24)), { key: true });
+      assert.ok(encodeScreenMessage(scrolled).length < encodeScreenMessage(full!).length / 3, 'a scroll costs far less than a full picture');
+      const pic = await dec.decode(scrolled);
+      assert.ok(meanAbsDiff(terminal(24), pic.rgba) < 0.01, 'lossless after the copy');
+      assert.equal(await enc.encode(frame(terminal(24))), null, 'unchanged picture → nothing');
+      assert.equal(await enc.encode(frame(terminal(24), [])), null, 'empty damage → nothing');
+    } finally {
+      enc.close();
+    }
+  });
+
+  it('CON-4: quality presets — grayscale has no colour, best is lossless in tiles, a resolution cap scales', async () => {
+    const colour = Buffer.alloc(W * H * 4);
+    for (let p = 0; p < colour.length; p += 4) colour.set([20, 60, 220, 255], p);
+    for (const codec of ['h264', 'tile'] as const) {
+      const enc = createScreenEncoder(codec, { quality: 'grayscale', width: W, height: H });
+      const pic = await createScreenDecoder(codec).decode((await enc.encode(frame(colour), { key: true }))!);
+      const [r, g, b] = pic.rgba;
+      assert.ok(Math.abs(r! - g!) < 6 && Math.abs(g! - b!) < 6, `${codec} grayscale pixel ${r},${g},${b}`);
+      enc.close();
+    }
+    const size = fitSize(1920, 1080, 1280, 1280);
+    assert.deepEqual(size, { width: 1280, height: 720 });
+    assert.deepEqual(fitSize(1366, 768), { width: 1366, height: 768 });
+    const small = fitSize(W, H, 160);
+    const enc = createScreenEncoder('h264', { quality: 'fastest', ...small });
+    const f = await enc.encode(frame(terminal(0)), { key: true });
+    assert.equal(f?.width, 160);
+    assert.equal((await createScreenDecoder('h264').decode(f!)).height, small.height);
+    enc.close();
+  });
+
+  it('CON-4: key frames come on request only (open GOP), so a joining viewer can start', async () => {
+    const enc = createScreenEncoder('h264', { quality: 'balanced', width: W, height: H });
+    const keys: boolean[] = [];
+    for (let i = 0; i < 6; i++) keys.push((await enc.encode(frame(terminal(i)), { key: i === 4 }))!.key);
+    assert.deepEqual(keys, [true, false, false, false, true, false]);
+    const late = createScreenDecoder('h264');
+    await assert.rejects(late.decode((await enc.encode(frame(terminal(9))))!), (e: unknown) => e instanceof CodecError && e.code === 'codec_decode');
+    enc.close();
+  });
+
+  it('CON-4: bad input — a video frame that does not decode, a corrupt tile, a short buffer — is a CodecError, no crash', async () => {
+    for (const codec of ['h264', 'vp9'] as const) {
+      const dec = createScreenDecoder(codec);
+      const junk = { type: 'video' as const, codec, key: true, width: W, height: H, captureTime: 0, data: Buffer.from('garbage that is not a bitstream at all, really') };
+      await assert.rejects(dec.decode(junk), (e: unknown) => e instanceof CodecError && e.code === 'codec_decode');
+      dec.close();
+    }
+    const td = createScreenDecoder('tile');
+    await assert.rejects(
+      td.decode({ type: 'tiles', key: true, width: W, height: H, captureTime: 0, tiles: [{ kind: 'webp', x: 0, y: 0, width: 8, height: 8, data: Buffer.from('RIFF....WEBPbroken') }] }),
+      (e: unknown) => e instanceof CodecError && e.code === 'codec_decode',
+    );
+    const enc = createScreenEncoder('tile', { quality: 'balanced', width: W, height: H });
+    await assert.rejects(enc.encode({ width: W, height: H, data: Buffer.alloc(10), captureTime: 0 }), (e: unknown) => e instanceof CodecError && e.code === 'codec_dimensions');
+    enc.close();
+    assert.throws(() => createScreenEncoder('h264', { quality: 'balanced', width: 321, height: 200 }), (e: unknown) => e instanceof CodecError && e.code === 'codec_dimensions');
+  });
+});
