@@ -14,7 +14,7 @@ const allSrc = ['src/protocol', 'src/codec', 'src/broker', 'src/endpoint', 'src/
  */
 export const layers = {
   'src/protocol': { folders: [], packages: ['zod'], why: 'the wire contract is pure: zod only' },
-  'src/codec': { folders: ['src/protocol'], packages: [node, 'zod', 'node-av'], why: 'node-side codec library' },
+  'src/codec': { folders: ['src/protocol'], packages: [node, 'zod', 'node-av', 'sharp'], why: 'node-side codec library' },
   'src/broker': {
     folders: ['src/protocol', 'src/codec'],
     packages: [node, 'zod', 'ws', 'fastify', '@fastify/*', 'fastify-type-provider-zod', 'pino', 'better-sqlite3', '@node-rs/argon2', 'otpauth', 'qrcode', 'selfsigned', 'js-yaml'],
