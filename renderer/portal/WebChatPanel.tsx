@@ -1,7 +1,7 @@
 // The web chat in the customer's browser (POR-5): conversation, typing indicator, end; when the
 // rep offers the full client, the command to run it in this same session.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { JoinRequest, SessionEvent } from '../../src/protocol/sessions.ts';
+import { chatLength, type JoinRequest, type SessionEvent } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
 import { WebChat, type WebChatStatus } from './web-chat.ts';
 
@@ -78,11 +78,12 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
 
   const send = (e: FormEvent) => {
     e.preventDefault();
-    if (!text.trim()) return;
+    if (!text.trim() || chatLength(text).over) return;
     chat.current?.chat(text.trim());
     setText('');
   };
 
+  const length = chatLength(text);
   const statusText = { connecting: t.waiting, joined: lines.some((l) => l.cls === 'info') ? t.connected : t.waiting, reconnecting: t.reconnecting, ended: t.ended }[status];
   return (
     <main className="portal web-chat">
@@ -111,7 +112,8 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
         <input
           aria-label={t.message}
           value={text}
-          maxLength={4000}
+          aria-describedby="chat-limit"
+          aria-invalid={length.over}
           disabled={status === 'ended'}
           onChange={(e) => {
             setText(e.target.value);
@@ -123,11 +125,14 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
             }, 2000);
           }}
         />
-        <button disabled={status === 'ended'}>{t.send}</button>
+        <button disabled={status === 'ended' || length.over}>{t.send}</button>
         <button type="button" className="secondary" disabled={status === 'ended'} onClick={() => chat.current?.end()}>
           {t.endSession}
         </button>
       </form>
+      <p id="chat-limit" className={length.over ? 'error' : 'typing'} aria-live="polite">
+        {length.over ? t.tooLong(length.count, length.max) : length.near ? t.nearLimit(length.count, length.max) : ''}
+      </p>
     </main>
   );
 }

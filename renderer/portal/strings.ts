@@ -25,6 +25,8 @@ const en = {
   left: 'left the session',
   transferred: 'Your session is being transferred to',
   banner: 'Support banner',
+  nearLimit: (count: number, max: number) => `${count} / ${max} characters`,
+  tooLong: (count: number, max: number) => `Too long to send: ${count} / ${max} characters. Shorten it, or send it in several messages.`,
 };
 const fr: typeof en = {
   title: 'Assistance à distance',
@@ -52,6 +54,8 @@ const fr: typeof en = {
   left: 'a quitté la session',
   transferred: 'Votre session est transférée à',
   banner: 'Bannière de l\'assistance',
+  nearLimit: (count: number, max: number) => `${count} / ${max} caractères`,
+  tooLong: (count: number, max: number) => `Trop long pour être envoyé : ${count} / ${max} caractères. Raccourcissez-le ou envoyez-le en plusieurs messages.`,
 };
 
 export type Strings = typeof en;

@@ -12,7 +12,16 @@ export const SESSION_PROTOCOL_VERSION = 1;
 export const MIN_SESSION_PROTOCOL_VERSION = 1;
 /** Largest JSON control message either side accepts, in bytes. */
 export const MAX_CONTROL_MESSAGE_BYTES = 16 * 1024;
+/** Longest chat line, in characters (UTF-16 units, as `String.length` counts): refused beyond, never cut. */
 export const MAX_CHAT_CHARS = 4000;
+/** From this length on, the chat boxes show how much room is left. */
+export const CHAT_WARN_CHARS = 3600;
+
+/** How a chat line being typed stands against the limit; every chat box (console, portal, client) uses it. */
+export function chatLength(text: string): { count: number; max: number; near: boolean; over: boolean } {
+  const count = text.trim().length;
+  return { count, max: MAX_CHAT_CHARS, near: count >= CHAT_WARN_CHARS, over: count > MAX_CHAT_CHARS };
+}
 export const HISTORY_PAGE = 500;
 /** Bytes a customer may send on a bulk channel before the rep's console grants more (CREDIT frames). */
 export const CHANNEL_WINDOW_BYTES = 1024 * 1024;

@@ -3,6 +3,7 @@
 // POR-5, CON-2, CON-3).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CUSTOMER_CLIENT_TOOLS } from '../../src/endpoint/customer/customer-command.ts';
 import { createRep } from '../support/broker.ts';
 import { ADMIN_PASSWORD, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
 import { CustomerProcess } from '../support/customer-client.ts';
@@ -185,17 +186,17 @@ describe('e2e: support portal and customer client', () => {
       await p.line(/^Connection restored\.$/);
       await repEvent(bobWs, lsid, 'client_changed');
       await page.getByTestId('chat-status').filter({ hasText: 'La session est terminée.' }).waitFor();
-      // The same session continues in the client: the rep can now ask for the screen.
-      assert.equal((await bobWs.call({ type: 'session.request_permission', lsid, permission: 'screen_view' })).type, 'reply');
-      await p.line(/asks to view your screen/);
-      p.type('y');
-      await repEvent(bobWs, lsid, 'permission_granted');
+      // The same session continues in the client, which now says which tools it has (USR-13).
+      const moved = await bobWs.find((m) => m.type === 'session.updated' && m.session.lsid === lsid && m.session.clientKind === 'customer_client', 'moved to the client');
+      assert.deepEqual(moved.session.capabilities, CUSTOMER_CLIENT_TOOLS);
+      await bobWs.chat(lsid, 'On continue ici');
+      await p.line(/: On continue ici$/);
       p.type('/end');
       assert.equal(await p.exited, 0);
       const kinds = (await w.admin.get(`/api/v1/sessions/${lsid}/events`)).body.events.map((e: any) => e.body.kind);
       assert.deepEqual(kinds, [
         'session_started', 'rep_joined', 'chat', 'chat', 'customer_disconnected', 'customer_reconnected', 'chat',
-        'full_client_offered', 'client_changed', 'permission_requested', 'permission_granted', 'session_ended',
+        'full_client_offered', 'client_changed', 'chat', 'session_ended',
       ]);
       assert.deepEqual(errors, []);
       await ctx.close();

@@ -61,4 +61,43 @@ describe('e2e: the session panel (issue 9)', () => {
     assert.deepEqual(errors, []);
     await ctx.close();
   });
+
+  it('CON-3: one long unbroken word or URL wraps; the page never widens and Send, Transfer and End stay on screen', async () => {
+    const { page, ctx, errors } = await consolePage();
+    const { c, panel } = await acceptedCustomer(page, 'W'.repeat(100));
+    const url = `https://example.com/${'a'.repeat(3900)}`;
+    assert.equal((await c.chat(url)).type, 'ack');
+    await panel.getByTestId('transcript').getByText(url).waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 1280, `the page is ${width} px wide`);
+    for (const name of ['Send', 'Invite', 'End session']) {
+      const box = (await panel.getByRole('button', { name, exact: true }).boundingBox())!;
+      assert.ok(box.x >= 0 && box.x + box.width <= 1280, `${name} is off screen at x=${box.x}`);
+    }
+    await c.action({ type: 'end' });
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
+  it('CON-3: the chat box shows the limit as the rep nears it and refuses a longer line instead of cutting it', async () => {
+    const { page, ctx, errors } = await consolePage();
+    const { c, panel } = await acceptedCustomer(page, 'Lou');
+    const box = panel.getByRole('textbox', { name: 'Message' });
+    await box.fill('x'.repeat(3700));
+    await panel.getByText('3700 / 4000 characters').waitFor();
+    const long = 'y'.repeat(4100);
+    await box.fill(long);
+    await panel.getByText('Too long to send: 4100 / 4000 characters. Shorten it, or send it in several messages.').waitFor();
+    assert.equal(await panel.getByRole('button', { name: 'Send', exact: true }).isDisabled(), true);
+    await box.press('Enter');
+    assert.equal((await box.inputValue()).length, 4100, 'nothing was cut or thrown away');
+    await box.fill('z'.repeat(4000));
+    await panel.getByRole('button', { name: 'Send', exact: true }).click();
+    const line = await c.find((m) => m.type === 'event' && m.event.body.kind === 'chat', 'the 4000-character line');
+    assert.equal(line.event.body.text.length, 4000);
+    assert.ok(!c.messages.some((m) => m.type === 'event' && m.event.body.kind === 'chat' && m.event.body.text.startsWith('y')), 'the long line was never sent');
+    await c.action({ type: 'end' });
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
 });

@@ -190,6 +190,20 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
     }
   });
 
+  it('CON-3: the terminal client refuses a line over the limit with a message, instead of cutting it', async () => {
+    const p = run(['--broker', broker.url, '--connect', '--pin', broker.fingerprint, '--name', 'Tom']);
+    await p.line(/^Connected/);
+    const lsid = await accept();
+    p.type('x'.repeat(4100));
+    await p.line(/^! Not sent: 4100 characters; a message may have at most 4000\./);
+    p.type('y'.repeat(4000));
+    const line = await repWs.find((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.kind === 'chat', 'the 4000-character line');
+    assert.equal(line.event.body.text, 'y'.repeat(4000));
+    assert.ok(!repWs.messages.some((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.text?.startsWith('x')), 'the long line was not sent cut');
+    p.type('/end');
+    assert.equal(await p.exited, 0);
+  });
+
   it('an invalid key ends the client with a clear message and a failure status', async () => {
     const p = run(['--broker', broker.url, '--key', '123 123 123', '--pin', broker.fingerprint]);
     await p.line(/This session key is not valid/);

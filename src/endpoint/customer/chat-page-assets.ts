@@ -1,5 +1,6 @@
 // The customer client's chat window: one HTML page, its script and style, served on loopback.
 // No inline script (CSP script-src 'self'); all text is inserted with textContent.
+import { CHAT_WARN_CHARS, MAX_CHAT_CHARS } from '../../protocol/sessions.ts';
 
 export const chatPageHtml = `<!doctype html>
 <html lang="en">
@@ -16,14 +17,15 @@ export const chatPageHtml = `<!doctype html>
 <section id="prompts" aria-live="assertive"></section>
 <main id="log" aria-live="polite"></main>
 <p id="typing"></p>
-<form id="send"><input id="text" maxlength="4000" autocomplete="off" aria-label="Message"><button id="send-button">Send</button></form>
+<form id="send"><input id="text" autocomplete="off" aria-label="Message" aria-describedby="limit"><button id="send-button">Send</button></form>
+<p id="limit" aria-live="polite"></p>
 <footer><button id="end" type="button">End session</button> <span id="grants"></span></footer>
 </body>
 </html>`;
 
 export const chatPageCss = `#banner{display:block;max-width:100%;height:auto}body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f6f7f9}
 header,footer{padding:.6rem 1rem;background:#1f3b57;color:#fff}footer{background:#e9edf2;color:#222}
-#log{flex:1;overflow:auto;padding:1rem}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
+#log{flex:1;overflow:auto;padding:1rem;overflow-wrap:anywhere}#limit{margin:0 1rem;min-height:1.2em;color:#555}#limit.over{color:#a00}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
 .error{color:#a00}#prompts .prompt{background:#fff7d6;border:1px solid #e0c050;margin:.5rem 1rem;padding:.6rem;border-radius:4px}
 #prompts button{margin-left:.5rem}#send{display:flex;padding:.5rem 1rem;gap:.5rem}#text{flex:1;padding:.4rem}#typing{margin:0 1rem;color:#666;min-height:1.2em}
 .revoke{margin-left:.4rem}`;
@@ -101,7 +103,20 @@ function onUpdate(u) {
 }
 new EventSource('events').onmessage = (e) => onUpdate(JSON.parse(e.data));
 let typingTimer;
+const MAX = ${MAX_CHAT_CHARS}, WARN = ${CHAT_WARN_CHARS};
+function showLimit() {
+  const n = $('text').value.trim().length;
+  const over = n > MAX;
+  $('limit').className = over ? 'over' : '';
+  $('limit').textContent = over ? t('Too long to send: ' + n + ' / ' + MAX + ' characters. Shorten it, or send it in several messages.',
+    'Trop long pour être envoyé : ' + n + ' / ' + MAX + ' caractères. Raccourcissez-le ou envoyez-le en plusieurs messages.')
+    : n >= WARN ? n + ' / ' + MAX + t(' characters', ' caractères') : '';
+  $('send-button').disabled = over;
+  $('text').setAttribute('aria-invalid', String(over));
+  return over;
+}
 $('text').addEventListener('input', () => {
+  showLimit();
   if (!typingTimer) post('typing', { typing: true });
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => { typingTimer = undefined; post('typing', { typing: false }); }, 2000);
@@ -109,8 +124,10 @@ $('text').addEventListener('input', () => {
 $('send').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = $('text').value.trim();
+  if (showLimit()) return;
   if (text) post('chat', { text });
   $('text').value = '';
+  showLimit();
 });
 $('end').onclick = () => post('end');
 `;

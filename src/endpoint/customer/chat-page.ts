@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { SessionPermission } from '../../protocol/sessions.ts';
+import { MAX_CHAT_CHARS, SessionPermission } from '../../protocol/sessions.ts';
 import { plainText } from '../../protocol/text.ts';
 import { chatPageCss, chatPageHtml, chatPageJs } from './chat-page-assets.ts';
 import type { AppUpdate, CustomerApp } from './customer-app.ts';
@@ -12,7 +12,7 @@ import type { AppUpdate, CustomerApp } from './customer-app.ts';
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const bodies = {
-  chat: z.object({ text: plainText(4000).pipe(z.string().trim().min(1)) }).strict(),
+  chat: z.object({ text: plainText(MAX_CHAT_CHARS).pipe(z.string().trim().min(1)) }).strict(),
   consent: z.object({ requestId: z.string().min(1).max(64), granted: z.boolean() }).strict(),
   revoke: z.object({ permission: SessionPermission }).strict(),
   typing: z.object({ typing: z.boolean() }).strict(),

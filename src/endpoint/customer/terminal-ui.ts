@@ -2,7 +2,7 @@
 // "y"/"n" answer the oldest prompt, "/end" ends the session, "/revoke <permission>" takes a
 // permission back, anything else is a chat line.
 import { createInterface } from 'node:readline';
-import { SessionPermission } from '../../protocol/sessions.ts';
+import { SessionPermission, chatLength } from '../../protocol/sessions.ts';
 import { permissionLabels, type AppUpdate, type CustomerApp } from './customer-app.ts';
 
 function describe(u: AppUpdate): string | null {
@@ -71,7 +71,9 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
       app.session.revoke(p.data);
       return;
     }
-    app.session.chat(line.slice(0, 4000));
+    const length = chatLength(line);
+    if (length.over) return print(`! Not sent: ${length.count} characters; a message may have at most ${length.max}. Shorten it, or send it in several lines.`);
+    app.session.chat(line);
   });
   return () => {
     app.off('update', onUpdate);

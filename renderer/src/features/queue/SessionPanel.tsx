@@ -5,7 +5,7 @@ import { useAction } from '../../components/use-action.ts';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoggedInRep, SessionEvent, SessionPermission, SessionSummary } from '../../../../src/protocol/index.ts';
-import { askablePermissions } from '../../../../src/protocol/index.ts';
+import { askablePermissions, chatLength } from '../../../../src/protocol/index.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { consoleApi } from '../../console-api.ts';
 import { formatDuration, useDateTime } from '../../format.ts';
@@ -69,10 +69,11 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
   const send = (e: FormEvent) => {
     e.preventDefault();
     const value = text.trim();
-    if (!value) return;
+    if (!value || chatLength(value).over) return;
     setText('');
     void run(() => consoleApi.sessions.chat(session.lsid, value, repsOnly));
   };
+  const length = chatLength(text);
   const others = [...new Map(reps.filter((r) => r.userId !== me?.id && !session.participants.some((p) => p.userId === r.userId)).map((r) => [r.userId, r])).values()];
   const c = session.customer;
   const isOwner = session.ownerUserId === me?.id;
@@ -114,7 +115,8 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
         <input
           aria-label={t('queue.message')}
           value={text}
-          maxLength={4000}
+          aria-describedby="chat-limit"
+          aria-invalid={length.over}
           onChange={(e) => {
             setText(e.target.value);
             if (!typingTimer.current) void consoleApi.sessions.typing(session.lsid, true);
@@ -131,8 +133,11 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
             {t('queue.repsOnly')}
           </label>
         )}
-        <button>{t('queue.send')}</button>
+        <button disabled={length.over}>{t('queue.send')}</button>
       </form>
+      <p id="chat-limit" className={length.over ? 'error' : 'muted small'} aria-live="polite">
+        {length.over ? t('queue.tooLong', { count: length.count, max: length.max }) : length.near ? t('queue.nearLimit', { count: length.count, max: length.max }) : ''}
+      </p>
       <div className="session-actions">
         {permission ? (
           <>
