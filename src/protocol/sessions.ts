@@ -116,6 +116,10 @@ export type Actor = z.infer<typeof Actor>;
 const toolEventBodies = [FileTransferEvent, FileOperationEvent, ShellOpenedEvent, ShellTranscriptEvent, ShellClosedEvent] as const;
 export const ToolEventBody = z.discriminatedUnion('kind', [...toolEventBodies]);
 export type ToolEventBody = z.infer<typeof ToolEventBody>;
+/** The permission a tool event belongs to: it is logged only for a channel opened with it. */
+export function toolEventPermission(body: ToolEventBody): 'file_transfer' | 'shell' {
+  return body.kind === 'file_transfer' || body.kind === 'file_operation' ? 'file_transfer' : 'shell';
+}
 
 export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session_started'), method: StartMethod, queue: Queue, clientKind: CustomerClientKind }),
@@ -203,6 +207,8 @@ export const CustomerClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('revoke'), cid: ClientSeq, permission: SessionPermission }).strict(),
   z.object({ type: z.literal('end'), cid: ClientSeq }).strict(),
   z.object({ type: z.literal('ping'), t: z.number() }).strict(),
+  /** What a rep did with a tool on this machine (a transfer, a file operation, the shell), for the session log. */
+  z.object({ type: z.literal('tool_event'), cid: ClientSeq, channelId: z.number().int().min(0), body: ToolEventBody }).strict(),
 ]);
 export type CustomerClientMessage = z.infer<typeof CustomerClientMessage>;
 

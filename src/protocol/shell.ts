@@ -24,15 +24,16 @@ export const ShellNotice = z.discriminatedUnion('type', [
 export type ShellNotice = z.infer<typeof ShellNotice>;
 
 /** Most transcript text kept per event, and per shell in the log (a flooding shell is truncated there, not stalled). */
-export const SHELL_TRANSCRIPT_EVENT_CHARS = 8 * 1024;
-export const SHELL_TRANSCRIPT_MAX_CHARS = 1024 * 1024;
+// An event must fit a customer message (16 KiB) even when every character is a JSON escape.
+export const SHELL_TRANSCRIPT_EVENT_CHARS = 2 * 1024;
+export const SHELL_TRANSCRIPT_MAX_CHARS = 256 * 1024;
 
 export const ShellOpenedEvent = z.object({ kind: z.literal('shell_opened'), shellId: z.string(), shell: z.string(), cols: Cols, rows: Rows });
 export const ShellTranscriptEvent = z.object({
   kind: z.literal('shell_transcript'),
   shellId: z.string(),
   stream: z.enum(['input', 'output']),
-  text: z.string().max(SHELL_TRANSCRIPT_EVENT_CHARS * 2),
+  text: z.string().max(SHELL_TRANSCRIPT_EVENT_CHARS),
   /** Characters not logged since the previous event (the shell went past the transcript's bound). */
   omitted: z.number().int().min(0).optional(),
 });

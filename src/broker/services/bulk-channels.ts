@@ -32,6 +32,7 @@ export class BulkChannels {
     const ch: Channel = { id: this.nextId++, session, permission, userId, credit: new SendCredit(CHANNEL_WINDOW_BYTES) };
     this.channels.set(ch.id, ch);
     session.channels.add(ch.id);
+    session.channelOwners.set(ch.id, { userId, permission });
     session.customer?.send({ type: 'channel.opened', channelId: ch.id, permission, window: CHANNEL_WINDOW_BYTES });
     return ch;
   }

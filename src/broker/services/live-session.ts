@@ -64,6 +64,8 @@ export class LiveSession {
   visibleTo = new Set<number>();
   /** Bulk channels open in this session (ids are unique across the broker). */
   readonly channels = new Set<number>();
+  /** Every channel opened in this session (open or closed since): whose, for what; a tool event names one. */
+  readonly channelOwners = new Map<number, { userId: number; permission: SessionPermission }>();
   ended = false;
   private chain: Promise<unknown> = Promise.resolve();
 

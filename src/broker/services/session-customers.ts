@@ -10,6 +10,7 @@ import {
   type CustomerClientMessage,
   type JoinRequest,
   type SessionEvent,
+  toolEventPermission,
 } from '../../protocol/sessions.ts';
 import { siteImageUrl } from '../../protocol/portal-look.ts';
 import { PasserelleError } from '../errors.ts';
@@ -204,6 +205,14 @@ export class SessionCustomers {
             : { kind: 'permission_denied', requestId: msg.requestId, permission: pending.permission },
           msg.cid,
         );
+      } else if (msg.type === 'tool_event') {
+        // Logged as done by the rep who opened the channel; only for a channel of this session
+        // opened with that tool's permission (a revoke closes the channel, its last events still count).
+        const owner = s.channelOwners.get(msg.channelId);
+        if (!owner || owner.permission !== toolEventPermission(msg.body)) throw new PasserelleError('permission_not_granted', `Channel ${msg.channelId} is not a ${toolEventPermission(msg.body)} channel of this session`);
+        const rep = { kind: 'rep' as const, userId: owner.userId, name: s.participants.get(owner.userId) ?? actor.name, ip: actor.ip };
+        event = await svc.append(s, rep, msg.body);
+        s.customerCids.record(msg.cid, event.seq);
       } else if (msg.type === 'revoke') {
         if (!s.grants.has(msg.permission)) throw new PasserelleError('out_of_order', `"${msg.permission}" was not granted`);
         s.grants.delete(msg.permission);
@@ -213,7 +222,7 @@ export class SessionCustomers {
         event = await svc.endLocked(s, 'ended_by_customer', actor, msg.cid);
       }
       sink.send({ type: 'ack', cid: msg.cid, seq: event.seq });
-      if (msg.type !== 'chat') svc.publish(s);
+      if (msg.type !== 'chat' && msg.type !== 'tool_event') svc.publish(s);
       if (s.ended) sink.close(CustomerClose.ended, 'session ended');
     });
   }

@@ -13,6 +13,8 @@ const HELLO_TIMEOUT_MS = 10_000;
 const FLOOD_BURST = 60;
 const FLOOD_PER_SECOND = 20;
 const HEARTBEAT_MS = 15_000;
+const TOOL_EVENT_BURST = 300;
+const TOOL_EVENTS_PER_SECOND = 100;
 
 function send(socket: WebSocket, msg: CustomerServerMessage): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
@@ -54,6 +56,7 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     socket.on('pong', () => (alive = true));
 
     let tokens = FLOOD_BURST;
+    let toolTokens = TOOL_EVENT_BURST;
     let refilledAt = Date.now();
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
@@ -68,11 +71,20 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
         return;
       }
       // Text messages are human-paced; binary frames are paced by their channel's credit instead.
+      // Tool events (transfers, shell transcript) come faster and have their own allowance.
       const now = Date.now();
+      // (its client writes `type` first; anything else is counted as a text message.)
+      const isToolEvent = (data as Buffer).subarray(0, 20).toString() === '{"type":"tool_event"';
       tokens = Math.min(FLOOD_BURST, tokens + ((now - refilledAt) / 1000) * FLOOD_PER_SECOND);
+      toolTokens = Math.min(TOOL_EVENT_BURST, toolTokens + ((now - refilledAt) / 1000) * TOOL_EVENTS_PER_SECOND);
       refilledAt = now;
-      if (tokens < 1) return fail(new PasserelleError('rate_limited', 'Too many messages; slow down'));
-      tokens -= 1;
+      if (isToolEvent) {
+        if (toolTokens < 1) return fail(new PasserelleError('rate_limited', 'Too many tool events; slow down'));
+        toolTokens -= 1;
+      } else {
+        if (tokens < 1) return fail(new PasserelleError('rate_limited', 'Too many messages; slow down'));
+        tokens -= 1;
+      }
       if (size > MAX_CONTROL_MESSAGE_BYTES) return fail(new PasserelleError('body_too_large', `Messages are limited to ${MAX_CONTROL_MESSAGE_BYTES} bytes`));
       let parsed: unknown;
       try {

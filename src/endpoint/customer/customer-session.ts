@@ -16,6 +16,7 @@ import {
   type JoinRequest,
   type SessionEvent,
   type SessionPermission,
+  type ToolEventBody,
 } from '../../protocol/sessions.ts';
 
 type Outgoing = Extract<CustomerClientMessage, { cid: number }>;
@@ -39,6 +40,14 @@ export interface CustomerSessionEvents {
   error: [{ code: string; message: string }];
   reconnecting: [{ attempt: number }];
   ended: [{ reason: string }];
+}
+
+/** Long paths are cut in the log (a message is at most 16 KiB); the transfer itself uses the whole path. */
+export function clampToolEvent(body: ToolEventBody): ToolEventBody {
+  const cut = (v: string) => (v.length > 1024 ? `${v.slice(0, 1021)}…` : v);
+  const out: Record<string, unknown> = { ...body };
+  for (const k of ['path', 'to', 'name']) if (typeof out[k] === 'string') out[k] = cut(out[k] as string);
+  return out as ToolEventBody;
 }
 
 export function normalisePin(pin: string): string {
@@ -116,6 +125,11 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
 
   revoke(permission: SessionPermission): number {
     return this.send({ type: 'revoke', permission });
+  }
+
+  /** Puts what a rep did with a tool on this machine in the session log (resent after a reconnect like chat). */
+  toolEvent(channelId: number, body: ToolEventBody): number {
+    return this.send({ type: 'tool_event', channelId, body: clampToolEvent(body) });
   }
 
   end(): void {
