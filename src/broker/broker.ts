@@ -31,6 +31,9 @@ import { customerDownloadRoutes } from './http/customer-download-routes.ts';
 import { portalRoutes } from './http/portal-routes.ts';
 import { portalLookRoutes } from './http/portal-look-routes.ts';
 import { sessionsRoutes } from './http/sessions-routes.ts';
+import { jumpRoutes } from './http/jump-routes.ts';
+import { jumpDownloadRoutes } from './http/jump-download-routes.ts';
+import { registerJumpGateway } from './ws/jump-gateway.ts';
 
 export interface BrokerConfig {
   dataDir: string;
@@ -48,6 +51,10 @@ export interface BrokerConfig {
   onRestartRequested?: () => void;
   /** Support sessions: resume grace (default 60 s), key guesses per address and minute, portal starts. */
   sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
+  /** Jump Clients: registrations per address and minute (default 30), heartbeat period (default 60 s). */
+  jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
+  /** Where the Jump Client installers are (default dist/jump). */
+  jumpInstallersDir?: string;
 }
 
 export interface Broker {
@@ -91,6 +98,8 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     certificateFingerprint: tls.fingerprint,
     sessions: config.sessions,
     customerCommand: () => `passerelle customer --broker ${publicUrl} --pin ${tls.fingerprint}`,
+    publicUrl: () => publicUrl,
+    jump: config.jump,
   });
   await services.accounts.ensureInitialAdmin();
   await services.sessions.recoverAfterRestart();
@@ -98,7 +107,9 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   // Typed as the default instance so plugins written against FastifyInstance accept it; it serves HTTPS.
   const app = (Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    https: { cert: tls.cert, key: tls.key, ...TLS_SERVER_OPTIONS },
+    // Ticket keys kept in the data directory: after a restart, thousands of Jump Clients resume
+    // their TLS sessions instead of paying a full handshake each.
+    https: { cert: tls.cert, key: tls.key, ticketKeys: tls.ticketKeys, ...TLS_SERVER_OPTIONS },
     bodyLimit: API_BODY_LIMIT,
     trustProxy: false,
     forceCloseConnections: true,
@@ -137,6 +148,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       await api.register(siteRoutes, { services, restart: config.onRestartRequested });
       await api.register(sessionsRoutes, { services });
       await api.register(reportsRoutes, { services });
+      await api.register(jumpRoutes, { services });
       await api.register(portalRoutes, { services, startRateLimit: config.sessions?.portalStartRateLimit ?? { max: 30, timeWindow: 60_000 } });
       await api.register(portalLookRoutes, { services });
       await api.register(downloadsRoutes, { releases: new ConsoleReleases(config.dataDir) });
@@ -145,7 +157,9 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   );
   registerRepGateway(app, services);
   registerCustomerGateway(app, services);
+  registerJumpGateway(app, services);
   await app.register(customerDownloadRoutes, { services });
+  await app.register(jumpDownloadRoutes, { services, ...(config.jumpInstallersDir ? { dir: config.jumpInstallersDir } : {}) });
   await registerWeb(app, config.webRoot ?? join(appRoot().root, 'dist', 'renderer'));
   app.setNotFoundHandler((req, reply) => {
     req.log.info('no such route');
@@ -158,6 +172,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   const urlHost = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
 
   publicUrl = `https://${urlHost}:${port}`;
+  services.jumpClients.start();
   let closed = false;
   return {
     url: `https://${urlHost}:${port}`,
@@ -171,6 +186,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       if (closed) return;
       closed = true;
       await services.sessions.shutdown();
+      services.jumpClients.stop();
       services.presence.closeAll('broker_shutdown');
       await app.close();
       store.close();

@@ -49,6 +49,9 @@ const statusByCode: Record<ErrorCode, number> = {
   invalid_image: 422,
   contrast_too_low: 422,
   presentation_not_found: 404,
+  invalid_deployment_key: 403,
+  jump_client_offline: 409,
+  email_failed: 502,
   internal: 500,
 };
 

@@ -1,6 +1,6 @@
 // HTTPS by default: a self-signed certificate made on first start and kept in the data directory,
 // or the administrator's own. Clients pin its SHA-256 fingerprint.
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
@@ -11,6 +11,20 @@ export interface TlsMaterial {
   key: string;
   fingerprint: string;
   generated: boolean;
+  /** TLS session ticket keys (48 bytes), kept across restarts so clients resume their sessions. */
+  ticketKeys: Buffer;
+}
+
+function loadOrCreateTicketKeys(dataDir: string): Buffer {
+  const file = join(dataDir, 'tls', 'ticket-keys');
+  if (existsSync(file)) {
+    const keys = readFileSync(file);
+    if (keys.length === 48) return keys;
+  }
+  const keys = randomBytes(48);
+  mkdirSync(join(dataDir, 'tls'), { recursive: true, mode: 0o700 });
+  writeFileSync(file, keys, { mode: 0o600 });
+  return keys;
 }
 
 /**
@@ -38,6 +52,11 @@ export function fingerprintOf(certPem: string): string {
 }
 
 export async function loadOrCreateCertificate(dataDir: string, given?: { cert: string; key: string }): Promise<TlsMaterial> {
+  const material = await loadOrCreateKeyPair(dataDir, given);
+  return { ...material, ticketKeys: loadOrCreateTicketKeys(dataDir) };
+}
+
+async function loadOrCreateKeyPair(dataDir: string, given?: { cert: string; key: string }): Promise<Omit<TlsMaterial, 'ticketKeys'>> {
   if (given) {
     const cert = readFileSync(given.cert, 'utf8');
     return { cert, key: readFileSync(given.key, 'utf8'), fingerprint: fingerprintOf(cert), generated: false };

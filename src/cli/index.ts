@@ -2,6 +2,7 @@
 // customer client and Jump Client commands.
 import { runBroker } from './broker-command.ts';
 import { runCustomer } from '../endpoint/customer/customer-command.ts';
+import { runJump } from '../endpoint/jump/jump-command.ts';
 import { runPublishConsole } from './publish-console-command.ts';
 import { runStart } from './start-command.ts';
 
@@ -11,7 +12,8 @@ Commands:
   start    open the desktop console with its bundled broker; without Electron's binary, run the
            broker and print the web console's address
   publish-console  offer a console build (installers) for download and auto-update
-  customer join a support session as the customer: passerelle customer --help`;
+  customer join a support session as the customer: passerelle customer --help
+  jump     the Jump Client (unattended access): passerelle jump --help`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -21,6 +23,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     case 'customer':
       await runCustomer(rest);
+      return;
+    case 'jump':
+      await runJump(rest);
       return;
     case 'start':
       await runStart(rest);

@@ -12,6 +12,8 @@ export const EmbeddedConfig = z
     broker: z.string().regex(/^https:\/\/[^\s/]+$/),
     pin: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/).optional(),
     ticket: z.string().min(1).max(128).optional(),
+    /** A Jump Client installer's deployment key (JMP-1); never written to the installed client. */
+    keyInfo: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;

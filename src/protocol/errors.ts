@@ -38,6 +38,9 @@ export const errorCodes = [
   'invalid_image',
   'contrast_too_low',
   'presentation_not_found',
+  'invalid_deployment_key',
+  'jump_client_offline',
+  'email_failed',
   'internal',
 ] as const;
 

@@ -72,7 +72,8 @@ export function askablePermissions(rights: Permissions, tools: readonly ClientTo
 
 export const SessionState = z.enum(['waiting', 'active', 'ended']);
 export type SessionState = z.infer<typeof SessionState>;
-export const StartMethod = z.enum(['session_key', 'rep_list', 'connect']);
+/** `jump`: a rep started it on a Jump Client (JMP-9), unattended. */
+export const StartMethod = z.enum(['session_key', 'rep_list', 'connect', 'jump']);
 export type StartMethod = z.infer<typeof StartMethod>;
 export const CustomerClientKind = z.enum(['customer_client', 'web_chat']);
 export type CustomerClientKind = z.infer<typeof CustomerClientKind>;

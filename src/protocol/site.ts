@@ -92,3 +92,29 @@ export const RepClientMessage = z.discriminatedUnion('type', [z.object({ type: z
 export type RepClientMessage = z.infer<typeof RepClientMessage>;
 
 export const REP_PROTOCOL_VERSION = 1;
+
+/** The site's outgoing mail (JMP-7 emails installer links through it). The password is never returned. */
+export const SmtpSettingsView = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  secure: z.boolean(),
+  username: z.string(),
+  hasPassword: z.boolean(),
+  from: z.string(),
+  /** Accept a self-signed certificate on the mail server. */
+  allowInvalidCertificate: z.boolean(),
+});
+export type SmtpSettingsView = z.infer<typeof SmtpSettingsView>;
+
+export const UpdateSmtpSettingsBody = z
+  .object({
+    host: z.union([HostName, z.literal('')]).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    secure: z.boolean().optional(),
+    username: plainText(200).optional(),
+    password: z.string().max(200).optional(),
+    from: z.union([z.email().max(254), z.literal('')]).optional(),
+    allowInvalidCertificate: z.boolean().optional(),
+  })
+  .strict();
+export type UpdateSmtpSettingsBody = z.infer<typeof UpdateSmtpSettingsBody>;

@@ -27,7 +27,7 @@ export const siteRoutes: FastifyPluginAsyncZod<{ services: Services; restart?: (
         namedUsersAllowed: settings.namedUserLicences,
         namedUsersInUse: await store.countUsersWithLiveSessions(now.toISOString()),
         jumpClientsAllowed: settings.jumpClientLicences,
-        jumpClientsInUse: 0,
+        jumpClientsInUse: await services.jumpClients.countActive(),
       },
       startedAt: services.startedAt.toISOString(),
       now: now.toISOString(),

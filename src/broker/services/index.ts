@@ -2,6 +2,9 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
 import { AccountsService, type Clock } from './accounts.ts';
+import { JumpClientsService } from './jump-clients.ts';
+import { JumpDeployments } from './jump-deployments.ts';
+import { JumpMailer, type SmtpSettingsSource } from './jump-mailer.ts';
 import { PortalService } from './portal.ts';
 import { PortalLookService } from './portal-look.ts';
 import { PresenceService } from './presence.ts';
@@ -28,6 +31,9 @@ export interface Services {
   sessions: SessionsService;
   repSessionActions: RepSessionActions;
   reports: ReportsService;
+  jumpDeployments: JumpDeployments;
+  jumpClients: JumpClientsService;
+  jumpMailer: JumpMailer;
   version: string;
   startedAt: Date;
   certificateFingerprint: string | null;
@@ -45,6 +51,10 @@ export interface ServiceOptions {
   sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number };
   /** The command line that runs the customer client against this site (filled once it listens). */
   customerCommand?: () => string;
+  /** The site's address as clients reach it (filled once it listens). */
+  publicUrl?: () => string;
+  /** Jump Clients: registrations per address and minute, heartbeat period. */
+  jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -74,6 +84,19 @@ export function createServices(o: ServiceOptions): Services {
     startsPerMinute: o.sessions?.startsPerMinute ?? 60,
   });
   const repSessionActions = new RepSessionActions(sessions, o.store, o.customerCommand ?? (() => 'passerelle customer'));
+  const jumpDeployments = new JumpDeployments(o.store, clock, o.log, { publicUrl: o.publicUrl ?? (() => ''), fingerprint: o.certificateFingerprint });
+  const jumpClients = new JumpClientsService({
+    store: o.store,
+    clock,
+    log: o.log,
+    deployments: jumpDeployments,
+    portal,
+    licences: () => o.licences.jumpClients,
+    registrationsPerMinute: o.jump?.registrationsPerMinute ?? 30,
+    heartbeatSeconds: o.jump?.heartbeatSeconds ?? 60,
+  });
+  const smtp: SmtpSettingsSource = { smtp: () => site.smtp() };
+  const jumpMailer = new JumpMailer(smtp, o.log);
   return {
     store: o.store,
     clock,
@@ -89,6 +112,9 @@ export function createServices(o: ServiceOptions): Services {
     sessions,
     repSessionActions,
     reports: new ReportsService(o.store, site, clock, o.log),
+    jumpDeployments,
+    jumpClients,
+    jumpMailer,
     version: o.version,
     startedAt: clock.now(),
     certificateFingerprint: o.certificateFingerprint,

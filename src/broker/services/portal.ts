@@ -20,9 +20,11 @@ export const defaultPortalSettings: PortalSettings = {
 /** Where a starting session goes; decided once, when the customer starts. */
 export interface JoinPlan {
   lsid: string;
-  method: 'session_key' | 'rep_list' | 'connect';
+  method: 'session_key' | 'rep_list' | 'connect' | 'jump';
   queue: { kind: 'general' } | { kind: 'personal'; userId: number };
   keyUserId: number | null;
+  /** JMP-9: the rep who jumped takes the session as soon as the Jump Client joins it. */
+  jumpedBy?: { userId: number; name: string; ip: string };
 }
 
 export interface Ticket {

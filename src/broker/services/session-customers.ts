@@ -116,6 +116,13 @@ export class SessionCustomers {
     await s.run(async () => {
       await this.welcome(s, sink, false);
       await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'session_started', method: plan.method, queue: plan.queue, clientKind: hello.client });
+      const rep = plan.jumpedBy;
+      if (rep) {
+        // An unattended session (JMP-9): nobody accepts it, the rep who jumped is in it at once.
+        s.participants.set(rep.userId, rep.name);
+        await this.sessions.updateRecord(s, { state: 'active', ownerUserId: rep.userId, acceptedAt: this.sessions.now() });
+        await this.sessions.append(s, { kind: 'rep', userId: rep.userId, name: rep.name, ip: rep.ip }, { kind: 'rep_joined', userId: rep.userId, name: rep.name });
+      }
       this.sessions.publish(s, true);
     });
     this.o.log.info({ lsid: s.lsid, seq: record.seq, method: plan.method, queue: plan.queue.kind }, 'support session started');

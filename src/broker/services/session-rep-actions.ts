@@ -124,7 +124,9 @@ export class RepSessionActions {
         if (s.grants.has(msg.permission)) return {};
         const requestId = newToken(6);
         const ev = await svc.append(s, actor, { kind: 'permission_requested', requestId, permission: msg.permission });
-        if (user.permissions.promptAttended === 'never') {
+        // USR-13: jump sessions follow the rep's unattended prompt setting, others the attended one.
+        const prompt = s.record.method === 'jump' ? user.permissions.promptUnattended : user.permissions.promptAttended;
+        if (prompt === 'never') {
           // USR-13: this rep's sessions do not prompt the customer; the log says it was policy.
           s.grants.add(msg.permission);
           await svc.append(s, actor, { kind: 'permission_granted', requestId, permission: msg.permission, by: 'policy' });

@@ -179,8 +179,9 @@ export class SessionsService {
       const next = s.participants.keys().next();
       if (!next.done) {
         await this.updateRecord(s, { ownerUserId: next.value });
-      } else if (reason === 'rep_connection_lost') {
-        await this.endLocked(s, 'rep_connection_lost', SYSTEM);
+      } else if (reason === 'rep_connection_lost' || s.record.method === 'jump') {
+        // Nobody waits at an unattended computer: a jump session ends with its last rep.
+        await this.endLocked(s, reason === 'left' ? 'ended_by_rep' : reason, SYSTEM);
         return event;
       } else {
         s.grants.clear();

@@ -1,5 +1,5 @@
 // Site settings (time zone, client host name, password reset, lockout) and licence counts.
-import type { SiteSettings, UpdateSiteSettingsBody } from '../../protocol/site.ts';
+import type { SiteSettings, SmtpSettingsView, UpdateSiteSettingsBody, UpdateSmtpSettingsBody } from '../../protocol/site.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 
@@ -9,6 +9,19 @@ export interface Licences {
 }
 
 const SETTINGS_KEY = 'site';
+const SMTP_KEY = 'smtp';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  username: string;
+  password: string;
+  from: string;
+  allowInvalidCertificate: boolean;
+}
+
+const defaultSmtp: SmtpSettings = { host: '', port: 587, secure: false, username: '', password: '', from: '', allowInvalidCertificate: false };
 
 export function supportedTimeZones(): string[] {
   const zones = Intl.supportedValuesOf('timeZone');
@@ -56,4 +69,22 @@ export class SiteService {
     this.cache = next;
     return next;
   }
+
+  /** Outgoing mail (JMP-7). Kept apart from the other settings: it holds a password. */
+  async smtp(): Promise<SmtpSettings> {
+    const raw = await this.store.getSetting(SMTP_KEY);
+    return { ...defaultSmtp, ...(raw ? (JSON.parse(raw) as Partial<SmtpSettings>) : {}) };
+  }
+
+  async updateSmtp(patch: UpdateSmtpSettingsBody): Promise<SmtpSettingsView> {
+    const next: SmtpSettings = { ...(await this.smtp()) };
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
+    await this.store.putSetting(SMTP_KEY, JSON.stringify(next));
+    return smtpView(next);
+  }
+}
+
+export function smtpView(s: SmtpSettings): SmtpSettingsView {
+  const { password, ...rest } = s;
+  return { ...rest, hasPassword: password !== '' };
 }

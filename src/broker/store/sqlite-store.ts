@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Permissions } from '../../protocol/users.ts';
 import { migrations } from './migrations/index.ts';
 import { sqliteReportsStore } from './sqlite-reports-store.ts';
+import { sqliteJumpStore } from './sqlite-jump-store.ts';
 import { sqliteSessionsStore } from './sqlite-sessions-store.ts';
 import { sqliteSiteImagesStore } from './sqlite-site-images-store.ts';
 import type { AuthSessionRecord, NewUser, Store, UserPatch, UserRecord } from './store.ts';
@@ -161,6 +162,7 @@ export function openSqliteStore(file: string, log?: Logger): Store {
     ...sqliteSessionsStore(db),
     ...sqliteReportsStore(db),
     ...sqliteSiteImagesStore(db),
+    ...sqliteJumpStore(db),
     async getUserById(id) {
       const r = q.userById.get(id);
       return r && toUser(r);

@@ -4,6 +4,7 @@ import { migration0002 } from './0002-sessions.ts';
 import { migration0003 } from './0003-totp.ts';
 import { migration0004 } from './0004-reports.ts';
 import { migration0005 } from './0005-portal-look.ts';
+import { migration0006 } from './0006-jump-clients.ts';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];

@@ -1,0 +1,57 @@
+// Jump Client installers (JMP-4): the single executable for the chosen platform (or the MSI),
+// with this site's address, certificate pin and the deployment key appended, so it installs with
+// no options. Refused once the key is forged, expired or used up.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { encodeTrailer } from '../../protocol/embedded-config.ts';
+import { JumpPlatform, KeyInfo } from '../../protocol/jump.ts';
+import { HostName } from '../../protocol/site.ts';
+import { appRoot } from '../app-root.ts';
+import { PasserelleError } from '../errors.ts';
+import type { Services } from '../services/index.ts';
+import { installerFileNames } from '../services/jump-deployments.ts';
+
+export const jumpDownloadRoutes: FastifyPluginAsyncZod<{ services: Services; dir?: string }> = async (app, { services, dir }) => {
+  const folder = dir ?? join(appRoot().root, 'dist', 'jump');
+  app.get('/download/jump/:platform', {
+    config: { access: 'public', rateLimit: { max: 60, timeWindow: 60_000 } },
+    schema: {
+      hide: true,
+      params: z.object({ platform: JumpPlatform }).strict(),
+      querystring: z.object({ key: KeyInfo }).strict(),
+    },
+  }, async (req, reply) => {
+    const { platform } = req.params;
+    const deployment = await services.jumpDeployments.checkDownload(req.query.key);
+    if (deployment.platform !== platform) throw new PasserelleError('invalid_deployment_key', `This link is for ${deployment.platform}, not ${platform}`);
+    const name = installerFileNames[platform];
+    const file = join(folder, name);
+    if (!existsSync(file)) throw new PasserelleError('not_found', `The Jump Client installer for ${platform} is not built on this site`);
+    const host = HostName.safeParse(req.headers.host);
+    if (!host.success) throw new PasserelleError('bad_request', 'Unusable Host header');
+    // The MSI carries its settings as properties; the executables read them from their trailer.
+    const trailer =
+      platform === 'windows-x64-msi'
+        ? new Uint8Array(0)
+        : encodeTrailer({
+            broker: `https://${host.data}`,
+            ...(services.certificateFingerprint ? { pin: services.certificateFingerprint } : {}),
+            keyInfo: req.query.key,
+          });
+    const size = statSync(file).size;
+    async function* body() {
+      yield* createReadStream(file);
+      if (trailer.length > 0) yield Buffer.from(trailer);
+    }
+    req.log.info({ deployment: deployment.id, platform }, 'jump client installer downloaded');
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('content-length', String(size + trailer.length))
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('cache-control', 'no-store')
+      .send(Readable.from(body()));
+  });
+};

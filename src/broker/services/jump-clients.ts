@@ -1,0 +1,319 @@
+// Installed Jump Clients (JMP-2, JMP-8, JMP-9, STA-2, USR-10): registration with a deployment key,
+// the persistent connections of the ones online (tens of thousands, so nothing per client but a
+// map entry and its socket), the list reps see, and starting a session on one.
+import type { Logger } from 'pino';
+import {
+  JUMP_PROTOCOL_VERSION,
+  JumpClose,
+  type JumpAgentMessage,
+  type JumpBrokerMessage,
+  type JumpClientView,
+  type RegisterJumpClientBody,
+  type UpdateJumpClientBody,
+} from '../../protocol/jump.ts';
+import type { z } from 'zod';
+import type { ListJumpClientsQuery } from '../../protocol/jump.ts';
+import { PasserelleError } from '../errors.ts';
+import type { JumpClientRecord } from '../store/jump-store.ts';
+import type { Store, UserRecord } from '../store/store.ts';
+import type { Clock } from './accounts.ts';
+import { AttemptLimiter } from './attempt-limiter.ts';
+import type { JumpDeployments } from './jump-deployments.ts';
+import { canSee, requireJump, requireManage } from './jump-rights.ts';
+import type { PortalService } from './portal.ts';
+import { newToken, safeEqual, sha256 } from './secrets.ts';
+
+export type JumpHello = Extract<JumpAgentMessage, { type: 'hello' }>;
+
+/** One online Jump Client's connection, as the gateway hands it over. */
+export interface JumpAgentSink {
+  readonly address: string;
+  send(msg: JumpBrokerMessage): void;
+  close(code: number, reason: string): void;
+  ping(): void;
+  terminate(): void;
+  /** Set by the gateway when a pong arrives; cleared at each heartbeat. */
+  alive: boolean;
+}
+
+export interface JumpOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  deployments: JumpDeployments;
+  portal: PortalService;
+  licences: () => number;
+  /** Registrations one address may attempt per minute (a flood of installs from one place). */
+  registrationsPerMinute: number;
+  /** Seconds between the broker's pings; a client that misses one is dropped. */
+  heartbeatSeconds: number;
+}
+
+const LAST_SEEN_FLUSH_MS = 5 * 60_000;
+
+export class JumpClientsService {
+  private readonly online = new Map<string, JumpAgentSink>();
+  private readonly registrations: AttemptLimiter;
+  private readonly badKeys: AttemptLimiter;
+  private readonly badHellos: AttemptLimiter;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private flush: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: JumpOptions) {
+    this.registrations = new AttemptLimiter(o.clock, o.registrationsPerMinute, 60_000);
+    this.badKeys = new AttemptLimiter(o.clock, 10, 60_000);
+    this.badHellos = new AttemptLimiter(o.clock, 30, 60_000);
+  }
+
+  get heartbeatSeconds(): number {
+    return this.o.heartbeatSeconds;
+  }
+
+  get onlineCount(): number {
+    return this.online.size;
+  }
+
+  countActive(): Promise<number> {
+    return this.o.store.countActiveJumpClients();
+  }
+
+  // ---- registration (public: the installer calls it) ----
+
+  async register(body: RegisterJumpClientBody, address: string): Promise<{ clientId: string; secret: string }> {
+    const log = this.o.log.child({ address });
+    if (this.badKeys.blocked(address) || this.registrations.blocked(address)) {
+      log.warn('jump client registration refused: too many from this address');
+      throw new PasserelleError('rate_limited', 'Too many Jump Client registrations from this address; wait a minute');
+    }
+    this.registrations.fail(address);
+    const signed = await this.o.deployments.verify(body.keyInfo);
+    if (signed === 'forged' || signed === 'expired') {
+      this.badKeys.fail(address);
+      log.warn({ reason: signed }, 'jump client registration refused: bad deployment key');
+      throw new PasserelleError('invalid_deployment_key', signed === 'expired' ? 'This installer has expired; ask for a new one' : 'This installer was not issued by this site');
+    }
+    const now = this.o.clock.now().toISOString();
+    const groupOverride = body.jumpGroup?.toLowerCase();
+    if (groupOverride) {
+      const user = await this.o.store.getUserByUsername(groupOverride.slice('user:'.length));
+      if (!user) throw new PasserelleError('validation_failed', `There is no user for the Jump group "${groupOverride}"`, { field: 'jumpGroup' });
+    }
+    const secret = newToken(32);
+    const id = `jc_${newToken(16)}`;
+    const result = await this.o.store.transaction(async () => {
+      const used = await this.o.store.useDeployment(signed.id, now);
+      if (!used.ok) return used;
+      const active = await this.o.store.countActiveJumpClients();
+      const allowed = this.o.licences();
+      if (active >= allowed) {
+        await this.o.store.releaseDeployment(signed.id);
+        return { ok: false as const, reason: 'licence' as const, allowed };
+      }
+      const d = used.deployment;
+      await this.o.store.insertJumpClient({
+        id,
+        secretHash: sha256(secret),
+        machineProof: body.machineProof,
+        deploymentId: d.id,
+        jumpGroup: groupOverride ?? d.jumpGroup,
+        tag: body.tag?.trim() ?? d.tag,
+        comments: body.comments?.trim() ?? d.comments,
+        hostName: body.info.hostName,
+        os: body.info.os,
+        userName: body.info.userName,
+        privateIp: body.info.privateIp,
+        publicIp: address,
+        version: body.info.version,
+        platform: body.info.platform,
+        createdAt: now,
+        lastSeenAt: null,
+        removedAt: null,
+      });
+      return { ok: true as const };
+    });
+    if (!result.ok) {
+      if (result.reason === 'licence') {
+        log.warn({ allowed: result.allowed }, 'jump client registration refused: licence limit');
+        throw new PasserelleError(
+          'licence_limit_reached',
+          `This site's licence allows ${result.allowed} active Jump Clients and all are in use; remove one from the Jump Clients list or extend the licence`,
+          { allowed: result.allowed },
+        );
+      }
+      this.badKeys.fail(address);
+      log.warn({ reason: result.reason, deployment: signed.id }, 'jump client registration refused');
+      throw new PasserelleError(
+        'invalid_deployment_key',
+        result.reason === 'used_up' ? 'This installer has been used as many times as it allows; ask for a new one' : result.reason === 'expired' ? 'This installer has expired; ask for a new one' : 'This installer was not issued by this site',
+      );
+    }
+    log.info({ clientId: id, deployment: signed.id, host: body.info.hostName }, 'jump client registered');
+    return { clientId: id, secret };
+  }
+
+  // ---- the persistent connection (ws/jump-gateway.ts) ----
+
+  /** Authenticates a connecting agent; afterwards it is online until `disconnected`. */
+  async hello(msg: JumpHello, sink: JumpAgentSink): Promise<JumpClientRecord> {
+    if (msg.protocol !== JUMP_PROTOCOL_VERSION) {
+      throw new PasserelleError('protocol_version', `This Jump Client speaks protocol ${msg.protocol}; the site needs ${JUMP_PROTOCOL_VERSION}`);
+    }
+    if (this.badHellos.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many failed Jump Client logins from this address; wait a minute');
+    const rec = await this.o.store.getJumpClient(msg.clientId);
+    if (!rec || !safeEqual(rec.secretHash, sha256(msg.secret))) {
+      this.badHellos.fail(sink.address);
+      this.o.log.warn({ clientId: msg.clientId, address: sink.address }, 'jump client refused: unknown client or wrong secret');
+      throw new PasserelleError('unauthenticated', 'Unknown Jump Client or wrong secret');
+    }
+    if (!safeEqual(rec.machineProof, msg.machineProof)) {
+      // The identity file was copied to another computer: the genuine client keeps its place.
+      this.badHellos.fail(sink.address);
+      this.o.log.warn({ clientId: rec.id, address: sink.address, host: msg.info.hostName }, 'jump client refused: secret replayed from another computer');
+      throw new PasserelleError('replayed', 'This Jump Client identity belongs to another computer');
+    }
+    const previous = this.online.get(rec.id);
+    this.online.set(rec.id, sink);
+    if (previous && previous !== sink) previous.close(JumpClose.superseded, 'connected again');
+    const now = this.o.clock.now().toISOString();
+    const i = msg.info;
+    const changed = i.hostName !== rec.hostName || i.os !== rec.os || i.userName !== rec.userName || i.privateIp !== rec.privateIp || i.version !== rec.version || sink.address !== rec.publicIp;
+    const patch = changed
+      ? { hostName: i.hostName, os: i.os, userName: i.userName, privateIp: i.privateIp, version: i.version, platform: i.platform, publicIp: sink.address, lastSeenAt: now }
+      : { lastSeenAt: now };
+    await this.o.store.updateJumpClient(rec.id, patch);
+    if (rec.removedAt) {
+      // Removed from the list while it was away: it uninstalls itself now.
+      sink.send({ type: 'uninstall', reason: 'removed' });
+    } else {
+      sink.send({ type: 'welcome', protocol: JUMP_PROTOCOL_VERSION, clientId: rec.id, heartbeatSeconds: this.o.heartbeatSeconds });
+    }
+    return { ...rec, ...patch };
+  }
+
+  async message(clientId: string, msg: Exclude<JumpAgentMessage, { type: 'hello' }>): Promise<void> {
+    if (msg.type === 'uninstalled') {
+      const rec = await this.o.store.getJumpClient(clientId);
+      if (rec?.removedAt) {
+        await this.o.store.deleteJumpClient(clientId);
+        this.o.log.info({ clientId }, 'jump client uninstalled itself');
+      }
+      this.online.get(clientId)?.close(JumpClose.uninstalled, 'uninstalled');
+      return;
+    }
+    this.o.log.info({ clientId, lsid: msg.lsid, ok: msg.ok, reason: msg.reason }, 'jump client answered a jump');
+  }
+
+  disconnected(clientId: string, sink: JumpAgentSink): void {
+    if (this.online.get(clientId) !== sink) return;
+    this.online.delete(clientId);
+    this.o.store.updateJumpClient(clientId, { lastSeenAt: this.o.clock.now().toISOString() }).catch((err: unknown) => this.o.log.error({ err, clientId }, 'recording a jump client disconnect failed'));
+  }
+
+  /** One timer for every client: pings, drops the silent, and writes last-seen times in batches. */
+  start(): void {
+    this.heartbeat = setInterval(() => {
+      for (const sink of this.online.values()) {
+        if (!sink.alive) {
+          sink.terminate();
+          continue;
+        }
+        sink.alive = false;
+        sink.ping();
+      }
+    }, this.o.heartbeatSeconds * 1000);
+    this.heartbeat.unref();
+    this.flush = setInterval(() => {
+      const lastSeenAt = this.o.clock.now().toISOString();
+      this.o.store.touchJumpClients([...this.online.keys()].map((id) => ({ id, lastSeenAt }))).catch((err: unknown) => this.o.log.error({ err }, 'writing jump client last-seen times failed'));
+    }, LAST_SEEN_FLUSH_MS);
+    this.flush.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.heartbeat);
+    clearInterval(this.flush);
+    for (const sink of this.online.values()) sink.close(1001, 'broker_shutdown');
+    this.online.clear();
+  }
+
+  // ---- the list (console) ----
+
+  view(r: JumpClientRecord): JumpClientView {
+    const online = this.online.has(r.id) && !r.removedAt;
+    return {
+      id: r.id,
+      online,
+      lastSeenAt: online ? this.o.clock.now().toISOString() : r.lastSeenAt,
+      jumpGroup: r.jumpGroup,
+      tag: r.tag,
+      comments: r.comments,
+      hostName: r.hostName,
+      os: r.os,
+      userName: r.userName,
+      privateIp: r.privateIp,
+      publicIp: r.publicIp,
+      version: r.version,
+      platform: r.platform,
+      createdAt: r.createdAt,
+      removalPending: r.removedAt !== null,
+    };
+  }
+
+  async list(user: UserRecord, query: z.infer<typeof ListJumpClientsQuery>): Promise<{ clients: JumpClientView[]; total: number; online: number }> {
+    const needle = query.q?.trim().toLowerCase();
+    let views = (await this.o.store.listJumpClients()).filter((r) => canSee(user, r.jumpGroup)).map((r) => this.view(r));
+    const total = views.length;
+    if (needle) {
+      views = views.filter((v) => [v.hostName, v.tag, v.comments, v.jumpGroup, v.os, v.userName, v.privateIp, v.publicIp, v.version].some((f) => f.toLowerCase().includes(needle)));
+    }
+    const sort = query.sort ?? 'hostName';
+    const dir = query.order === 'desc' ? -1 : 1;
+    const key = (v: JumpClientView): string => (sort === 'online' ? (v.online ? '0' : '1') : sort === 'lastSeenAt' ? (v.lastSeenAt ?? '') : v[sort]).toLowerCase();
+    views.sort((a, b) => dir * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1));
+    return { clients: views, total, online: views.filter((v) => v.online).length };
+  }
+
+  private async require(id: string): Promise<JumpClientRecord> {
+    const rec = await this.o.store.getJumpClient(id);
+    if (!rec) throw new PasserelleError('not_found', 'No such Jump Client');
+    return rec;
+  }
+
+  async update(user: UserRecord, id: string, body: z.infer<typeof UpdateJumpClientBody>): Promise<JumpClientView> {
+    const rec = await this.require(id);
+    requireManage(user, rec.jumpGroup);
+    if (rec.removedAt) throw new PasserelleError('conflict', 'This Jump Client is being removed');
+    const patch = { ...(body.tag !== undefined ? { tag: body.tag.trim() } : {}), ...(body.comments !== undefined ? { comments: body.comments.trim() } : {}) };
+    await this.o.store.updateJumpClient(id, patch);
+    this.o.log.info({ clientId: id, by: user.username, ...patch }, 'jump client edited');
+    return this.view({ ...rec, ...patch });
+  }
+
+  /** Removes it from the list; the agent uninstalls itself now if online, else when it next connects. */
+  async remove(user: UserRecord, id: string): Promise<void> {
+    const rec = await this.require(id);
+    requireManage(user, rec.jumpGroup);
+    if (rec.removedAt) return;
+    await this.o.store.updateJumpClient(id, { removedAt: this.o.clock.now().toISOString() });
+    this.o.log.info({ clientId: id, by: user.username }, 'jump client removed');
+    this.online.get(id)?.send({ type: 'uninstall', reason: 'removed' });
+  }
+
+  /** JMP-9: an unattended session on this Jump Client, owned by the rep from the start. */
+  async jump(user: UserRecord, id: string, address: string): Promise<{ lsid: string }> {
+    const rec = await this.require(id);
+    requireJump(user, rec.jumpGroup);
+    if (rec.removedAt) throw new PasserelleError('not_found', 'This Jump Client was removed');
+    const sink = this.online.get(id);
+    if (!sink) throw new PasserelleError('jump_client_offline', `${rec.hostName || 'This Jump Client'} is offline; it was last seen ${rec.lastSeenAt ?? 'never'}`);
+    const lsid = newToken(12);
+    const { ticket } = this.o.portal.issueTicket(
+      { lsid, method: 'jump', queue: { kind: 'personal', userId: user.id }, keyUserId: null, jumpedBy: { userId: user.id, name: user.displayName, ip: address } },
+      'customer_client',
+      rec.userName || rec.hostName || undefined,
+    );
+    sink.send({ type: 'jump', lsid, ticket, repName: user.displayName, prompt: user.permissions.promptUnattended === 'always' });
+    this.o.log.info({ clientId: id, lsid, by: user.username }, 'jump to a jump client');
+    return { lsid };
+  }
+}

@@ -1,0 +1,128 @@
+// Installing a Jump Client (JMP-2, JMP-6): checks the install directory (must not exist, its
+// parent writable), registers with the deployment key, then writes the identity (0600), copies
+// the executable and writes its systemd unit. Any failure leaves nothing behind, is written to
+// the system log and gives a non-zero exit code.
+import { execFileSync } from 'node:child_process';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { RegisterJumpClientResult, type JumpClientInfo, type JumpIdentity } from '../../protocol/jump.ts';
+import { writeIdentity } from './identity.ts';
+import { postJson } from './pinned-https.ts';
+import { systemdUnit, unitName } from './systemd-unit.ts';
+
+export class InstallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InstallError';
+  }
+}
+
+/** Exit codes of the installer, for system management tools. */
+export const InstallExit = { ok: 0, usage: 2, installDir: 10, refused: 11, network: 12, failed: 13 } as const;
+
+export function exitCodeOf(err: unknown): number {
+  if (!(err instanceof InstallError)) return InstallExit.failed;
+  if (err.code.startsWith('install_dir')) return InstallExit.installDir;
+  if (err.code === 'network' || err.code === 'certificate_mismatch') return InstallExit.network;
+  if (err.code === 'usage') return InstallExit.usage;
+  return InstallExit.refused;
+}
+
+export interface InstallOptions {
+  broker: string;
+  pin: string;
+  keyInfo: string;
+  installDir: string;
+  jumpGroup?: string;
+  tag?: string;
+  comments?: string;
+  info: JumpClientInfo;
+  machineProof: string;
+  /** The executable to copy into the install directory (a single executable), if any. */
+  executable?: string;
+  mode: 'user' | 'service';
+}
+
+export interface Installed {
+  identity: JumpIdentity;
+  installDir: string;
+  executable: string | null;
+  unitFile: string;
+}
+
+export function checkInstallDir(dir: string): string {
+  const full = resolve(dir);
+  if (existsSync(full)) throw new InstallError('install_dir_exists', `The install directory ${full} already exists; give a new one`);
+  const parent = dirname(full);
+  try {
+    if (!statSync(parent).isDirectory()) throw new Error('not a directory');
+    accessSync(parent, constants.W_OK);
+  } catch {
+    throw new InstallError('install_dir_not_writable', `Cannot create ${full}: ${parent} is not a writable directory`);
+  }
+  return full;
+}
+
+export async function installJumpClient(o: InstallOptions): Promise<Installed> {
+  if (o.mode === 'service' && process.platform === 'linux' && process.getuid?.() !== 0) {
+    throw new InstallError('usage', 'Service mode (--service) installs as root; run it with sudo, or leave --service out for user mode');
+  }
+  const installDir = checkInstallDir(o.installDir);
+  let res;
+  try {
+    res = await postJson(`${o.broker}/api/v1/jump/register`, {
+      keyInfo: o.keyInfo,
+      info: o.info,
+      machineProof: o.machineProof,
+      ...(o.jumpGroup ? { jumpGroup: o.jumpGroup } : {}),
+      ...(o.tag !== undefined ? { tag: o.tag } : {}),
+      ...(o.comments !== undefined ? { comments: o.comments } : {}),
+    }, o.pin);
+  } catch (err) {
+    const pin = err instanceof Error && err.name === 'PinMismatchError';
+    throw new InstallError(pin ? 'certificate_mismatch' : 'network', `Could not reach ${o.broker}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (res.status !== 201) {
+    const e = (res.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new InstallError(e?.code ?? 'refused', `The site refused the installation: ${e?.message ?? `HTTP ${res.status}`}`);
+  }
+  const reg = RegisterJumpClientResult.parse(res.body);
+  const identity: JumpIdentity = { clientId: reg.clientId, secret: reg.secret, broker: o.broker, pin: o.pin };
+  try {
+    mkdirSync(installDir, { mode: 0o700 });
+    writeIdentity(installDir, identity);
+    let executable: string | null = null;
+    if (o.executable) {
+      executable = join(installDir, process.platform === 'win32' ? 'passerelle-jump.exe' : 'passerelle-jump');
+      copyFileSync(o.executable, executable);
+      chmodSync(executable, 0o755);
+    }
+    const unitFile = join(installDir, unitName(reg.clientId));
+    writeFileSync(unitFile, systemdUnit({ installDir, executable: executable ?? 'passerelle-jump', mode: o.mode, clientId: reg.clientId }), { mode: 0o644 });
+    return { identity, installDir, executable, unitFile };
+  } catch (err) {
+    rmSync(installDir, { recursive: true, force: true });
+    throw new InstallError('install_failed', `Installing into ${installDir} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Install errors also go to the OS event log (syslog/journald on Linux, the Application log on Windows). */
+export function logInstallError(message: string): void {
+  try {
+    if (process.platform === 'win32') {
+      execFileSync('eventcreate', ['/T', 'ERROR', '/ID', '1000', '/L', 'APPLICATION', '/SO', 'PasserelleJump', '/D', message.slice(0, 1000)], { stdio: 'ignore', windowsHide: true });
+    } else {
+      execFileSync('logger', ['-t', 'passerelle-jump', '-p', 'user.err', '--', message.slice(0, 1000)], { stdio: 'ignore' });
+    }
+  } catch {
+    // No event log reachable (e.g. no syslog in a container): stderr and the exit code remain.
+    return;
+  }
+}
+
+export function uninstallFiles(installDir: string): void {
+  rmSync(installDir, { recursive: true, force: true });
+}

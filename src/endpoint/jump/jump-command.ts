@@ -1,0 +1,118 @@
+// `passerelle jump`: the Jump Client. `install` registers with a deployment key and writes the
+// identity into a new install directory; `run` keeps the persistent connection from it;
+// `uninstall` removes it. The single executable (endpoint/jump-main.ts) runs the same code.
+import { parseArgs } from 'node:util';
+import { JumpComments, JumpGroup, JumpTag, KeyInfo } from '../../protocol/jump.ts';
+import { machineProof } from './identity.ts';
+import { InstallError, InstallExit, exitCodeOf, installJumpClient, logInstallError, uninstallFiles } from './install.ts';
+import { JumpRunner, jumpClientInfo } from './jump-runner.ts';
+
+export const jumpUsage = `Usage: passerelle jump <install|run|uninstall> [options]
+  install --broker URL --pin SHA256 --key KEY_INFO --install-dir DIR
+          [--jc-jump-group user:NAME] [--jc-tag TAG] [--jc-comments TEXT] [--service]
+      registers this computer with the site and installs the Jump Client into DIR, which must not
+      exist yet (its parent must be writable). --service (Linux, as root): a system service that
+      runs unprivileged; otherwise user mode, which cannot be elevated.
+  run --install-dir DIR        keep the Jump Client connected (what its service runs)
+  uninstall --install-dir DIR  remove it from this computer`;
+
+export interface EmbeddedJumpConfig {
+  broker: string;
+  pin?: string;
+  keyInfo?: string;
+}
+
+const options = {
+  broker: { type: 'string' },
+  pin: { type: 'string' },
+  key: { type: 'string' },
+  'install-dir': { type: 'string' },
+  'jc-jump-group': { type: 'string' },
+  'jc-tag': { type: 'string' },
+  'jc-comments': { type: 'string' },
+  service: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: string | undefined, flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  const r = schema.safeParse(value);
+  if (!r.success) throw new InstallError('usage', `${flag}: ${r.error.issues[0]?.message ?? 'invalid value'}`);
+  return r.data;
+}
+
+export async function runJumpInstall(argv: string[], embedded?: EmbeddedJumpConfig, executable?: string): Promise<number> {
+  try {
+    const { values } = parseArgs({ args: argv, options, strict: true });
+    if (values.help) {
+      console.log(jumpUsage);
+      return 0;
+    }
+    const broker = values.broker ?? embedded?.broker;
+    const pin = values.pin ?? embedded?.pin;
+    const keyInfo = check(KeyInfo, values.key ?? embedded?.keyInfo, '--key');
+    const installDir = values['install-dir'];
+    if (!broker || !/^https:\/\/[^\s/]+$/.test(broker)) throw new InstallError('usage', '--broker https://… is required');
+    if (!pin) throw new InstallError('usage', '--pin SHA256 (the site\'s certificate fingerprint) is required');
+    if (!keyInfo) throw new InstallError('usage', '--key KEY_INFO is required');
+    if (!installDir) throw new InstallError('usage', '--install-dir DIR is required');
+    const installed = await installJumpClient({
+      broker,
+      pin,
+      keyInfo,
+      installDir,
+      ...(values['jc-jump-group'] !== undefined ? { jumpGroup: check(JumpGroup, values['jc-jump-group'], '--jc-jump-group') } : {}),
+      ...(values['jc-tag'] !== undefined ? { tag: check(JumpTag, values['jc-tag'], '--jc-tag') } : {}),
+      ...(values['jc-comments'] !== undefined ? { comments: check(JumpComments, values['jc-comments'], '--jc-comments') } : {}),
+      info: jumpClientInfo(),
+      machineProof: machineProof(),
+      ...(executable ? { executable } : {}),
+      mode: values.service ? 'service' : 'user',
+    });
+    console.log(`Jump Client ${installed.identity.clientId} installed in ${installed.installDir}`);
+    return InstallExit.ok;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`passerelle-jump: ${message}`);
+    logInstallError(`Passerelle Jump Client installation failed: ${message}`);
+    return err instanceof TypeError && /option|argument/i.test(message) ? InstallExit.usage : exitCodeOf(err);
+  }
+}
+
+/** Runs until stopped or uninstalled; resolves with the exit code (3 once uninstalled). */
+export function runJumpClient(installDir: string): Promise<number> {
+  const runner = new JumpRunner({ installDir });
+  return new Promise((resolve) => {
+    runner.once('uninstalled', () => resolve(3));
+    runner.once('refused', () => resolve(4));
+    const stop = () => {
+      runner.stop();
+      resolve(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    runner.start();
+  });
+}
+
+export async function runJump(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub === 'install') {
+    process.exitCode = await runJumpInstall(rest);
+    return;
+  }
+  if (sub === 'run' || sub === 'uninstall') {
+    const { values } = parseArgs({ args: rest, options: { 'install-dir': { type: 'string' } }, strict: true });
+    const dir = values['install-dir'];
+    if (!dir) throw new Error('--install-dir DIR is required');
+    if (sub === 'uninstall') {
+      uninstallFiles(dir);
+      console.log(`Jump Client removed from ${dir}`);
+      return;
+    }
+    process.exitCode = await runJumpClient(dir);
+    return;
+  }
+  console.log(jumpUsage);
+  if (sub !== undefined && sub !== 'help' && sub !== '--help') process.exitCode = 2;
+}

@@ -1,0 +1,110 @@
+// A Jump Client running from its install directory: the persistent connection (jump-agent.ts),
+// and for each jump a support session joined with the broker's one-time ticket, through the same
+// customer-side session logic as the customer client (so a jump session is a session like any
+// other: chat, consent, the record). Removal from the list uninstalls it.
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import type { JumpClientInfo, JumpIdentity } from '../../protocol/jump.ts';
+import { CustomerSession } from '../customer/customer-session.ts';
+import { systemInfo } from '../system-info.ts';
+import { JumpAgent, type Backoff } from './jump-agent.ts';
+import { machineProof as defaultProof, readIdentity } from './identity.ts';
+import { uninstallFiles } from './install.ts';
+
+export const JUMP_CLIENT_VERSION = '0.1.0';
+
+export function jumpClientInfo(version = JUMP_CLIENT_VERSION): JumpClientInfo {
+  const s = systemInfo();
+  return {
+    hostName: (s.computerName ?? hostname()).slice(0, 255),
+    os: s.os ?? process.platform,
+    userName: s.userName ?? '',
+    privateIp: s.privateIp ?? '',
+    version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+export interface JumpRunnerOptions {
+  installDir: string;
+  identity?: JumpIdentity;
+  info?: JumpClientInfo;
+  machineProof?: string;
+  backoff?: Backoff;
+  log?: (line: string) => void;
+}
+
+export interface JumpRunnerEvents {
+  session: [CustomerSession];
+  uninstalled: [];
+  refused: [{ code: string; message: string }];
+}
+
+export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
+  readonly agent: JumpAgent;
+  readonly sessions = new Map<string, CustomerSession>();
+  private readonly identity: JumpIdentity;
+  private readonly info: JumpClientInfo;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly o: JumpRunnerOptions) {
+    super();
+    this.identity = o.identity ?? readIdentity(o.installDir);
+    this.info = o.info ?? jumpClientInfo();
+    this.log = o.log ?? ((line) => console.error(`passerelle-jump: ${line}`));
+    this.agent = new JumpAgent({ identity: this.identity, info: this.info, machineProof: o.machineProof ?? defaultProof(), ...(o.backoff ? { backoff: o.backoff } : {}) });
+    this.agent.on('online', () => this.log(`online at ${this.identity.broker} as ${this.identity.clientId}`));
+    this.agent.on('offline', ({ code, reason, retryInMs }) => this.log(`offline (${code}${reason ? ` ${reason}` : ''})${retryInMs !== null ? `, retrying in ${Math.round(retryInMs / 100) / 10} s` : ''}`));
+    this.agent.on('refused', (e) => {
+      this.log(`refused by the site: ${e.message}`);
+      this.emit('refused', e);
+    });
+    this.agent.on('error', (e) => this.log(`${e.code}: ${e.message}`));
+    this.agent.on('jump', (m) => this.startSession(m.lsid, m.ticket, m.repName));
+    this.agent.on('uninstall', ({ reason }) => this.uninstall(reason));
+  }
+
+  start(): void {
+    this.agent.start();
+  }
+
+  stop(): void {
+    this.agent.stop();
+    for (const s of this.sessions.values()) s.close();
+  }
+
+  private startSession(lsid: string, ticket: string, repName: string): void {
+    this.log(`${repName} started session ${lsid}`);
+    const session = new CustomerSession({
+      brokerUrl: this.identity.broker,
+      pin: this.identity.pin,
+      join: { kind: 'ticket', ticket },
+      customer: { ...systemInfo(), computerName: this.info.hostName },
+    });
+    this.sessions.set(lsid, session);
+    session.once('welcome', () => this.agent.send({ type: 'jump.result', lsid, ok: true }));
+    session.on('error', (e) => this.log(`session ${lsid}: ${e.code}: ${e.message}`));
+    session.once('ended', ({ reason }) => {
+      this.sessions.delete(lsid);
+      this.log(`session ${lsid} ended (${reason})`);
+      if (reason === 'could_not_join') this.agent.send({ type: 'jump.result', lsid, ok: false, reason: 'could not join' });
+    });
+    this.emit('session', session);
+    session.start();
+  }
+
+  private uninstall(reason: string): void {
+    this.log(`removed from the site (${reason}); uninstalling`);
+    this.agent.send({ type: 'uninstalled' });
+    // Give the message a moment to leave, then remove everything and stop for good.
+    setTimeout(() => {
+      this.stop();
+      try {
+        uninstallFiles(this.o.installDir);
+      } catch (err) {
+        this.log(`could not remove ${this.o.installDir}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      this.emit('uninstalled');
+    }, 200);
+  }
+}

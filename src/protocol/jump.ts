@@ -1,0 +1,191 @@
+// Jump Clients on the wire (JMP-1..10, STA-2, USR-10): deployment keys and the mass deployment
+// wizard, the agent's registration, its persistent channel (`/ws/jump`) and the Jump Clients list.
+import { z } from 'zod';
+import { plainText } from './text.ts';
+
+/** Bumped when a message of the persistent channel changes incompatibly. */
+export const JUMP_PROTOCOL_VERSION = 1;
+/** Largest JSON message on `/ws/jump`, either way. */
+export const MAX_JUMP_MESSAGE_BYTES = 8 * 1024;
+
+export const JumpPlatform = z.enum(['linux-x64', 'windows-x64', 'windows-x64-msi']);
+export type JumpPlatform = z.infer<typeof JumpPlatform>;
+
+/** A Jump group; for now each rep has a personal one, `user:<username>` (JMP-1). */
+export const JumpGroup = z
+  .string()
+  .max(80)
+  .regex(/^user:[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, { message: 'a Jump group such as user:admin' });
+
+export const JumpTag = plainText(64);
+export const JumpComments = plainText(500);
+
+/** KEY_INFO: `<key id>.<expiry epoch seconds>.<max installs>.<HMAC-SHA256>`, signed by the site. */
+export const KeyInfo = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]{16,32}\.\d{1,12}\.\d{1,6}\.[A-Za-z0-9_-]{43}$/, { message: 'a deployment key (KEY_INFO) issued by this site' });
+
+/** What the agent reports about the computer it runs on (shown in the list). */
+export const JumpClientInfo = z
+  .object({
+    hostName: plainText(255),
+    os: plainText(100),
+    userName: plainText(100),
+    privateIp: plainText(64),
+    version: plainText(32),
+    platform: plainText(32),
+  })
+  .strict();
+export type JumpClientInfo = z.infer<typeof JumpClientInfo>;
+
+/** Proof of which computer presents an identity: a hash of that computer's machine id and the client id. */
+export const MachineProof = z.string().regex(/^[0-9a-f]{64}$/, { message: 'a SHA-256 hex digest' });
+
+// ---- the wizard (console → broker) ----
+
+export const CreateDeploymentBody = z
+  .object({
+    platform: JumpPlatform,
+    jumpGroup: JumpGroup,
+    tag: JumpTag.optional(),
+    comments: JumpComments.optional(),
+    /** How long the installer may be used (JMP-1): 1 hour to 1 year. */
+    validMinutes: z.number().int().min(60).max(365 * 24 * 60),
+    /** How many computers may install from it (JMP-7). */
+    maxInstalls: z.number().int().min(1).max(100_000),
+  })
+  .strict();
+export type CreateDeploymentBody = z.infer<typeof CreateDeploymentBody>;
+
+export const DeploymentView = z.object({
+  id: z.string(),
+  platform: JumpPlatform,
+  jumpGroup: z.string(),
+  tag: z.string(),
+  comments: z.string(),
+  expiresAt: z.string(),
+  maxInstalls: z.number().int(),
+  installs: z.number().int(),
+  keyInfo: z.string(),
+  /** Where the installer downloads (a secret address: it carries the key). */
+  downloadUrl: z.string(),
+  /** Command lines that install from a terminal (JMP-2, JMP-3). */
+  commands: z.array(z.object({ label: z.string(), command: z.string() })),
+  createdAt: z.string(),
+});
+export type DeploymentView = z.infer<typeof DeploymentView>;
+
+export const EmailDeploymentBody = z
+  .object({
+    recipients: z.array(z.email().max(254)).min(1).max(50),
+    message: plainText(1000).optional(),
+    language: z.enum(['en', 'fr']).optional(),
+  })
+  .strict();
+export const EmailDeploymentResult = z.object({ sent: z.number().int(), recipients: z.array(z.string()) });
+
+export const DeploymentIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{16,32}$/) }).strict();
+
+// ---- registration (agent → broker, public) ----
+
+export const RegisterJumpClientBody = z
+  .object({
+    keyInfo: KeyInfo,
+    info: JumpClientInfo,
+    machineProof: MachineProof,
+    /** Installer parameters that override the deployment's (JMP-2). */
+    jumpGroup: JumpGroup.optional(),
+    tag: JumpTag.optional(),
+    comments: JumpComments.optional(),
+  })
+  .strict();
+export type RegisterJumpClientBody = z.infer<typeof RegisterJumpClientBody>;
+
+export const JumpClientId = z.string().regex(/^jc_[A-Za-z0-9_-]{16,32}$/, { message: 'a Jump Client id' });
+
+/** The agent's identity: kept in its install directory (mode 0600); the deployment key is not. */
+export const JumpIdentity = z.object({
+  clientId: JumpClientId,
+  secret: z.string().min(32).max(128),
+  broker: z.string().regex(/^https:\/\/[^\s/]+$/),
+  pin: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/),
+});
+export type JumpIdentity = z.infer<typeof JumpIdentity>;
+
+export const RegisterJumpClientResult = z.object({ clientId: JumpClientId, secret: z.string() });
+
+// ---- the persistent channel (/ws/jump) ----
+
+export const JumpAgentMessage = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('hello'),
+      protocol: z.number().int(),
+      clientId: JumpClientId,
+      secret: z.string().min(32).max(128),
+      machineProof: MachineProof,
+      info: JumpClientInfo,
+    })
+    .strict(),
+  /** The agent took a jump request and is starting the session (or could not). */
+  z.object({ type: z.literal('jump.result'), lsid: z.string().max(64), ok: z.boolean(), reason: plainText(200).optional() }).strict(),
+  /** The agent removed itself after `uninstall`. */
+  z.object({ type: z.literal('uninstalled') }).strict(),
+]);
+export type JumpAgentMessage = z.infer<typeof JumpAgentMessage>;
+
+export const JumpBrokerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), protocol: z.number().int(), clientId: z.string(), heartbeatSeconds: z.number().int() }),
+  /** A rep jumped: join the session with this one-time ticket (JMP-9). */
+  z.object({ type: z.literal('jump'), lsid: z.string(), ticket: z.string(), repName: z.string(), prompt: z.boolean() }),
+  /** The Jump Client was removed from the list: uninstall (JMP-5's opposite, guide "Supprimer"). */
+  z.object({ type: z.literal('uninstall'), reason: z.string() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type JumpBrokerMessage = z.infer<typeof JumpBrokerMessage>;
+
+/** Close codes of `/ws/jump`. The agent stops retrying on `refused` (removed, revoked, replayed). */
+export const JumpClose = {
+  protocol: 4002,
+  refused: 4003,
+  superseded: 4009,
+  uninstalled: 4010,
+  licence: 4011,
+} as const;
+
+// ---- the Jump Clients list ----
+
+export const JumpClientView = z.object({
+  id: JumpClientId,
+  online: z.boolean(),
+  lastSeenAt: z.string().nullable(),
+  jumpGroup: z.string(),
+  tag: z.string(),
+  comments: z.string(),
+  hostName: z.string(),
+  os: z.string(),
+  userName: z.string(),
+  privateIp: z.string(),
+  publicIp: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  createdAt: z.string(),
+  /** Removed from the list; the agent uninstalls itself at its next connection. */
+  removalPending: z.boolean(),
+});
+export type JumpClientView = z.infer<typeof JumpClientView>;
+
+export const JumpClientList = z.object({ clients: z.array(JumpClientView), total: z.number().int(), online: z.number().int() });
+
+export const ListJumpClientsQuery = z
+  .object({
+    q: plainText(100).optional(),
+    sort: z.enum(['hostName', 'lastSeenAt', 'jumpGroup', 'tag', 'os', 'version', 'online']).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+  })
+  .strict();
+
+export const UpdateJumpClientBody = z.object({ tag: JumpTag.optional(), comments: JumpComments.optional() }).strict();
+export const JumpClientIdParams = z.object({ id: JumpClientId }).strict();
+export const StartJumpResult = z.object({ lsid: z.string() });
