@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PortalTicket, PortalView, StartPortalSessionBody } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
 import { savedWebChat, WebChatPanel } from './WebChatPanel.tsx';
+import { SiteHeader } from './site-look.tsx';
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -41,6 +42,8 @@ export function Portal() {
   if (ticket?.mode === 'web_chat') return <WebChatPanel join={{ kind: 'ticket', ticket: ticket.ticket }} name={name.trim() || undefined} />;
 
   return (
+    <>
+    <SiteHeader fallbackTitle={t.title} />
     <main className="portal">
       <h1>{t.title}</h1>
       {error && <p role="alert" className="error">{error}</p>}
@@ -100,5 +103,6 @@ export function Portal() {
         </>
       ) : null}
     </main>
+    </>
   );
 }

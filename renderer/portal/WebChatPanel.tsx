@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { chatLength, type JoinRequest, type SessionEvent } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
 import { WebChat, type WebChatStatus } from './web-chat.ts';
+import { SiteHeader } from './site-look.tsx';
 
 interface Line {
   key: string;
@@ -86,6 +87,8 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
   const length = chatLength(text);
   const statusText = { connecting: t.waiting, joined: lines.some((l) => l.cls === 'info') ? t.connected : t.waiting, reconnecting: t.reconnecting, ended: t.ended }[status];
   return (
+    <>
+    <SiteHeader fallbackTitle={t.title} />
     <main className="portal web-chat">
       {/* POR-6: the banner this session started with. */}
       {banner && <img className="chat-banner" src={banner} alt={t.banner} width={480} />}
@@ -134,5 +137,6 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
         {length.over ? t.tooLong(length.count, length.max) : length.near ? t.nearLimit(length.count, length.max) : ''}
       </p>
     </main>
+    </>
   );
 }

@@ -118,4 +118,45 @@ describe('e2e: banners and the site look', () => {
     await section.getByRole('alert').getByText('Bannière refusée : C\'est une image PNG renommée en .bmp.').waitFor();
     await ctx.close();
   });
+
+  it('POR-8: the live preview follows the colours, the contrast check stops a low-contrast save, the portal and the web chat take the saved look', async () => {
+    const { page, ctx, errors } = await newPage(w.browser);
+    await loginViaUi(page, w.broker.url, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Support Portal' }).click();
+    const look = page.getByRole('region', { name: 'Site look: logo and colours' });
+    const preview = look.getByTestId('look-preview');
+    const bg = (sel: string) => preview.locator(sel).evaluate((e) => getComputedStyle(e).backgroundColor);
+
+    await look.getByLabel('Header band', { exact: true }).fill('#8a1538');
+    assert.equal(await bg('.look-preview-header'), 'rgb(138, 21, 56)');
+    await look.getByLabel('Text', { exact: true }).fill('#b0b0b0');
+    const contrast = look.getByRole('list', { name: 'Contrast check (WCAG AA)' });
+    await contrast.getByText(/Text on the page: 2[.,]\d\d:1 \(needs 4\.50:1\) — fails/).waitFor();
+    await look.getByRole('alert').getByText('Fix the contrast first: 1 pair(s) fail WCAG AA.').waitFor();
+    assert.equal(await look.getByRole('button', { name: 'Save the look' }).isDisabled(), true);
+    await look.getByLabel('Text', { exact: true }).fill('#202020');
+    await contrast.getByText(/Text on the page: 15[.,]\d\d:1 \(needs 4\.50:1\) — passes/).waitFor();
+    await look.getByLabel('Site name (English)').fill('Acme help desk');
+    await look.getByLabel('Site name (French)').fill('Assistance Acme');
+    await look.getByRole('button', { name: 'Save the look' }).click();
+    await look.getByRole('status').getByText('Saved. The portal uses the new look.').waitFor();
+    await page.screenshot({ path: join(dir, 'h12-site-look.png'), fullPage: true });
+
+    // The public portal, in English and in French, in other browsers.
+    for (const [locale, name] of [['en-US', 'Acme help desk'], ['fr-FR', 'Assistance Acme']] as const) {
+      const visitor = await newPage(w.browser, locale);
+      await visitor.page.goto(w.broker.url + '/');
+      const header = visitor.page.locator('.site-header');
+      await header.getByText(name).waitFor();
+      assert.equal(await header.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(138, 21, 56)');
+      assert.equal(await visitor.page.locator('body').evaluate(() => getComputedStyle(document.documentElement).color), 'rgb(32, 32, 32)');
+      if (locale === 'en-US') await visitor.page.screenshot({ path: join(dir, 'h12-portal-look.png') });
+      assert.deepEqual(visitor.errors, []);
+      await visitor.ctx.close();
+    }
+    await look.getByRole('button', { name: 'Back to the default look' }).click();
+    await look.getByRole('status').getByText('The default look is back.').waitFor();
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
 });

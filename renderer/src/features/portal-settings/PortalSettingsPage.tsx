@@ -8,6 +8,7 @@ import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx'
 import { consoleApi } from '../../console-api.ts';
 import i18n from '../../i18n/index.ts';
 import { BannerSection } from './BannerSection.tsx';
+import { SiteLookSection } from './SiteLookSection.tsx';
 
 i18n.addResourceBundle('en', 'translation', {
   portalSettings: {
@@ -98,6 +99,7 @@ export function PortalSettingsPage() {
       )}
       <BannerSection kind="customer_chat" />
       <BannerSection kind="presentation" />
+      <SiteLookSection />
     </div>
   );
 }
