@@ -72,7 +72,7 @@ export class TileEncoder implements ScreenEncoder {
       area = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     }
     const prev = this.prev;
-    if (!key && prev) {
+    if (!key && prev && !options.refresh) {
       const scroll = detectVerticalScroll(prev, cur, stride, area);
       if (scroll) {
         tiles.push({ kind: 'copy', ...scroll.dst, srcX: scroll.src.x, srcY: scroll.src.y });
@@ -87,7 +87,7 @@ export class TileEncoder implements ScreenEncoder {
       let run: ScreenRect | null = null;
       for (let gx = gx0; gx < gx1; gx++) {
         const r = { x: gx * TILE, y: gy * TILE, width: Math.min(TILE, W - gx * TILE), height: Math.min(TILE, H - gy * TILE) };
-        const changed = key || !prev || tileDiffers(prev, cur, stride, r);
+        const changed = key || options.refresh === true || !prev || tileDiffers(prev, cur, stride, r);
         if (changed && run) run.width += r.width;
         else if (changed) run = { ...r };
         else if (run) {

@@ -17,6 +17,8 @@ export interface RawFrame {
 export interface EncodeOptions {
   /** Send a picture that decodes on its own (a viewer joined, fell behind or switched). */
   key?: boolean;
+  /** Tile codec: send every tile of the damaged area, changed or not (the sharpening pass). */
+  refresh?: boolean;
 }
 
 export type EncodedScreenFrame = VideoFrameMessage | TileFrameMessage;

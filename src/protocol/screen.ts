@@ -69,13 +69,10 @@ export type ScreenInfo = z.infer<typeof ScreenInfo>;
 export const ScreenControl = ScreenChannelMeta.partial();
 export type ScreenControl = z.infer<typeof ScreenControl>;
 
-/** Screen event bodies (session log): screen view started/stopped, monitor switched. */
-export const ScreenEventBody = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('screen_view_started'), monitor: MonitorChoice, codec: ScreenCodecId }),
-  z.strictObject({ type: z.literal('screen_view_stopped'), reason: z.string().max(64) }),
-  z.strictObject({ type: z.literal('screen_monitor_switched'), monitor: MonitorChoice }),
-]);
-export type ScreenEventBody = z.infer<typeof ScreenEventBody>;
+/** Session-log events of the screen view (reported by the agent as tool events). */
+export const ScreenViewStartedEvent = z.object({ kind: z.literal('screen_view_started'), monitor: MonitorChoice, codec: ScreenCodecId, quality: ScreenQuality });
+export const ScreenViewStoppedEvent = z.object({ kind: z.literal('screen_view_stopped'), reason: z.string().max(64) });
+export const ScreenMonitorSwitchedEvent = z.object({ kind: z.literal('screen_monitor_switched'), monitor: MonitorChoice, name: z.string().max(64) });
 
 /** Maps a point of the streamed picture to screen coordinates (for input). */
 export function streamToScreen(info: Pick<ScreenInfo, 'region' | 'streamWidth' | 'streamHeight'>, px: number, py: number): { x: number; y: number } {

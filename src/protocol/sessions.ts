@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FileOperationEvent, FileTransferEvent } from './files.ts';
 import { ShellClosedEvent, ShellOpenedEvent, ShellTranscriptEvent } from './shell.ts';
+import { ScreenMonitorSwitchedEvent, ScreenViewStartedEvent, ScreenViewStoppedEvent } from './screen.ts';
 import { plainText } from './text.ts';
 import type { Permissions } from './users.ts';
 
@@ -114,7 +115,16 @@ export const Actor = z.object({
 export type Actor = z.infer<typeof Actor>;
 
 /** Events the customer's client reports for what a rep did with a tool on its machine (files, shell). */
-const toolEventBodies = [FileTransferEvent, FileOperationEvent, ShellOpenedEvent, ShellTranscriptEvent, ShellClosedEvent] as const;
+const toolEventBodies = [
+  FileTransferEvent,
+  FileOperationEvent,
+  ShellOpenedEvent,
+  ShellTranscriptEvent,
+  ShellClosedEvent,
+  ScreenViewStartedEvent,
+  ScreenViewStoppedEvent,
+  ScreenMonitorSwitchedEvent,
+] as const;
 export const ToolEventBody = z.discriminatedUnion('kind', [...toolEventBodies]);
 export type ToolEventBody = z.infer<typeof ToolEventBody>;
 /** The permission a tool event belongs to: it is logged only for a channel opened with it. */
