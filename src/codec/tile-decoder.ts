@@ -6,6 +6,11 @@ import { CodecError, type DecodedPicture, type EncodedScreenFrame, type ScreenDe
 export class TileDecoder implements ScreenDecoder {
   private pic: DecodedPicture | null = null;
 
+  /** Starts from an existing picture (tiles drawn over a video picture: the sharpening pass). */
+  setPicture(pic: DecodedPicture): void {
+    this.pic = { width: pic.width, height: pic.height, rgba: Buffer.from(pic.rgba) };
+  }
+
   async decode(f: EncodedScreenFrame): Promise<DecodedPicture> {
     if (f.type !== 'tiles') throw new CodecError('codec_decode', 'not a tile frame');
     if (!this.pic || this.pic.width !== f.width || this.pic.height !== f.height) {

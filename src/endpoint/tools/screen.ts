@@ -66,6 +66,7 @@ export class ScreenStreamer {
   readonly stats: ScreenStats = { frames: 0, bytes: 0, keyFrames: 0, refines: 0, encodeMs: 0, grabMs: 0 };
   private meta: ScreenChannelMeta;
   private encoder: ScreenEncoder | null = null;
+  private encoderKey = '';
   private refiner: TileEncoder | null = null;
   private info: ScreenInfo | null = null;
   private needKey = true;
@@ -103,20 +104,15 @@ export class ScreenStreamer {
       this.ctx.report({ kind: 'screen_monitor_switched', monitor: next.monitor, name });
     }
     this.meta = next;
-    this.reconfigure();
+    // Applied at the start of the next step, never under a picture being encoded.
+    this.needInfo = true;
+    this.requestKeyFrame();
   }
 
   requestKeyFrame(): void {
     this.needKey = true;
     this.dirty = true;
     this.poke();
-  }
-
-  private reconfigure(): void {
-    this.encoder?.close();
-    this.encoder = null;
-    this.needInfo = true;
-    this.requestKeyFrame();
   }
 
   private ensureEncoder(): { encoder: ScreenEncoder; info: ScreenInfo } {
@@ -126,7 +122,10 @@ export class ScreenStreamer {
     if (monitor !== 'all' && !layout.monitors[monitor]) monitor = 0; // a monitor that went away
     const region = regionOf(layout, monitor);
     const size = fitSize(region.width, region.height, this.meta.maxWidth, this.meta.maxHeight);
-    if (!this.encoder) {
+    const key = `${this.meta.codec}/${this.meta.quality}/${size.width}x${size.height}`;
+    if (!this.encoder || key !== this.encoderKey) {
+      this.encoder?.close();
+      this.encoderKey = key;
       this.encoder = createScreenEncoder(this.meta.codec, { quality: this.meta.quality, ...size });
       this.refiner?.close();
       this.refiner = this.meta.codec === 'tile' ? null : new TileEncoder({ quality: 'best', ...size });

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createScreenDecoder, type DecodedPicture, type ScreenDecoder } from '../../src/codec/index.ts';
+import { TileDecoder } from '../../src/codec/tile-decoder.ts';
+import { X11ScreenCapture } from '../../src/endpoint/platform/linux-x11/capture.ts';
+import { RandrMonitors } from '../../src/endpoint/platform/linux-x11/randr-monitors.ts';
+import { XConnection } from '../../src/endpoint/platform/linux-x11/x11-connection.ts';
+import { createScreenHandler } from '../../src/endpoint/tools/screen.ts';
+import type { ToolEventBody } from '../../src/protocol/sessions.ts';
+import { decodeScreenMessage, encodeScreenMessage, type ScreenCodecId, type ScreenInfo, type ScreenMessage } from '../../src/protocol/screen.ts';
+import { crop, meanAbsDiff, xwdCapture } from '../support/screen-pixels.ts';
+import { toolChannelPair } from '../support/tool-channel-pair.ts';
+import { startXvfb, waitForWindow, type XDisplay } from '../support/x-display.ts';
+
+const log = { warn: (o: object, m: string) => console.error(m, o) };
+
+/** The rep's end: decodes what arrives and keeps the current picture, info and events. */
+function viewer(rep: ReturnType<typeof toolChannelPair>['rep'], codec: ScreenCodecId) {
+  let decoder: ScreenDecoder = createScreenDecoder(codec);
+  const state = { info: null as ScreenInfo | null, picture: null as DecodedPicture | null, frames: 0, bytes: 0, cursor: null as null | { x: number; y: number }, errors: [] as string[] };
+  const waiters = new Set<() => void>();
+  void (async () => {
+    for await (const msg of rep) {
+      let m: ScreenMessage;
+      try {
+        m = decodeScreenMessage(msg.payload);
+        state.bytes += msg.payload.length;
+        if (m.type === 'info') {
+          state.info = m.info;
+          decoder.close();
+          decoder = createScreenDecoder(m.info.codec);
+        } else if (m.type === 'video') {
+          state.picture = await decoder.decode(m);
+          state.frames++;
+        } else if (m.type === 'tiles') {
+          if (state.info?.codec === 'tile') state.picture = await decoder.decode(m);
+          else if (state.picture) {
+            // A lossless refresh over the video picture.
+            const td = new TileDecoder();
+            td.setPicture(state.picture);
+            state.picture = await td.decode(m);
+          }
+          state.frames++;
+        } else if (m.type === 'cursor') state.cursor = { x: m.x, y: m.y };
+      } catch (err) {
+        state.errors.push(String(err));
+      }
+      for (const w of [...waiters]) w();
+    }
+  })();
+  const until = (pred: () => boolean, what: string, ms = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what} (frames ${state.frames}, errors ${state.errors.join('; ')})`)), ms);
+      const w = () => {
+        if (pred()) {
+          clearTimeout(t);
+          waiters.delete(w);
+          resolve();
+        }
+      };
+      waiters.add(w);
+      w();
+    });
+  return { state, until };
+}
+
+describe('screen stream: real Xvfb → capture → codec → channel → decoder', () => {
+  let x: XDisplay;
+  before(async () => {
+    x = await startXvfb({ width: 1920, height: 1080 });
+    x.spawn('xterm', ['-geometry', '100x30+40+60', '-bg', 'rgb:10/20/60', '-fg', 'rgb:ff/ff/a0', '-T', 'stream-xterm', '-e', 'sh -c "ls -la /usr/bin | head -40; sleep 120"']);
+    await waitForWindow(x, '^stream-xterm$');
+  });
+  after(async () => {
+    await x?.close();
+  });
+
+  for (const codec of ['h264', 'vp9', 'tile'] as const) {
+    it(`CON-4: ${codec}: the rep's decoded picture matches an xwd capture of the display; screen view events logged`, async () => {
+      const { rep, agent } = toolChannelPair('screen', { codec, monitor: 0 });
+      const events: ToolEventBody[] = [];
+      const handler = createScreenHandler({ openCapture: () => X11ScreenCapture.open(x.display, log) });
+      const done = handler(agent, { filesRoot: '/tmp', report: (e) => events.push(e), warn: (m) => console.error(m) });
+      const v = viewer(rep, codec);
+      await v.until(() => v.state.picture !== null && v.state.info !== null, 'a first picture');
+      assert.deepEqual(v.state.info?.region, { x: 0, y: 0, width: 1920, height: 1080 });
+      // Compare once the stream is at rest (video: after the lossless refresh).
+      await new Promise((r) => setTimeout(r, 900));
+      const truth = await xwdCapture(x.display);
+      const pic = v.state.picture!;
+      const diff = meanAbsDiff({ width: pic.width, height: pic.height, rgba: pic.rgba }, truth);
+      const xterm = meanAbsDiff(crop({ width: pic.width, height: pic.height, rgba: pic.rgba }, 40, 60, 600, 400), crop(truth, 40, 60, 600, 400));
+      assert.ok(diff < 1.5 && xterm < 3, `${codec}: whole ${diff.toFixed(2)}, xterm area ${xterm.toFixed(2)}`);
+      assert.deepEqual(v.state.errors, []);
+      rep.close('closed_by_peer');
+      await done;
+      assert.deepEqual(events.map((e) => e.kind), ['screen_view_started', 'screen_view_stopped']);
+    });
+  }
+
+  it('CON-4: a static screen costs nothing; two RandR monitors can be switched live, with a monitor_switched event', async () => {
+    const other = await XConnection.open(x.display, log);
+    const randr = (await RandrMonitors.open(other))!;
+    randr.setMonitor(await other.internAtom('TEST-LEFT'), { x: 0, y: 0, width: 960, height: 1080 });
+    randr.setMonitor(await other.internAtom('TEST-RIGHT'), { x: 960, y: 0, width: 960, height: 1080 });
+    await other.sync();
+    const { rep, agent } = toolChannelPair('screen', { codec: 'h264', monitor: 0 });
+    const events: ToolEventBody[] = [];
+    const handler = createScreenHandler({ openCapture: () => X11ScreenCapture.open(x.display, log), refineAfterMs: 100 });
+    const done = handler(agent, { filesRoot: '/tmp', report: (e) => events.push(e), warn: (m) => console.error('WARN', m) });
+    const v = viewer(rep, 'h264');
+    try {
+      await v.until(() => (v.state.info?.layout.monitors.length ?? 0) >= 2 || v.state.frames > 0, 'a layout');
+      await v.until(() => v.state.info?.layout.monitors.some((m) => m.name === 'TEST-RIGHT') === true, 'two monitors');
+      // At rest: within 1 s of quiet, (almost) nothing is sent.
+      await new Promise((r) => setTimeout(r, 800));
+      const before = v.state.bytes;
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.ok(v.state.bytes - before < 5000, `static screen sent ${v.state.bytes - before} bytes/s`);
+      const right = v.state.info!.layout.monitors.findIndex((m) => m.name === 'TEST-RIGHT');
+      await rep.write(encodeScreenMessage({ type: 'control', control: { monitor: right } }));
+      await v.until(() => v.state.info?.monitor === right && v.state.picture?.width === 960, 'the right monitor');
+      assert.deepEqual(v.state.info?.region, { x: 960, y: 0, width: 960, height: 1080 });
+      // Bad input on the channel: refused and logged, the stream goes on.
+      await rep.write(Uint8Array.from([99, 1, 2]));
+      await rep.write(encodeScreenMessage({ type: 'cursor', x: 1, y: 1, visible: true }));
+      const switched = events.find((e) => e.kind === 'screen_monitor_switched');
+      assert.ok(switched && switched.kind === 'screen_monitor_switched' && switched.monitor === right);
+    } finally {
+      rep.close('closed_by_peer');
+      await done;
+      other.close();
+    }
+  });
+});
