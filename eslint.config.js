@@ -22,7 +22,7 @@ export const layers = {
   },
   'src/endpoint': {
     folders: ['src/protocol', 'src/codec', 'src/customer-core'],
-    packages: [node, 'zod', 'ws', 'x11', 'node-av', 'node-pty'],
+    packages: [node, 'zod', 'ws', 'x11', 'node-av', 'node-pty', 'perfect-freehand'],
     why: 'the agent knows nothing of the broker, the command line or the consoles',
   },
   'src/cli': {
@@ -37,7 +37,7 @@ export const layers = {
   main: { folders: allSrc, packages: [node, 'zod', 'electron', 'electron-updater', 'ws'], why: 'the Electron main process never imports the renderer' },
   renderer: {
     folders: ['src/protocol', 'src/console-core', 'src/customer-core'],
-    packages: ['zod', 'react', 'react-dom', 'react-router', 'zustand', 'i18next', 'react-i18next', 'i18next-browser-languagedetector', '@xterm/*'],
+    packages: ['zod', 'react', 'react-dom', 'react-router', 'zustand', 'i18next', 'react-i18next', 'i18next-browser-languagedetector', '@xterm/*', 'perfect-freehand'],
     why: 'the renderer runs in a browser: no node, no electron, no server packages',
   },
 };

@@ -114,3 +114,15 @@ export function decodeChannelJson<T>(schema: z.ZodType<T>, bytes: Uint8Array, ma
 export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
+
+/** perfect-freehand options per freehand tool, shared by the rep's preview and the customer's overlay. */
+export function freehandOptions(tool: 'pen' | 'highlighter', width: number): { size: number; thinning: number; smoothing: number; streamline: number; simulatePressure: boolean } {
+  return tool === 'pen'
+    ? { size: width * 2, thinning: 0.5, smoothing: 0.5, streamline: 0.4, simulatePressure: true }
+    : { size: width * 5, thinning: 0, smoothing: 0.5, streamline: 0.4, simulatePressure: false };
+}
+
+/** Text height in screen pixels for a text annotation of a given width setting. */
+export function annotationTextScale(width: number): number {
+  return Math.max(1, Math.min(8, Math.ceil(width / 2)));
+}

@@ -122,3 +122,20 @@ export async function startXev(x: XDisplay, geometry = '600x400+0+0'): Promise<X
     close: () => xev.kill('SIGTERM'),
   };
 }
+
+/** Reads the screen's pixels (what a capture of the display shows) as 0xRRGGBB per pixel. */
+export async function captureScreen(x: XDisplay, rect: { x: number; y: number; width: number; height: number }): Promise<{ at(px: number, py: number): number }> {
+  const { XConnection } = await import('../../src/endpoint/platform/linux-x11/x11-connection.ts');
+  const c = await XConnection.open(x.display, { warn: () => {} });
+  try {
+    const img = await c.call<{ data: Buffer }>('GetImage', 2, c.root, rect.x, rect.y, rect.width, rect.height, 0xffffff);
+    return {
+      at(px, py) {
+        const o = ((py - rect.y) * rect.width + (px - rect.x)) * 4;
+        return img.data.readUInt32LE(o) & 0xffffff;
+      },
+    };
+  } finally {
+    c.close();
+  }
+}
