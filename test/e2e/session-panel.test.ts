@@ -100,4 +100,45 @@ describe('e2e: the session panel (issue 9)', () => {
     assert.deepEqual(errors, []);
     await ctx.close();
   });
+
+  it('CON-2: an ended session stays on screen, read-only, saying how it ended, until the rep closes it; End asks first', async () => {
+    const { page, ctx, errors } = await consolePage();
+    const mine = page.getByRole('region', { name: /My sessions/ });
+    const first = await acceptedCustomer(page, 'Emma');
+    await mine.getByText(/in session for \d/).waitFor();
+    assert.equal(await mine.getByText(/waiting/).count(), 0, 'an active session is not "waiting"');
+    // Typing shows, and goes once the line is sent.
+    first.c.send({ type: 'typing', typing: true });
+    await first.panel.getByText('Emma is typing…').waitFor();
+    await first.c.chat('Merci, au revoir');
+    await first.panel.getByTestId('transcript').getByText('Merci, au revoir').waitFor();
+    await first.panel.getByText('Emma is typing…').waitFor({ state: 'detached' });
+    first.c.send({ type: 'typing', typing: true });
+    await first.panel.getByText('Emma is typing…').waitFor();
+    await first.c.action({ type: 'end' });
+    const banner = first.panel.getByRole('status').filter({ hasText: 'This session ended at' });
+    await banner.getByText('The customer ended it.').waitFor();
+    await first.panel.getByTestId('transcript').getByText('Merci, au revoir').waitFor();
+    await first.panel.getByTestId('transcript').getByText('Session ended: The customer ended it.').waitFor();
+    assert.equal(await first.panel.getByText('Emma is typing…').count(), 0, 'no typing after the end');
+    assert.equal(await first.panel.getByRole('textbox', { name: 'Message' }).count(), 0, 'read-only');
+    assert.equal(await first.panel.getByRole('button', { name: 'End session' }).count(), 0);
+    await mine.getByText('ended').waitFor();
+    await first.panel.getByRole('button', { name: 'Close' }).click();
+    await page.getByText('Choose a session on the left.').waitFor();
+    assert.equal(await mine.getByText('Emma').count(), 0);
+
+    const second = await acceptedCustomer(page, 'Noah');
+    await second.panel.getByRole('button', { name: 'End session' }).click();
+    const dialog = page.getByRole('dialog', { name: 'End this session?' });
+    await dialog.getByText('The session with Noah ends for everyone in it').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(second.c.messages.some((m) => m.type === 'event' && m.event.body.kind === 'session_ended'), false, 'cancel keeps the session');
+    await second.panel.getByRole('button', { name: 'End session' }).click();
+    await dialog.getByRole('button', { name: 'End session' }).click();
+    await second.c.event('session_ended');
+    await second.panel.getByRole('status').getByText('A representative ended it.').waitFor();
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
 });

@@ -23,11 +23,20 @@ export function useNow(): number {
   return now;
 }
 
+/** What the list says under a session: how long it waited, how long it has run, or that it ended. */
+function since(t: (k: string, o?: Record<string, unknown>) => string, s: SessionSummary, now: number, ended: boolean): string {
+  if (ended) return t('queue.endedTag');
+  const secs = (from: string) => formatDuration(Math.max(0, Math.floor((now - Date.parse(from)) / 1000)));
+  if (s.state === 'active' && s.acceptedAt) return t('queue.inSession', { time: secs(s.acceptedAt) });
+  return t('queue.waiting', { time: secs(s.createdAt) });
+}
+
 function QueueList({ title, sessions, action }: { title: string; sessions: SessionSummary[]; action: 'accept' | 'join' | 'open' }) {
   const { t } = useTranslation();
   const now = useNow();
   const select = useQueue((s) => s.select);
   const selected = useQueue((s) => s.selected);
+  const ended = useQueue((s) => s.ended);
   const [error, setError] = useState<unknown>(null);
   const act = async (s: SessionSummary) => {
     setError(null);
@@ -56,8 +65,8 @@ function QueueList({ title, sessions, action }: { title: string; sessions: Sessi
               <div>
                 <strong>{s.customer.name}</strong> <span className="muted">{s.customer.computerName}</span>
                 {s.clientKind === 'web_chat' && <span className="tag">{t('queue.webChat')}</span>}
-                {!s.customerConnected && <span className="tag warn">{t('queue.disconnected')}</span>}
-                <div className="muted small">{t('queue.waiting', { time: formatDuration(Math.max(0, Math.floor((now - Date.parse(s.createdAt)) / 1000))) })}</div>
+                {!s.customerConnected && !(s.lsid in ended) && <span className="tag warn">{t('queue.disconnected')}</span>}
+                <div className="muted small">{since(t, s, now, s.lsid in ended)}</div>
               </div>
               <button type="button" onClick={() => void act(s)} aria-label={`${t(`queue.${action}`)} ${s.customer.name}`}>
                 {t(`queue.${action}`)}
@@ -74,18 +83,20 @@ export function QueuePage() {
   const { t } = useTranslation();
   const me = useSession((s) => s.user);
   const sessions = useQueue((s) => s.sessions);
+  const ended = useQueue((s) => s.ended);
   const selected = useQueue((s) => s.selected);
   const key = useQueue((s) => s.key);
   const createKey = useQueue((s) => s.createKey);
   const dateTime = useDateTime();
   const [error, setError] = useState<unknown>(null);
   if (!me) return null;
-  const mine = sessions.filter((s) => s.participants.some((p) => p.userId === me.id));
+  const endedSessions = Object.values(ended).map((e) => e.session);
+  const mine = [...sessions.filter((s) => s.participants.some((p) => p.userId === me.id) && !ended[s.lsid]), ...endedSessions];
   const invitations = sessions.filter((s) => s.invited.includes(me.id) && !mine.includes(s));
   const waiting = sessions.filter((s) => s.state === 'waiting' && !invitations.includes(s));
   const personal = waiting.filter((s) => s.queue.kind === 'personal');
   const general = waiting.filter((s) => s.queue.kind === 'general');
-  const current = sessions.find((s) => s.lsid === selected && s.participants.some((p) => p.userId === me.id));
+  const current = mine.find((s) => s.lsid === selected);
 
   return (
     <div className="queue-page">
@@ -116,7 +127,7 @@ export function QueuePage() {
           <QueueList title={t('queue.personal')} sessions={personal} action="accept" />
           <QueueList title={t('queue.general')} sessions={general} action="accept" />
         </aside>
-        <section className="session-area">{current ? <SessionPanel key={current.lsid} session={current} /> : <p className="muted">{t('queue.select')}</p>}</section>
+        <section className="session-area">{current ? <SessionPanel key={current.lsid} session={current} ended={ended[current.lsid]} /> : <p className="muted">{t('queue.select')}</p>}</section>
       </div>
     </div>
   );

@@ -10,7 +10,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { consoleApi } from '../../console-api.ts';
 import { formatDuration, useDateTime } from '../../format.ts';
 import { useSession } from '../../stores/session-store.ts';
-import { useQueue } from './queue-store.ts';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { useQueue, type EndedSession } from './queue-store.ts';
 
 function useLine() {
   const { t } = useTranslation();
@@ -31,7 +32,7 @@ function useLine() {
       case 'permission_revoked':
         return t(`queue.event.${b.kind}`, { permission: t(`queue.permission.${b.permission}`) });
       case 'session_ended':
-        return t('queue.event.session_ended', { reason: b.reason });
+        return t('queue.event.session_ended', { reason: t(`queue.endReason.${b.reason}`, { defaultValue: t('queue.endReason.other') }) });
       case 'session_started':
         return t('queue.event.session_started', { name: e.actor.name });
       default:
@@ -40,7 +41,7 @@ function useLine() {
   };
 }
 
-export function SessionPanel({ session }: { session: SessionSummary }) {
+export function SessionPanel({ session, ended }: { session: SessionSummary; ended?: EndedSession | undefined }) {
   const { t } = useTranslation();
   const me = useSession((s) => s.user);
   const log = useQueue((s) => s.logs[session.lsid]) ?? [];
@@ -51,6 +52,8 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
   const [repsOnly, setRepsOnly] = useState(false);
   const [reps, setReps] = useState<LoggedInRep[]>([]);
   const [target, setTarget] = useState('');
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const dismiss = useQueue((s) => s.dismiss);
   // Only what the customer's client can do and this rep may ask for (USR-14); the broker checks both again.
   const askable = me ? askablePermissions(me.permissions, session.capabilities) : [];
   const [chosen, setPermission] = useState<SessionPermission | null>(null);
@@ -98,6 +101,17 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
         <dd>{session.acceptedAt ? formatDuration(Math.max(0, Math.round((Date.parse(session.acceptedAt) - Date.parse(session.createdAt)) / 1000))) : '—'}</dd>
       </dl>
       {session.grants.length > 0 && <p>{t('queue.granted', { list: session.grants.map((g) => t(`queue.permission.${g}`)).join(', ') })}</p>}
+      {ended && (
+        <div role="status" className="ended-banner">
+          <p>
+            <strong>{t('queue.endedTitle', { time: dateTime(ended.at) })}</strong>{' '}
+            {t(`queue.endReason.${ended.reason}`, { defaultValue: t('queue.endReason.other') })}
+          </p>
+          <button type="button" onClick={() => dismiss(session.lsid)}>
+            {t('queue.close')}
+          </button>
+        </div>
+      )}
       <ErrorMessage error={error} />
       <h3>{t('queue.chat')}</h3>
       <ol className="transcript" aria-live="polite" data-testid="transcript">
@@ -110,6 +124,8 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
         ))}
         <li ref={logEnd} aria-hidden="true" />
       </ol>
+      {ended ? null : (
+        <>
       <p className="typing muted">{typing ? t('queue.typing', { name: typing }) : ''}</p>
       <form className="inline-form chat-form" onSubmit={send}>
         <input
@@ -190,10 +206,24 @@ export function SessionPanel({ session }: { session: SessionSummary }) {
         <button type="button" className="danger" onClick={() => void run(() => consoleApi.sessions.leave(session.lsid))}>
           {t('queue.leave')}
         </button>
-        <button type="button" className="danger" onClick={() => void run(() => consoleApi.sessions.end(session.lsid))}>
+        <button type="button" className="danger" onClick={() => setConfirmEnd(true)}>
           {t('queue.end')}
         </button>
       </div>
+      <ConfirmDialog
+        open={confirmEnd}
+        title={t('queue.endConfirmTitle')}
+        confirmLabel={t('queue.end')}
+        onCancel={() => setConfirmEnd(false)}
+        onConfirm={() => {
+          setConfirmEnd(false);
+          void run(() => consoleApi.sessions.end(session.lsid));
+        }}
+      >
+        <p>{t('queue.endConfirmText', { name: c.name })}</p>
+      </ConfirmDialog>
+        </>
+      )}
     </article>
   );
 }
