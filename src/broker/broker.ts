@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
+import { MAX_WS_BINARY_BYTES } from '../protocol/channels.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { mkdirSync } from 'node:fs';
@@ -120,7 +121,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(websocket, { options: { maxPayload: MAX_WS_BINARY_BYTES, perMessageDeflate: false } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

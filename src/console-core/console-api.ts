@@ -23,6 +23,8 @@ import { apiErrorOf } from './api-error.ts';
 import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
 import { createPortalArea, type PortalApi } from './sessions/portal-area.ts';
 import { createSessionsArea, type SessionsApi } from './sessions/sessions-area.ts';
+import { SessionModel } from './sessions/session-model.ts';
+import { ConsoleChannels } from './channels/console-channels.ts';
 import { Emitter, type Listener, type Unsubscribe } from './events.ts';
 import type { ConnectionState, TerminatedEvent } from './rep-connection.ts';
 
@@ -88,9 +90,13 @@ export interface ConsoleApi {
  * Builds console-core: the shared context, and the ConsoleApi areas over it. Queues and sessions
  * join here as one more area (`sessions: createSessionsArea(ctx)`) with its ConsoleApi member.
  */
-export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose(): void } {
+export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose(): void; channels: ConsoleChannels } {
   const ctx = createCoreContext(deps);
   const { api, rep, terminated, loginIncomplete } = ctx;
+  const model = new SessionModel(rep);
+  // Live channels stay in-process (web console) or in the main process (desktop, handed to the
+  // renderer over a MessagePort): Channel objects are not part of the IPC-forwarded ConsoleApi.
+  const channels = new ConsoleChannels(rep, (body) => model.call(body));
   const sessionChanged = new Emitter<ConsoleSession>();
 
   /** The last login state seen, so a password change or a two-step setup can complete it. */
@@ -167,9 +173,10 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
       state: async () => rep.state,
       onState: (l) => rep.onState.on(l),
     },
-    sessions: createSessionsArea(ctx),
+    sessions: createSessionsArea(ctx, model),
     portal: createPortalArea(ctx),
     onTerminated: (l) => terminated.on(l),
+    channels,
     dispose: () => rep.disconnect(),
   };
 }

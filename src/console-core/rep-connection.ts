@@ -13,8 +13,10 @@ export interface WebSocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: { code: number; reason: string }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
-  send(data: string): void;
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
+  /** Browsers: set to 'arraybuffer' so binary frames arrive as ArrayBuffers, not Blobs. */
+  binaryType?: string;
 }
 
 export type WebSocketFactory = (url: string, protocols: string[]) => WebSocketLike;
@@ -67,6 +69,8 @@ export class RepConnection {
   readonly onHello = new Emitter<{ connectionId: string }>();
   /** Every valid message from the broker: queue and session modules of console-core listen here. */
   readonly onMessage = new Emitter<RepServerMessage>();
+  /** Binary frames of live channels (src/protocol/channels.ts), as they arrive. */
+  readonly onBinary = new Emitter<Uint8Array>();
   private _state: ConnectionState = 'CLOSED';
   private socket: WebSocketLike | null = null;
   private wanted = false;
@@ -140,6 +144,11 @@ export class RepConnection {
     return true;
   }
 
+  /** A binary frame of a live channel; dropped when the socket is not open (channels resume after). */
+  sendBinary(frame: Uint8Array): void {
+    if (this.socket?.readyState === OPEN) this.socket.send(frame);
+  }
+
   send(msg: RepClientMessage): void {
     if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(msg));
   }
@@ -156,6 +165,8 @@ export class RepConnection {
       return;
     }
     this.socket = s;
+    // Browsers deliver Blobs by default; Node's ws already gives Buffers (no copy).
+    if (s.binaryType === 'blob') s.binaryType = 'arraybuffer';
     s.onopen = () => {
       this.lastHeard = this.t.now();
       this.attempt = 0;
@@ -177,6 +188,8 @@ export class RepConnection {
   private receive(data: unknown): void {
     this.lastHeard = this.t.now();
     if (this._state === 'UNSTABLE') this.setState('OPEN');
+    if (data instanceof ArrayBuffer) return this.onBinary.emit(new Uint8Array(data));
+    if (ArrayBuffer.isView(data)) return this.onBinary.emit(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     let parsed: unknown;
     try {
       parsed = JSON.parse(String(data));

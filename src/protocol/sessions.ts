@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FileOperationEvent, FileTransferEvent } from './files.ts';
 import { ShellClosedEvent, ShellOpenedEvent, ShellTranscriptEvent } from './shell.ts';
 import { ScreenMonitorSwitchedEvent, ScreenViewStartedEvent, ScreenViewStoppedEvent } from './screen.ts';
+import { ChannelKind, ChannelMeta, ChannelOpenedMessage, ChannelView } from './channels.ts';
 import { plainText } from './text.ts';
 import type { Permissions } from './users.ts';
 
@@ -24,8 +25,6 @@ export function chatLength(text: string): { count: number; max: number; near: bo
   return { count, max: MAX_CHAT_CHARS, near: count >= CHAT_WARN_CHARS, over: count > MAX_CHAT_CHARS };
 }
 export const HISTORY_PAGE = 500;
-/** Bytes a customer may send on a bulk channel before the rep's console grants more (CREDIT frames). */
-export const CHANNEL_WINDOW_BYTES = 1024 * 1024;
 
 export const Lsid = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'a session id (LSID)' });
 /** A sender's own message number: strictly increasing per sender and session, so replays are recognised. */
@@ -194,6 +193,8 @@ export const SessionSummary = z.object({
   capabilities: z.array(ClientTool),
   customerConnected: z.boolean(),
   grants: z.array(SessionPermission),
+  /** Live channels open now (src/protocol/channels.ts). */
+  channels: z.array(ChannelView).default([]),
   createdAt: z.string(),
   acceptedAt: z.string().nullable(),
   lastSeq: z.number().int(),
@@ -247,9 +248,8 @@ export const CustomerServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), name: z.string(), typing: z.boolean() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), cid: z.number().int().optional() }),
   z.object({ type: z.literal('pong'), t: z.number() }),
-  /** A rep opened a bulk channel with what the customer granted: send DATA frames on it, within `window` bytes of credit. */
-  z.object({ type: z.literal('channel.opened'), channelId: z.number().int(), permission: SessionPermission, window: z.number().int() }),
-  z.object({ type: z.literal('channel.closed'), channelId: z.number().int(), reason: z.string() }),
+  /** A rep opened a live channel with what the customer granted (or it is still open after a resume); it ends with a CLOSE frame. */
+  ChannelOpenedMessage,
 ]);
 export type CustomerServerMessage = z.infer<typeof CustomerServerMessage>;
 
@@ -274,8 +274,10 @@ export const RepSessionClientMessages = [
   z.object({ type: z.literal('session.typing'), lsid: Lsid, typing: z.boolean() }).strict(),
   z.object({ type: z.literal('session.request_permission'), ref: Ref, lsid: Lsid, permission: SessionPermission }).strict(),
   z.object({ type: z.literal('session.offer_full_client'), ref: Ref, lsid: Lsid }).strict(),
-  /** Opens a bulk channel (screen, files, shell); refused unless the customer granted it. */
-  z.object({ type: z.literal('session.open_channel'), ref: Ref, lsid: Lsid, permission: SessionPermission }).strict(),
+  /** Opens a live channel (src/protocol/channels.ts); refused unless the customer granted its kind's permission. */
+  z.object({ type: z.literal('session.open_channel'), ref: Ref, lsid: Lsid, kind: ChannelKind, meta: ChannelMeta.default({}) }).strict(),
+  /** After the console reconnected: take back its end of a channel still open, with the token it got. */
+  z.object({ type: z.literal('session.attach_channel'), ref: Ref, lsid: Lsid, channelId: z.number().int().positive(), token: z.string().min(8).max(64) }).strict(),
   /** After a reconnect: every event after `afterSeq`, so nothing is lost or seen twice. */
   z.object({ type: z.literal('session.history'), ref: Ref, lsid: Lsid, afterSeq: z.number().int().min(0) }).strict(),
 ] as const;
@@ -298,6 +300,10 @@ export const RepSessionServerMessages = [
     seq: z.number().int().optional(),
     channelId: z.number().int().optional(),
     window: z.number().int().optional(),
+    /** open_channel: what re-attaches this console's end after a reconnect. */
+    token: z.string().optional(),
+    kind: ChannelKind.optional(),
+    meta: ChannelMeta.optional(),
     duplicate: z.boolean().optional(),
   }),
 ] as const;

@@ -3,7 +3,7 @@
 // POR-5, CON-2, CON-3).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CUSTOMER_CLIENT_TOOLS } from '../../src/endpoint/customer/customer-command.ts';
+import { capabilities } from '../../src/endpoint/tools/index.ts';
 import { createRep } from '../support/broker.ts';
 import { ADMIN_PASSWORD, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
 import { CustomerProcess } from '../support/customer-client.ts';
@@ -188,7 +188,7 @@ describe('e2e: support portal and customer client', () => {
       await page.getByTestId('chat-status').filter({ hasText: 'La session est terminée.' }).waitFor();
       // The same session continues in the client, which now says which tools it has (USR-13).
       const moved = await bobWs.find((m) => m.type === 'session.updated' && m.session.lsid === lsid && m.session.clientKind === 'customer_client', 'moved to the client');
-      assert.deepEqual(moved.session.capabilities, CUSTOMER_CLIENT_TOOLS);
+      assert.deepEqual(moved.session.capabilities, capabilities());
       await bobWs.chat(lsid, 'On continue ici');
       await p.line(/: On continue ici$/);
       p.type('/end');

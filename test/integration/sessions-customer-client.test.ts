@@ -5,7 +5,9 @@ import { fetch } from 'undici';
 import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
 import { CustomerProcess, TcpProxy } from '../support/customer-client.ts';
 import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
-import { CUSTOMER_CLIENT_TOOLS } from '../../src/endpoint/customer/customer-command.ts';
+import { capabilities } from '../../src/endpoint/tools/index.ts';
+
+const CUSTOMER_CLIENT_TOOLS: string[] = capabilities();
 import { SessionPermission, permissionTool } from '../../src/protocol/sessions.ts';
 import { CustomerApp } from '../../src/endpoint/customer/customer-app.ts';
 import { CustomerSession } from '../../src/endpoint/customer/customer-session.ts';

@@ -39,7 +39,7 @@ describe('tool events in the session log (CON-6, CON-7)', { timeout: 60_000 }, (
     const { r, ws, c, lsid } = await session({ fileTransfer: true });
     assert.equal((await ws.call({ type: 'session.request_permission', lsid, permission: 'file_transfer' })).type, 'reply');
     await repEvent(ws, lsid, 'permission_granted');
-    const opened = await ws.call({ type: 'session.open_channel', lsid, permission: 'file_transfer' });
+    const opened = await ws.call({ type: 'session.open_channel', lsid, kind: 'file' });
     assert.equal(opened.type, 'reply');
     const ack = await c.action({ type: 'tool_event', channelId: opened.channelId, body: transfer });
     assert.equal(ack.type, 'ack', JSON.stringify(ack));
@@ -60,7 +60,7 @@ describe('tool events in the session log (CON-6, CON-7)', { timeout: 60_000 }, (
     const b = await session({ fileTransfer: true });
     await b.ws.call({ type: 'session.request_permission', lsid: b.lsid, permission: 'file_transfer' });
     await repEvent(b.ws, b.lsid, 'permission_granted');
-    const other = await b.ws.call({ type: 'session.open_channel', lsid: b.lsid, permission: 'file_transfer' });
+    const other = await b.ws.call({ type: 'session.open_channel', lsid: b.lsid, kind: 'file' });
     assert.equal((await a.c.action({ type: 'tool_event', channelId: other.channelId, body: transfer })).code, 'permission_not_granted', 'another session\'s channel');
     assert.equal((await a.c.action({ type: 'tool_event', channelId: 999_999, body: transfer })).code, 'permission_not_granted', 'no such channel');
     assert.equal((await b.c.action({ type: 'tool_event', channelId: other.channelId, body: { kind: 'shell_opened', shellId: 'x', shell: '/bin/sh', cols: 80, rows: 24 } })).code, 'permission_not_granted', 'a shell event on a file channel');
@@ -72,7 +72,7 @@ describe('tool events in the session log (CON-6, CON-7)', { timeout: 60_000 }, (
     const { ws, c, lsid } = await session({ screenSharing: true });
     await ws.call({ type: 'session.request_permission', lsid, permission: 'shell' });
     await repEvent(ws, lsid, 'permission_granted');
-    const opened = await ws.call({ type: 'session.open_channel', lsid, permission: 'shell' });
+    const opened = await ws.call({ type: 'session.open_channel', lsid, kind: 'shell' });
     const acks = await Promise.all(Array.from({ length: 150 }, (_, i) => c.action({ type: 'tool_event', channelId: opened.channelId, body: { kind: 'shell_transcript', shellId: 's', stream: 'output', text: `line ${i}` } })));
     assert.ok(acks.every((a) => a.type === 'ack'), 'within the burst');
     assert.equal((await c.chat('still here')).type, 'ack');

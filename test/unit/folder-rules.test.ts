@@ -72,7 +72,7 @@ describe('issue 7 item 8: DESIGN.md folder rules, enforced by lint', () => {
     ['src/endpoint', 'ws', true],
     ['src/endpoint', 'electron', false],
     ['src/endpoint', 'fastify', false],
-    ['src/codec', 'src/protocol/frames.ts', true],
+    ['src/codec', 'src/protocol/channels.ts', true],
     ['src/codec', 'src/broker/broker.ts', false],
     ['src/codec', 'src/endpoint/system-info.ts', false],
     ['src/cli', 'src/broker/broker.ts', true],

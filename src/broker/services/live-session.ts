@@ -1,7 +1,9 @@
 // A support session while it runs: who is in it, what the customer granted, the connections to
 // reach its participants, and the per-sender message numbers that recognise replays.
 import type { RepServerMessage } from '../../protocol/site.ts';
+import type { ChannelView } from '../../protocol/channels.ts';
 import type { ClientTool, CustomerServerMessage, SessionPermission, SessionSummary } from '../../protocol/sessions.ts';
+import type { CustomerParty, RepParty } from '../channels/channel-router.ts';
 import { PasserelleError } from '../errors.ts';
 import type { SupportSessionRecord } from '../store/sessions-store.ts';
 
@@ -9,6 +11,8 @@ export interface CustomerSink {
   readonly address: string;
   send(msg: CustomerServerMessage): void;
   sendBinary(frame: Uint8Array): void;
+  /** Bytes queued on the socket, not yet written (back-pressure on live channels). */
+  bufferedAmount(): number;
   close(code: number, reason: string): void;
 }
 
@@ -16,8 +20,32 @@ export interface RepSink {
   readonly userId: number;
   readonly address: string;
   send(msg: RepServerMessage): void;
-  /** A binary frame (src/protocol/frames.ts) relayed from the customer. */
+  /** A binary frame (src/protocol/channels.ts) relayed from the customer. */
   sendBinary(frame: Uint8Array): void;
+  bufferedAmount(): number;
+}
+
+const customerParties = new WeakMap<CustomerSink, CustomerParty>();
+const repParties = new WeakMap<RepSink, RepParty>();
+
+/** The customer's connection as the channel router sees it (one object per connection). */
+export function customerPartyOf(sink: CustomerSink): CustomerParty {
+  let p = customerParties.get(sink);
+  if (!p) {
+    p = { send: (f) => sink.sendBinary(f), bufferedAmount: () => sink.bufferedAmount(), sendJson: (m) => sink.send(m) };
+    customerParties.set(sink, p);
+  }
+  return p;
+}
+
+/** A rep console connection as the channel router sees it. */
+export function repPartyOf(sink: RepSink): RepParty {
+  let p = repParties.get(sink);
+  if (!p) {
+    p = { userId: sink.userId, send: (f) => sink.sendBinary(f), bufferedAmount: () => sink.bufferedAmount() };
+    repParties.set(sink, p);
+  }
+  return p;
 }
 
 /**
@@ -62,8 +90,8 @@ export class LiveSession {
   readonly repCids = new Map<number, CidTracker>();
   /** Reps whose console currently lists this session (so they can be told when it goes). */
   visibleTo = new Set<number>();
-  /** Bulk channels open in this session (ids are unique across the broker). */
-  readonly channels = new Set<number>();
+  /** Live channels open in this session (ids are unique across the broker), kept by the channel router. */
+  readonly channels = new Map<number, ChannelView>();
   /** Every channel opened in this session (open or closed since): whose, for what; a tool event names one. */
   readonly channelOwners = new Map<number, { userId: number; permission: SessionPermission }>();
   ended = false;
@@ -76,6 +104,10 @@ export class LiveSession {
 
   get lsid(): string {
     return this.record.lsid;
+  }
+
+  customerParty(): CustomerParty | null {
+    return this.customer ? customerPartyOf(this.customer) : null;
   }
 
   /** Runs operations on this session one at a time, so events get their numbers in order. */
@@ -114,6 +146,7 @@ export class LiveSession {
       capabilities: [...this.capabilities],
       customerConnected: this.customer !== null,
       grants: [...this.grants],
+      channels: [...this.channels.values()],
       createdAt: r.createdAt,
       acceptedAt: r.acceptedAt,
       lastSeq: this.lastSeq,

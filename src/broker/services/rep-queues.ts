@@ -83,11 +83,6 @@ export class RepQueues {
     for (const sink of this.reps.get(userId) ?? []) sink.send(msg);
   }
 
-  /** A binary frame relayed from the customer, to every console the rep has open. */
-  toRepBinary(userId: number, frame: Uint8Array): void {
-    for (const sink of this.reps.get(userId) ?? []) sink.sendBinary(frame);
-  }
-
   /** Broker shutdown: no lost console is waited for any more. */
   stopWaiting(): void {
     for (const t of this.repLost.values()) clearTimeout(t);

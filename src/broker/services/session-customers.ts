@@ -13,6 +13,7 @@ import {
   toolEventPermission,
 } from '../../protocol/sessions.ts';
 import { siteImageUrl } from '../../protocol/portal-look.ts';
+import { ChannelCloseReason } from '../../protocol/channels.ts';
 import { PasserelleError } from '../errors.ts';
 import { AttemptLimiter } from './attempt-limiter.ts';
 import { LiveSession, type CustomerSink } from './live-session.ts';
@@ -158,6 +159,8 @@ export class SessionCustomers {
       } else if (!previous) {
         await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'customer_reconnected' });
       }
+      // Open channels are announced again: ordered ones resume from the last byte, screens from a key frame.
+      this.sessions.channels.customerAttached(s);
       this.sessions.publish(s);
     });
     this.o.log.info({ lsid: s.lsid, lastSeq: join.lastSeq }, 'customer resumed session');
@@ -223,7 +226,7 @@ export class SessionCustomers {
       } else if (msg.type === 'revoke') {
         if (!s.grants.has(msg.permission)) throw new PasserelleError('out_of_order', `"${msg.permission}" was not granted`);
         s.grants.delete(msg.permission);
-        svc.channels.close(s, (ch) => ch.permission === msg.permission, 'revoked');
+        svc.channels.close(s, (ch) => ch.rule.permission === msg.permission, ChannelCloseReason.revoked);
         event = await svc.append(s, actor, { kind: 'permission_revoked', permission: msg.permission }, msg.cid);
       } else {
         event = await svc.endLocked(s, 'ended_by_customer', actor, msg.cid);
@@ -236,6 +239,7 @@ export class SessionCustomers {
 
   disconnected(s: LiveSession, sink: CustomerSink): void {
     if (this.sessions.shuttingDown) return;
+    if (s.customer === sink) this.sessions.channels.customerDetached(s);
     void s.run(async () => {
       if (s.customer !== sink || s.ended) return;
       s.customer = null;

@@ -1,11 +1,12 @@
 // What a rep does with sessions over the console channel (CON-2, CON-3, USR-13, USR-14): accept,
 // transfer, invite and join, leave, end, chat, ask the customer's consent, open bulk channels.
 // The broker checks every right here; the console hiding a button is not a check.
-import { CHANNEL_WINDOW_BYTES, HISTORY_PAGE, permissionRight, permissionTool, type RepSessionClientMessage, type SessionPermission } from '../../protocol/sessions.ts';
+import { CHANNEL_KINDS, ChannelCloseReason, type ChannelKind, type ChannelMeta } from '../../protocol/channels.ts';
+import { HISTORY_PAGE, permissionRight, permissionTool, type RepSessionClientMessage, type SessionPermission } from '../../protocol/sessions.ts';
 import type { RepServerMessage } from '../../protocol/site.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
-import type { LiveSession, RepSink } from './live-session.ts';
+import { repPartyOf, type LiveSession, type RepSink } from './live-session.ts';
 import { newToken } from './secrets.ts';
 import { eventOf } from './session-log.ts';
 import type { SessionsService } from './sessions.ts';
@@ -54,7 +55,7 @@ export class RepSessionActions {
     user: UserRecord,
     sink: RepSink,
     msg: Exclude<RepSessionClientMessage, { type: 'queue.get' | 'session.typing' | 'session.history' }>,
-  ): Promise<{ seq?: number; channelId?: number; window?: number; duplicate?: boolean }> {
+  ): Promise<{ seq?: number; channelId?: number; window?: number; token?: string; kind?: ChannelKind; meta?: ChannelMeta; duplicate?: boolean }> {
     const svc = this.sessions;
     const actor = svc.repActor(user, sink.address);
     switch (msg.type) {
@@ -78,7 +79,7 @@ export class RepSessionActions {
         s.invited.clear();
         s.grants.clear();
         s.pending.clear();
-        svc.channels.close(s, () => true, 'transferred');
+        svc.channels.close(s, () => true, ChannelCloseReason.transferred);
         await svc.updateRecord(s, { state: 'waiting', ownerUserId: null, queueKind: 'personal', queueUserId: target.id });
         svc.publish(s);
         return { seq: ev.seq };
@@ -144,12 +145,21 @@ export class RepSessionActions {
       }
       case 'session.open_channel': {
         this.participant(s, user);
-        this.mayUse(user, msg.permission);
-        if (!s.grants.has(msg.permission)) {
-          throw new PasserelleError('permission_not_granted', `The customer has not granted "${msg.permission}"`);
+        const permission = CHANNEL_KINDS[msg.kind].permission;
+        this.mayUse(user, permission);
+        if (!s.grants.has(permission)) {
+          throw new PasserelleError('permission_not_granted', `The customer has not granted "${permission}"`);
         }
-        const ch = svc.channels.open(s, user.id, msg.permission);
-        return { channelId: ch.id, window: CHANNEL_WINDOW_BYTES };
+        if (!s.customer) throw new PasserelleError('session_state', 'The customer is not connected right now');
+        const ch = svc.channels.open(s, repPartyOf(sink), msg.kind, msg.meta);
+        s.channelOwners.set(ch.channelId, { userId: user.id, permission });
+        svc.publish(s);
+        return { channelId: ch.channelId, window: ch.window, token: ch.token, kind: msg.kind, meta: msg.meta };
+      }
+      case 'session.attach_channel': {
+        this.participant(s, user);
+        const ch = svc.channels.attachRep(s, repPartyOf(sink), msg.channelId, msg.token);
+        return { channelId: msg.channelId, kind: ch.kind, meta: ch.meta };
       }
     }
   }

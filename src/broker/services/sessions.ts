@@ -7,8 +7,9 @@ import type { RepServerMessage } from '../../protocol/site.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
 import type { Clock } from './accounts.ts';
-import { BulkChannels } from './bulk-channels.ts';
-import { LiveSession, type CustomerSink, type RepSink } from './live-session.ts';
+import { ChannelRouter } from '../channels/channel-router.ts';
+import { ChannelCloseReason } from '../../protocol/channels.ts';
+import { LiveSession, repPartyOf, type CustomerSink, type RepSink } from './live-session.ts';
 import type { JoinPlan, PortalService } from './portal.ts';
 import type { PresenceService } from './presence.ts';
 import { RepQueues } from './rep-queues.ts';
@@ -34,7 +35,7 @@ export interface SessionsOptions {
 export class SessionsService {
   /** Running sessions by LSID, shared with the parts: the customer's side adds, ending removes. */
   readonly live = new Map<string, LiveSession>();
-  readonly channels = new BulkChannels();
+  readonly channels = new ChannelRouter();
   private readonly eventLog: SessionLog;
   private readonly reps: RepQueues;
   private readonly customers: SessionCustomers;
@@ -106,6 +107,7 @@ export class SessionsService {
   }
 
   repDisconnected(sink: RepSink): void {
+    this.channels.repDisconnected(repPartyOf(sink));
     this.reps.disconnected(sink);
   }
 
@@ -155,7 +157,7 @@ export class SessionsService {
   /** Ends the session (inside `s.run`): logs the reason, tells everyone, closes the customer. */
   async endLocked(s: LiveSession, reason: string, actor: Participant, cid?: number): Promise<SessionEvent> {
     const event = await this.append(s, actor, { kind: 'session_ended', reason }, cid);
-    this.channels.close(s, () => true, 'ended');
+    this.channels.endSession(s, ChannelCloseReason.ended);
     await this.eventLog.endRecord(s, reason, !this.live.has(s.lsid));
     this.publish(s);
     if (s.customerLost) clearTimeout(s.customerLost);
@@ -174,7 +176,7 @@ export class SessionsService {
     const actor: Participant = { kind: reason === 'left' ? 'rep' : 'system', userId, name, ip: '' };
     const event = await this.append(s, actor, { kind: 'rep_left', userId, name });
     s.participants.delete(userId);
-    this.channels.close(s, (ch) => ch.userId === userId, 'rep_left');
+    this.channels.removeRep(s, userId, ChannelCloseReason.repLeft);
     if (s.record.ownerUserId === userId) {
       const next = s.participants.keys().next();
       if (!next.done) {
@@ -201,15 +203,15 @@ export class SessionsService {
     this.publish(s);
   }
 
-  /** Binary frames: the customer's DATA to the rep who opened the channel … */
-  customerFrame(s: LiveSession, bytes: Uint8Array): void {
-    this.channels.fromCustomer(s, bytes, (userId, frame) => this.reps.toRepBinary(userId, frame));
+  /** Binary frames on live channels, from the customer … */
+  customerFrame(s: LiveSession, sink: CustomerSink, bytes: Uint8Array): void {
+    if (s.customer !== sink) return; // a superseded connection's late frames
+    this.channels.fromCustomer(s, bytes);
   }
 
-  /** … and the rep's CREDIT back to the customer. */
+  /** … and from a rep's console. */
   repFrame(sink: RepSink, bytes: Uint8Array): void {
-    const { session, frame } = this.channels.fromRep(sink.userId, bytes);
-    session.customer?.sendBinary(frame);
+    this.channels.fromRep(repPartyOf(sink), bytes);
   }
 
   /** Broker shutdown: every running session ends with that reason in its log. */

@@ -4,7 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CustomerClientMessage, CustomerClose, MAX_CONTROL_MESSAGE_BYTES, type CustomerServerMessage } from '../../protocol/sessions.ts';
+import { MAX_WS_BINARY_BYTES } from '../../protocol/channels.ts';
 import { PasserelleError } from '../errors.ts';
+import { BinaryGuard } from './binary-guard.ts';
 import type { CustomerSink, LiveSession } from '../services/live-session.ts';
 import type { Services } from '../services/index.ts';
 
@@ -31,6 +33,7 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
       sendBinary: (frame) => {
         if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
       },
+      bufferedAmount: () => socket.bufferedAmount,
       close: (code, reason) => socket.close(code, reason),
     };
     const fail = (err: unknown, cid?: number) => {
@@ -55,20 +58,20 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     }, HEARTBEAT_MS);
     socket.on('pong', () => (alive = true));
 
+    const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }));
     let tokens = FLOOD_BURST;
     let toolTokens = TOOL_EVENT_BURST;
     let refilledAt = Date.now();
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       if (isBinary) {
-        // Bulk data: only on a channel a rep opened with the customer's consent, within its credit.
-        if (!session) return fail(new PasserelleError('out_of_order', 'Say hello first'));
-        try {
-          services.sessions.customerFrame(session, new Uint8Array(data as Buffer));
-        } catch (err) {
-          fail(err);
-        }
-        return;
+        // Live channels: only on a channel a rep opened with the customer's consent, within its credit.
+        if (!binary.admit()) return;
+        if (!session) return binary.fail(new PasserelleError('out_of_order', 'Say hello first'));
+        if (size > MAX_WS_BINARY_BYTES) return binary.fail(new PasserelleError('body_too_large', `Frames are limited to ${MAX_WS_BINARY_BYTES} bytes`));
+        const s = session;
+        // The Buffer ws gave us is relayed as it is: no copy.
+        return binary.run(() => services.sessions.customerFrame(s, sink, data as Buffer));
       }
       // Text messages are human-paced; binary frames are paced by their channel's credit instead.
       // Tool events (transfers, shell transcript) come faster and have their own allowance.

@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { REP_PROTOCOL_VERSION, RepClientMessage, type RepServerMessage } from '../../protocol/site.ts';
+import { MAX_WS_BINARY_BYTES } from '../../protocol/channels.ts';
 import { PasserelleError } from '../errors.ts';
+import { BinaryGuard } from './binary-guard.ts';
 import type { Services } from '../services/index.ts';
 import { authOf } from '../http/auth-plugin.ts';
 import type { RepSink } from '../services/live-session.ts';
@@ -50,25 +52,22 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
       sendBinary: (frame) => {
         if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
       },
+      bufferedAmount: () => socket.bufferedAmount,
     };
+    const binary = new BinaryGuard(req.log, (code, message) => send(socket, { type: 'error', code, message }));
     services.sessions.repConnected(sink);
 
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-      if (isBinary && size <= MAX_MESSAGE_BYTES) {
-        // Binary frames on bulk channels (CREDIT for what the customer sends).
-        try {
-          services.sessions.repFrame(sink, new Uint8Array(data as Buffer));
-        } catch (err) {
-          const e = err instanceof PasserelleError ? err : new PasserelleError('internal', 'Internal error');
-          if (!(err instanceof PasserelleError)) req.log.error({ err }, 'rep frame failed');
-          send(socket, { type: 'error', code: e.code, message: e.message });
-        }
-        return;
+      if (isBinary) {
+        // Live channels (src/protocol/channels.ts): relayed as they are, no copy.
+        if (!binary.admit()) return;
+        if (size > MAX_WS_BINARY_BYTES) return binary.fail(new PasserelleError('body_too_large', `Frames are limited to ${MAX_WS_BINARY_BYTES} bytes`));
+        return binary.run(() => services.sessions.repFrame(sink, data as Buffer));
       }
-      if (isBinary || size > MAX_MESSAGE_BYTES) {
-        req.log.info({ size, isBinary }, 'rejected rep message');
-        send(socket, { type: 'error', code: 'bad_request', message: 'Messages of at most 64 KiB only' });
+      if (size > MAX_MESSAGE_BYTES) {
+        req.log.info({ size }, 'rejected rep message');
+        send(socket, { type: 'error', code: 'body_too_large', message: 'Messages of at most 64 KiB only' });
         return;
       }
       let parsed: unknown;
@@ -82,7 +81,9 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
       const msg = RepClientMessage.safeParse(parsed);
       if (!msg.success) {
         req.log.info({ issues: msg.error.issues.length }, 'rejected invalid rep message');
-        send(socket, { type: 'error', code: 'validation_failed', message: msg.error.issues[0]?.message ?? 'Invalid message' });
+        const ref = typeof (parsed as { ref?: unknown })?.ref === 'string' ? (parsed as { ref: string }).ref : undefined;
+        const issue = msg.error.issues[0];
+        send(socket, { type: 'error', code: 'validation_failed', message: issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'Invalid message', ...(ref ? { ref } : {}) });
         return;
       }
       const m = msg.data;

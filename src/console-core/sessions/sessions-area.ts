@@ -30,8 +30,7 @@ export interface SessionsApi {
   onTyping(listener: Listener<TypingNotice>): Unsubscribe;
 }
 
-export function createSessionsArea(ctx: CoreContext): SessionsApi {
-  const model = new SessionModel(ctx.rep);
+export function createSessionsArea(ctx: CoreContext, model: SessionModel = new SessionModel(ctx.rep)): SessionsApi {
   return {
     queue: async () => model.queue(),
     events: async (lsid) => model.events(lsid),

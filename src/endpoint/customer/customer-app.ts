@@ -2,8 +2,10 @@
 // the conversation, the consent prompts waiting for an answer, what was granted. A prompt is
 // answered once, from whichever face answers first.
 import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
 import type { SessionEvent, SessionPermission } from '../../protocol/sessions.ts';
 import type { CustomerSession } from './customer-session.ts';
+import { serveChannel } from '../tools/index.ts';
 
 export const permissionLabels: Record<SessionPermission, { en: string; fr: string }> = {
   screen_view: { en: 'view your screen', fr: 'voir votre écran' },
@@ -63,6 +65,15 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
       }
     });
     session.on('event', (event) => this.onEvent(event));
+    // Each live channel a rep opens is served by the tool for its kind (src/endpoint/tools).
+    session.onChannel((ch) =>
+      serveChannel(ch, {
+        filesRoot: homedir(),
+        // Tool events reach the session log once the customer channel carries them (issue 8).
+        report: () => undefined,
+        warn: (message) => this.update({ kind: 'error', code: 'tool', message }),
+      }),
+    );
     session.on('typing', (t) => this.emit('update', { kind: 'typing', ...t }));
     session.on('reconnecting', ({ attempt }) => this.update({ kind: 'status', status: 'reconnecting', detail: String(attempt) }));
     session.on('error', (e) => this.update({ kind: 'error', ...e }));

@@ -2,12 +2,13 @@
 // mode. Joins a support session by key, chosen rep, Connect, or a portal ticket; shows chat and
 // consent prompts in a loopback page opened in the browser and on the terminal.
 import { parseArgs } from 'node:util';
-import type { ClientTool, JoinRequest } from '../../protocol/sessions.ts';
+import type { JoinRequest } from '../../protocol/sessions.ts';
 import { startChatPage, openInBrowser } from './chat-page.ts';
 import { CustomerApp } from './customer-app.ts';
 import { CustomerSession } from './customer-session.ts';
 import { runTerminalUi } from './terminal-ui.ts';
 import { systemInfo } from '../system-info.ts';
+import { capabilities } from '../tools/index.ts';
 
 export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY | --rep NAME | --connect | --ticket T | --resume LSID:TOKEN)
                            [--pin SHA256] [--yes] [--name NAME] [--no-browser]
@@ -21,11 +22,6 @@ export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY
   --no-browser     do not open the chat window in the browser (its address is printed)
 On the terminal: type to chat, y/n to answer a request, /revoke <permission>, /end.`;
 
-/**
- * The tools this client has handlers for (the channel kinds of src/endpoint/tools/, issue 7):
- * none yet, so the console offers no screen, file or shell request to its rep.
- */
-export const CUSTOMER_CLIENT_TOOLS: ClientTool[] = [];
 
 /** Options a downloaded single-executable carries, so the customer has nothing to type. */
 export interface EmbeddedCustomerConfig {
@@ -90,7 +86,8 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
     ...(args.pin ? { pin: args.pin } : {}),
     join: args.join,
     customer: systemInfo(args.name),
-    capabilities: CUSTOMER_CLIENT_TOOLS,
+    // The kinds with a tool registered in src/endpoint/tools (screen, files, shell … as they land).
+    capabilities: capabilities(),
   });
   const app = new CustomerApp(session, args.yes);
   const stopTerminal = runTerminalUi(app, process.stdin, process.stdout);

@@ -18,6 +18,8 @@ import {
   type SessionPermission,
   type ToolEventBody,
 } from '../../protocol/sessions.ts';
+import { Channel, ChannelMux, type FrameSink } from '../../protocol/channel-endpoint.ts';
+import { ChannelCloseReason, MAX_WS_BINARY_BYTES } from '../../protocol/channels.ts';
 
 type Outgoing = Extract<CustomerClientMessage, { cid: number }>;
 type OutgoingBody = Outgoing extends infer M ? (M extends Outgoing ? Omit<M, 'cid'> : never) : never;
@@ -40,6 +42,8 @@ export interface CustomerSessionEvents {
   error: [{ code: string; message: string }];
   reconnecting: [{ attempt: number }];
   ended: [{ reason: string }];
+  /** A rep opened a live channel (screen, input, files, shell …): the tool for its kind serves it. */
+  channel: [Channel];
 }
 
 /** Long paths are cut in the log (a message is at most 16 KiB); the transfer itself uses the whole path. */
@@ -63,9 +67,17 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
   ended = false;
   private lostAt = 0;
   private attempt = 0;
+  /** Live channels the reps opened; they survive a reconnect and resume. */
+  readonly channels = new ChannelMux((code, message) => this.emit('error', { code, message }));
 
   constructor(private readonly o: CustomerSessionOptions) {
     super();
+    this.on('ended', () => this.channels.finishAll(ChannelCloseReason.ended));
+  }
+
+  /** Calls `cb` for each channel a rep opens (the tools of src/endpoint/tools serve them). */
+  onChannel(cb: (ch: Channel) => void): void {
+    this.on('channel', cb);
   }
 
   start(): void {
@@ -151,8 +163,16 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
 
   private connect(join: JoinRequest): void {
     const url = `${this.o.brokerUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/ws/customer`;
-    const ws = new WebSocket(url, { rejectUnauthorized: !this.o.pin, maxPayload: 1024 * 1024 });
+    const ws = new WebSocket(url, {
+      rejectUnauthorized: !this.o.pin,
+      maxPayload: MAX_WS_BINARY_BYTES,
+      perMessageDeflate: false,
+      // An all-zero mask: ws then skips masking on both ends. Masking protects proxies from
+      // scripts in browsers; inside TLS, from our own client, it only costs a pass over each byte.
+      generateMask: (mask) => mask.fill(0),
+    });
     this.ws = ws;
+    const sink: FrameSink = { send: (f) => ws.readyState === WebSocket.OPEN && ws.send(f) };
     let verified = !this.o.pin;
     ws.on('upgrade', (res) => {
       if (!this.o.pin) return;
@@ -173,7 +193,7 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
       ws.send(JSON.stringify({ type: 'hello', protocol: SESSION_PROTOCOL_VERSION, client: this.o.client ?? 'customer_client', join, customer: this.o.customer, capabilities: this.o.capabilities ?? [] }));
     });
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
+      if (isBinary) return this.channels.handle(data as Buffer);
       let parsed: CustomerServerMessage;
       try {
         parsed = CustomerServerMessage.parse(JSON.parse(data.toString()));
@@ -181,13 +201,17 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
         this.emit('error', { code: 'bad_message', message: 'The site sent a message this client does not understand' });
         return;
       }
+      if (parsed.type === 'welcome') this.channels.setSink(sink);
+      if (parsed.type === 'channel.opened') return this.channelOpened(parsed, sink);
       this.onMessage(parsed);
     });
     ws.on('error', (err) => {
       if (!this.welcomeInfo) this.emit('error', { code: 'connection_failed', message: err.message });
     });
     ws.on('close', (code, reason) => {
-      if (this.ws !== ws || this.ended) return;
+      if (this.ws !== ws) return;
+      this.channels.detach();
+      if (this.ended) return;
       if (code === 4000 || code === 4003 || code === 4002 || code === 4009 || !this.welcomeInfo) {
         this.ended = true;
         this.emit('ended', { reason: reason.toString() || (this.welcomeInfo ? 'closed' : 'could_not_join') });
@@ -195,6 +219,16 @@ export class CustomerSession extends EventEmitter<CustomerSessionEvents> {
       }
       this.reconnect();
     });
+  }
+
+  private channelOpened(m: Extract<CustomerServerMessage, { type: 'channel.opened' }>, sink: FrameSink): void {
+    const existing = this.channels.get(m.channelId);
+    if (existing) {
+      // Still open after our reconnect: resume (bytes from where the rep got them, screens from a key frame).
+      existing.attach(sink, { resync: true });
+      return;
+    }
+    if (!m.resumed) this.emit('channel', this.channels.add(new Channel({ id: m.channelId, kind: m.kind, meta: m.meta })));
   }
 
   /** Tries again with growing delays until the broker's resume window is over. */

@@ -1,0 +1,608 @@
+// One end of a live channel, the same class on the customer's side and in console-core: writes
+// with back-pressure from the peer's credit, fragmentation of large messages, reassembly, credit
+// grants with window auto-tuning, newest-wins sending on latest channels, and resume after a
+// reconnect (the sender keeps what the receiver has not consumed, and resends from what it got).
+// Pure TypeScript with no imports beyond the protocol: it runs in Node, Electron and browsers.
+import {
+  CHANNEL_KINDS,
+  ChannelCloseReason,
+  FrameError,
+  FrameFlag,
+  MAX_FRAGMENT_BYTES,
+  encodeClose,
+  encodeCredit,
+  encodeData,
+  encodeKeyRequest,
+  encodeSync,
+  payloadOf,
+  readCloseReason,
+  readCounter,
+  readHeader,
+  type ChannelKind,
+  type ChannelKindRule,
+  type ChannelMeta,
+  type FrameHeader,
+} from './channels.ts';
+
+/** Where a channel's frames go: the party's WebSocket. Swapped on reconnect (detach, attach). */
+export interface FrameSink {
+  send(frame: Uint8Array): void;
+}
+
+export interface ChannelMessage {
+  payload: Uint8Array;
+  seq: number;
+  timestamp: number;
+  key: boolean;
+}
+
+export class ChannelClosedError extends Error {
+  constructor(readonly reason: string) {
+    super(`channel closed: ${reason}`);
+    this.name = 'ChannelClosedError';
+  }
+}
+
+interface PendingWrite {
+  payload: Uint8Array;
+  key: boolean;
+  offset: number;
+  seq: number;
+  timestamp: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+interface Retained {
+  offset: number;
+  length: number;
+  frame: Uint8Array;
+}
+
+export interface ChannelOptions {
+  id: number;
+  kind: ChannelKind;
+  meta?: ChannelMeta;
+  /** The broker's cap on windows for this channel (it clamps grants anyway). */
+  maxWindow?: number;
+  /** Clock for frame timestamps (ms). */
+  now?: () => number;
+  /** A protocol problem the peer caused: the channel closes; the owner may log it. */
+  onProtocolError?: (channel: Channel, code: string, message: string) => void;
+}
+
+const ts = (now: () => number) => now() % 2 ** 32;
+
+export class Channel implements AsyncIterable<ChannelMessage> {
+  readonly id: number;
+  readonly kind: ChannelKind;
+  readonly meta: ChannelMeta;
+  readonly rule: ChannelKindRule;
+  private readonly now: () => number;
+  private readonly onProtocolError?: ChannelOptions['onProtocolError'];
+  private sink: FrameSink | null = null;
+
+  // --- sending ---
+  private nextSeq = 1;
+  /** Bytes (ordered) or messages (latest) sent so far, and what the peer said it consumed. */
+  private sent = 0;
+  private acked = 0;
+  private peerWindow: number;
+  private readonly queue: PendingWrite[] = [];
+  private readonly retained: Retained[] = [];
+  private waitedForCredit = false;
+  private latestPending: { payload: Uint8Array; key: boolean } | null = null;
+  private writableWaiters: (() => void)[] = [];
+  private readonly keyListeners: (() => void)[] = [];
+  private closeAfterQueue: string | null = null;
+
+  // --- receiving ---
+  private received = 0;
+  private consumed = 0;
+  private granted = 0;
+  private window: number;
+  private readonly maxWindow: number;
+  private limitedSeen = false;
+  private partial: { seq: number; parts: Uint8Array[]; bytes: number; key: boolean; timestamp: number } | null = null;
+  private readonly inbox: (ChannelMessage & { precounted?: number })[] = [];
+  private inboxWaiter: ((r: IteratorResult<ChannelMessage>) => void) | null = null;
+  private handler: ((m: ChannelMessage) => void | Promise<void>) | null = null;
+  private handling = false;
+
+  // --- life ---
+  private closedReason: string | null = null;
+  private resolveClosed!: (reason: string) => void;
+  /** Resolves with the reason once the channel is closed, by either side or the broker. */
+  readonly closed: Promise<string>;
+  /** Counters for benches and the session summary. */
+  readonly stats = { bytesSent: 0, bytesReceived: 0, messagesDropped: 0, resent: 0 };
+
+  constructor(opts: ChannelOptions) {
+    this.id = opts.id;
+    this.kind = opts.kind;
+    this.meta = opts.meta ?? {};
+    this.rule = CHANNEL_KINDS[opts.kind];
+    this.now = opts.now ?? (() => Date.now());
+    this.onProtocolError = opts.onProtocolError;
+    this.maxWindow = Math.min(opts.maxWindow ?? this.rule.maxWindow, this.rule.maxWindow);
+    this.window = Math.min(this.rule.initialWindow, this.maxWindow);
+    this.peerWindow = this.window;
+    this.closed = new Promise((r) => (this.resolveClosed = r));
+  }
+
+  get isClosed(): boolean {
+    return this.closedReason !== null;
+  }
+
+  get latest(): boolean {
+    return this.rule.delivery === 'latest';
+  }
+
+  /** Bytes (or messages) this side has sent that the peer has not consumed yet. */
+  get inFlight(): number {
+    return this.sent - this.acked;
+  }
+
+  get currentWindow(): number {
+    return this.window;
+  }
+
+  // ---------------- transport ----------------
+
+  /** A (re)connected transport: frames flow again; ordered channels exchange SYNC to resume. */
+  attach(sink: FrameSink, opts: { resync: boolean }): void {
+    this.sink = sink;
+    if (this.isClosed) return;
+    if (opts.resync && this.latest) {
+      // The broker restarts message credit from zero on both hops; the consumer waits for a key frame.
+      this.sent = this.acked = this.consumed = this.granted = 0;
+      this.peerWindow = this.window;
+      this.partial = null;
+    }
+    if (opts.resync && !this.latest) sink.send(encodeSync(this.id, this.received, false));
+    this.pump();
+  }
+
+  /** The transport went away: writes wait, nothing is lost. */
+  detach(): void {
+    this.sink = null;
+  }
+
+  /** A frame for this channel from the peer (or the broker). */
+  handleFrame(h: FrameHeader, bytes: Uint8Array): void {
+    if (this.isClosed) return;
+    try {
+      switch (h.type) {
+        case 'data':
+          return this.onData(h, payloadOf(bytes));
+        case 'credit':
+          return this.onCredit(readCounter(bytes), h.seq);
+        case 'sync':
+          return this.onSync(readCounter(bytes), (h.flags & FrameFlag.reply) !== 0);
+        case 'keyreq':
+          for (const l of this.keyListeners) l();
+          return;
+        case 'close':
+          return this.finish(readCloseReason(bytes) || ChannelCloseReason.closedByPeer);
+      }
+    } catch (err) {
+      if (err instanceof FrameError) return this.violation(err.code, err.message);
+      throw err;
+    }
+  }
+
+  private violation(code: string, message: string): void {
+    this.onProtocolError?.(this, code, message);
+    this.abort(code === 'message_too_large' ? ChannelCloseReason.tooLarge : ChannelCloseReason.flowControl);
+  }
+
+  // ---------------- sending ----------------
+
+  /**
+   * Sends one message (ordered and urgent channels); resolves once all of it is on the wire,
+   * which waits for the peer's credit: that is the back-pressure.
+   */
+  write(payload: Uint8Array, opts: { key?: boolean } = {}): Promise<void> {
+    if (this.isClosed) return Promise.reject(new ChannelClosedError(this.closedReason!));
+    if (this.latest) return Promise.reject(new Error('latest channels use writeLatest()'));
+    if (this.closeAfterQueue !== null) return Promise.reject(new ChannelClosedError('closing'));
+    if (payload.length > this.rule.maxMessageBytes) return Promise.reject(new RangeError(`message over ${this.rule.maxMessageBytes} bytes`));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ payload, key: opts.key ?? false, offset: 0, seq: this.nextSeq++, timestamp: ts(this.now), resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Whether a latest channel can take a message now (produce only then: the newest screen wins). */
+  get writable(): boolean {
+    if (this.isClosed || !this.sink) return false;
+    return this.latest ? this.sent < this.acked + this.peerWindow : this.queue.length === 0 && this.sent < this.acked + this.peerWindow;
+  }
+
+  /** Resolves when `writable` becomes true (or the channel closes). */
+  whenWritable(): Promise<void> {
+    if (this.writable || this.isClosed) return Promise.resolve();
+    return new Promise((r) => this.writableWaiters.push(r));
+  }
+
+  /**
+   * Latest channels: sends now if credit allows, else keeps it as the one pending message,
+   * replacing an older one. Returns false when a message was replaced (the consumer will miss a
+   * frame, so key-frame listeners are told: the next frame should be a key frame).
+   */
+  writeLatest(payload: Uint8Array, opts: { key?: boolean } = {}): boolean {
+    if (this.isClosed) return false;
+    if (!this.latest) throw new Error('writeLatest() is for latest channels');
+    if (payload.length > this.rule.maxMessageBytes) throw new RangeError(`message over ${this.rule.maxMessageBytes} bytes`);
+    const key = opts.key ?? false;
+    if (this.sink && this.sent < this.acked + this.peerWindow && !this.latestPending) {
+      this.sendMessageNow(payload, key);
+      return true;
+    }
+    const replaced = this.latestPending !== null;
+    this.latestPending = { payload, key };
+    if (replaced) {
+      this.stats.messagesDropped++;
+      if (!key) for (const l of this.keyListeners) l();
+    }
+    return !replaced;
+  }
+
+  /** Producer side of a latest channel: a consumer joined or fell behind and needs a key frame. */
+  onKeyFrameRequest(cb: () => void): void {
+    this.keyListeners.push(cb);
+  }
+
+  /** Consumer side of a latest channel: ask the producer for a key frame. */
+  requestKeyFrame(): void {
+    this.sink?.send(encodeKeyRequest(this.id));
+  }
+
+  private sendMessageNow(payload: Uint8Array, key: boolean): void {
+    const seq = this.nextSeq++;
+    const t = ts(this.now);
+    const frag = MAX_FRAGMENT_BYTES;
+    let off = 0;
+    do {
+      const len = Math.min(frag, payload.length - off);
+      const last = off + len >= payload.length;
+      const flags = (key ? FrameFlag.key : 0) | (last ? 0 : FrameFlag.more);
+      this.sink!.send(encodeData(this.id, seq, t, flags, payload.subarray(off, off + len)));
+      this.stats.bytesSent += len;
+      off += len;
+    } while (off < payload.length);
+    this.sent++;
+  }
+
+  private fragmentSize(): number {
+    return Math.min(MAX_FRAGMENT_BYTES, Math.max(16 * 1024, Math.floor(this.peerWindow / 4)));
+  }
+
+  private pump(): void {
+    if (!this.sink || this.isClosed) return;
+    if (this.latest) {
+      if (this.latestPending && this.sent < this.acked + this.peerWindow) {
+        const p = this.latestPending;
+        this.latestPending = null;
+        this.sendMessageNow(p.payload, p.key);
+      }
+      this.wakeWritable();
+      return;
+    }
+    const fragSize = this.fragmentSize();
+    while (this.queue.length > 0) {
+      const w = this.queue[0]!;
+      const len = Math.min(fragSize, w.payload.length - w.offset);
+      if (this.sent + len > this.acked + this.peerWindow) {
+        this.waitedForCredit = true;
+        return;
+      }
+      const last = w.offset + len >= w.payload.length;
+      const flags = (w.key ? FrameFlag.key : 0) | (last ? 0 : FrameFlag.more) | (this.waitedForCredit ? FrameFlag.limited : 0);
+      this.waitedForCredit = false;
+      const frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len));
+      this.retained.push({ offset: this.sent, length: len, frame });
+      this.sink.send(frame);
+      this.sent += len;
+      this.stats.bytesSent += len;
+      w.offset += len;
+      if (last) {
+        this.queue.shift();
+        w.resolve();
+      }
+    }
+    if (this.closeAfterQueue !== null) {
+      const reason = this.closeAfterQueue;
+      this.sink.send(encodeClose(this.id, reason));
+      this.finish(reason);
+      return;
+    }
+    this.wakeWritable();
+  }
+
+  private wakeWritable(): void {
+    if (this.writableWaiters.length === 0 || !this.writable) return;
+    const ws = this.writableWaiters;
+    this.writableWaiters = [];
+    for (const w of ws) w();
+  }
+
+  private onCredit(consumed: number, window: number): void {
+    if (consumed > this.sent) return this.violation('frame_payload', `credit for ${consumed} but only ${this.sent} sent`);
+    if (window === 0 || window > this.rule.maxWindow) return this.violation('frame_payload', `window ${window} out of range`);
+    if (consumed > this.acked) this.acked = consumed;
+    this.peerWindow = window;
+    while (this.retained.length > 0 && this.retained[0]!.offset + this.retained[0]!.length <= this.acked) this.retained.shift();
+    this.pump();
+  }
+
+  /** The peer got `received` of our bytes: resend what followed (it was lost with a connection). */
+  private onSync(received: number, reply: boolean): void {
+    if (!this.latest) {
+      if (received > this.sent || received < this.acked) return this.violation('frame_payload', `sync at ${received} outside [${this.acked}, ${this.sent}]`);
+      for (const r of this.retained) {
+        if (r.offset >= received) {
+          this.sink?.send(r.frame);
+          this.stats.resent += r.length;
+        }
+      }
+      if (!reply) this.sink?.send(encodeSync(this.id, this.received, true));
+    }
+    // Grants sent while a side was away may be lost: say again what we consumed.
+    this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
+    this.granted = this.consumed;
+  }
+
+  // ---------------- receiving ----------------
+
+  private onData(h: FrameHeader, payload: Uint8Array): void {
+    if (!this.latest) {
+      if (this.received + payload.length > this.consumed + this.window + (this.window >> 1)) {
+        return this.violation('flow_control', `peer sent beyond its credit on channel ${this.id}`);
+      }
+      this.received += payload.length;
+    }
+    this.stats.bytesReceived += payload.length;
+    if ((h.flags & FrameFlag.limited) !== 0) this.limitedSeen = true;
+    const more = (h.flags & FrameFlag.more) !== 0;
+    if (this.partial && this.partial.seq !== h.seq) {
+      // A new message began before the last was complete: the sender abandoned it.
+      this.partial = null;
+      this.stats.messagesDropped++;
+      if (!this.latest) return this.violation('frame_payload', 'incomplete message abandoned on an ordered channel');
+    }
+    if (!this.partial && !more) return this.deliver({ payload, seq: h.seq, timestamp: h.timestamp, key: (h.flags & FrameFlag.key) !== 0 });
+    const p = (this.partial ??= { seq: h.seq, parts: [], bytes: 0, key: (h.flags & FrameFlag.key) !== 0, timestamp: h.timestamp });
+    p.parts.push(payload);
+    p.bytes += payload.length;
+    // A fragment waiting for the rest of its message counts as consumed: reassembly is bounded
+    // by the kind's message size, and a message larger than the window must not deadlock.
+    if (!this.latest && more) this.consumedBytes(payload.length);
+    if (p.bytes > this.rule.maxMessageBytes) {
+      this.partial = null;
+      if (this.latest) {
+        this.stats.messagesDropped++;
+        this.requestKeyFrame();
+        return;
+      }
+      return this.violation('message_too_large', `message over ${this.rule.maxMessageBytes} bytes`);
+    }
+    if (more) return;
+    this.partial = null;
+    const whole = new Uint8Array(p.bytes);
+    let off = 0;
+    for (const part of p.parts) {
+      whole.set(part, off);
+      off += part.length;
+    }
+    this.deliver({ payload: whole, seq: p.seq, timestamp: p.timestamp, key: p.key, precounted: p.bytes - payload.length });
+  }
+
+  private deliver(m: ChannelMessage & { precounted?: number }): void {
+    if (this.inboxWaiter) {
+      const w = this.inboxWaiter;
+      this.inboxWaiter = null;
+      w({ value: m, done: false });
+      this.consumedMessage(m);
+      return;
+    }
+    this.inbox.push(m);
+    this.drainToHandler();
+  }
+
+  /** The application took a message: grant more credit (batched on byte channels). */
+  private consumedMessage(m: ChannelMessage & { precounted?: number }): void {
+    if (this.isClosed) return;
+    if (this.latest) {
+      this.consumed++;
+      this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
+      this.granted = this.consumed;
+      return;
+    }
+    this.consumedBytes(m.payload.length - (m.precounted ?? 0));
+  }
+
+  private consumedBytes(n: number): void {
+    this.consumed += n;
+    if (this.limitedSeen && this.inbox.length === 0 && this.window < this.maxWindow) {
+      // The sender waited for credit while we kept up: the window is below the link's
+      // bandwidth-delay product. Grow it (receiver-side auto-tuning, up to the cap).
+      this.window = Math.min(this.window * 2, this.maxWindow);
+      this.limitedSeen = false;
+      this.sendGrant();
+      return;
+    }
+    if (this.consumed - this.granted >= this.window / 4 || (this.inbox.length === 0 && this.consumed - this.granted >= this.window / 8)) this.sendGrant();
+  }
+
+  private sendGrant(): void {
+    this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
+    this.granted = this.consumed;
+  }
+
+  /** Push-style reading: one message at a time; the next comes when the handler's promise settles. */
+  onMessage(handler: (m: ChannelMessage) => void | Promise<void>): void {
+    this.handler = handler;
+    this.drainToHandler();
+  }
+
+  private drainToHandler(): void {
+    if (!this.handler || this.handling) return;
+    const m = this.inbox.shift();
+    if (!m) return;
+    this.handling = true;
+    const done = () => {
+      this.handling = false;
+      this.consumedMessage(m);
+      this.drainToHandler();
+    };
+    try {
+      const r = this.handler(m);
+      if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(done, done);
+      else done();
+    } catch {
+      done();
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ChannelMessage> {
+    return {
+      next: () => {
+        const m = this.inbox.shift();
+        if (m) {
+          this.consumedMessage(m);
+          return Promise.resolve({ value: m, done: false });
+        }
+        if (this.isClosed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (this.inboxWaiter = resolve));
+      },
+      // Leaving a `for await` early stops reading; it does not close the channel.
+      return: () => Promise.resolve({ value: undefined, done: true }),
+    };
+  }
+
+  // ---------------- closing ----------------
+
+  /** Closes after what was written has gone out; the peer reads everything before the close. */
+  close(reason: string = ChannelCloseReason.closedByPeer): void {
+    if (this.isClosed || this.closeAfterQueue !== null) return;
+    if (this.queue.length === 0 || !this.sink) {
+      this.sink?.send(encodeClose(this.id, reason));
+      this.finish(reason);
+      return;
+    }
+    this.closeAfterQueue = reason;
+  }
+
+  /** Closes at once, dropping what is queued. */
+  abort(reason: string): void {
+    if (this.isClosed) return;
+    this.sink?.send(encodeClose(this.id, reason));
+    this.finish(reason);
+  }
+
+  /** The channel is over (closed here, by the peer, or by the broker). */
+  finish(reason: string): void {
+    if (this.isClosed) return;
+    this.closedReason = reason;
+    const err = new ChannelClosedError(reason);
+    for (const w of this.queue.splice(0)) w.reject(err);
+    this.retained.length = 0;
+    this.latestPending = null;
+    for (const w of this.writableWaiters.splice(0)) w();
+    if (this.inboxWaiter && this.inbox.length === 0) {
+      const w = this.inboxWaiter;
+      this.inboxWaiter = null;
+      w({ value: undefined, done: true });
+    }
+    this.resolveClosed(reason);
+  }
+}
+
+/**
+ * The channels of one connection: routes incoming frames to their channel by id, and moves them
+ * all to a new transport after a reconnect. Frames for unknown channels are counted and dropped
+ * (a channel closed a moment ago may still have frames in flight).
+ */
+export class ChannelMux {
+  private readonly channels = new Map<number, Channel>();
+  private sink: FrameSink | null = null;
+  unknownFrames = 0;
+
+  constructor(private readonly onError?: (code: string, message: string) => void) {}
+
+  get size(): number {
+    return this.channels.size;
+  }
+
+  get(id: number): Channel | undefined {
+    return this.channels.get(id);
+  }
+
+  all(): Channel[] {
+    return [...this.channels.values()];
+  }
+
+  add(ch: Channel, opts: { resync: boolean } = { resync: false }): Channel {
+    this.channels.set(ch.id, ch);
+    void ch.closed.then(() => {
+      if (this.channels.get(ch.id) === ch) this.channels.delete(ch.id);
+    });
+    if (this.sink) ch.attach(this.sink, opts);
+    return ch;
+  }
+
+  attach(sink: FrameSink, opts: { resync: boolean }): void {
+    this.sink = sink;
+    for (const ch of this.channels.values()) ch.attach(sink, opts);
+  }
+
+  /** New channels use this transport; existing ones are attached one by one by the owner. */
+  setSink(sink: FrameSink): void {
+    this.sink = sink;
+  }
+
+  detach(): void {
+    this.sink = null;
+    for (const ch of this.channels.values()) ch.detach();
+  }
+
+  /** A binary message from the WebSocket. Never throws. */
+  handle(bytes: Uint8Array): void {
+    let h: FrameHeader;
+    try {
+      h = readHeader(bytes);
+    } catch (err) {
+      this.onError?.(err instanceof FrameError ? err.code : 'bad_frame', err instanceof Error ? err.message : String(err));
+      return;
+    }
+    const ch = this.channels.get(h.channelId);
+    if (!ch) {
+      this.unknownFrames++;
+      return;
+    }
+    ch.handleFrame(h, bytes);
+  }
+
+  /** Ends every channel (the session ended, or the transport is gone for good). */
+  finishAll(reason: string): void {
+    for (const ch of [...this.channels.values()]) ch.finish(reason);
+    this.channels.clear();
+  }
+}
+
+/** Two channel ends joined in memory, for unit tests of a feature's logic (never for integration tests). */
+export function createChannelPair(kind: ChannelKind, meta: ChannelMeta = {}, id = 1): [Channel, Channel] {
+  const a = new Channel({ id, kind, meta });
+  const b = new Channel({ id, kind, meta });
+  const route = (to: Channel) => ({
+    send: (frame: Uint8Array) => {
+      const copy = frame.slice();
+      queueMicrotask(() => to.handleFrame(readHeader(copy), copy));
+    },
+  });
+  a.attach(route(b), { resync: false });
+  b.attach(route(a), { resync: false });
+  return [a, b];
+}
+
