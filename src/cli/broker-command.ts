@@ -4,13 +4,15 @@ import { parseArgs } from 'node:util';
 import { startBroker, type Broker } from '../broker/broker.ts';
 
 export const brokerUsage = `Usage: passerelle broker [--data DIR] [--host HOST] [--port PORT] [--cert FILE --key FILE]
-                         [--licences N] [--login-rate-limit N] [--session-start-limit N]
-                         [--log-level LEVEL]
+                         [--licences N] [--jump-client-licences N] [--login-rate-limit N]
+                         [--session-start-limit N] [--jump-registration-limit N] [--log-level LEVEL]
   --data DIR      data directory (database, certificate, recordings); default ./data
   --host HOST     address to listen on; default 127.0.0.1
   --port PORT     port; default 8443 (0 picks a free one)
   --cert, --key   your own certificate and key (PEM) instead of the generated self-signed one
   --licences N    named-user licences (default 50)
+  --jump-client-licences N  active Jump Clients allowed (default 1000; STA-2)
+  --jump-registration-limit N  Jump Client registrations one address may attempt per minute (default 30)
   --login-rate-limit N   login and password-reset attempts per minute per address (default 10)
   --session-start-limit N  support sessions one address may start per minute (default 60)`;
 
@@ -24,6 +26,8 @@ export function parseBrokerArgs(argv: string[]) {
       cert: { type: 'string' },
       key: { type: 'string' },
       licences: { type: 'string', default: '50' },
+      'jump-client-licences': { type: 'string', default: '1000' },
+      'jump-registration-limit': { type: 'string', default: '30' },
       'login-rate-limit': { type: 'string', default: '10' },
       'session-start-limit': { type: 'string', default: '60' },
       'log-level': { type: 'string', default: 'info' },
@@ -39,6 +43,10 @@ export function parseBrokerArgs(argv: string[]) {
   if (!Number.isInteger(loginRateLimit) || loginRateLimit < 1) throw new Error('--login-rate-limit must be a positive whole number');
   const sessionStartLimit = Number(values['session-start-limit']);
   if (!Number.isInteger(sessionStartLimit) || sessionStartLimit < 1) throw new Error('--session-start-limit must be a positive whole number');
+  const jumpClientLicences = Number(values['jump-client-licences']);
+  if (!Number.isInteger(jumpClientLicences) || jumpClientLicences < 0) throw new Error('--jump-client-licences must be a whole number');
+  const jumpRegistrationLimit = Number(values['jump-registration-limit']);
+  if (!Number.isInteger(jumpRegistrationLimit) || jumpRegistrationLimit < 1) throw new Error('--jump-registration-limit must be a positive whole number');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together');
   return {
     help: values.help,
@@ -49,6 +57,8 @@ export function parseBrokerArgs(argv: string[]) {
     licences,
     loginRateLimit,
     sessionStartLimit,
+    jumpClientLicences,
+    jumpRegistrationLimit,
     logLevel: values['log-level'],
   };
 }
@@ -87,7 +97,8 @@ export async function runBroker(argv: string[]): Promise<Broker | undefined> {
       port,
       tls: args.tls,
       logLevel: args.logLevel,
-      licences: { namedUsers: args.licences, jumpClients: 1000 },
+      licences: { namedUsers: args.licences, jumpClients: args.jumpClientLicences },
+      jump: { registrationsPerMinute: args.jumpRegistrationLimit },
       loginRateLimit: { max: args.loginRateLimit, timeWindow: 60_000 },
       sessions: { startsPerMinute: args.sessionStartLimit },
       onRestartRequested: () => void restart(),
