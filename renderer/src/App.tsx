@@ -5,6 +5,13 @@ import { ConsoleFrame } from './pages/console/ConsoleFrame.tsx';
 import { ForgotPasswordPage } from './pages/login/ForgotPasswordPage.tsx';
 import { LoginPage } from './pages/login/LoginPage.tsx';
 import { consoleRoutes } from './routes.tsx';
+import { useSession } from './stores/session-store.ts';
+
+/** Reps land on their queue; administrators, who mostly administer, on Status. */
+function Landing() {
+  const admin = useSession((s) => s.user?.permissions.administrator ?? false);
+  return <Navigate to={admin ? 'status' : 'queue'} replace />;
+}
 
 const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
@@ -13,7 +20,7 @@ const routes: RouteObject[] = [
     path: '/console',
     element: <ConsoleFrame />,
     children: [
-      { index: true, element: <Navigate to="status" replace /> },
+      { index: true, element: <Landing /> },
       ...consoleRoutes.map((r) => ({ path: r.path, element: r.element })),
     ],
   },

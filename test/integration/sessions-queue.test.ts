@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { ADMIN_PASSWORD, adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
 import { CustomerSocket, repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
 describe('support sessions: keys, queues, chat, transfer (POR-3, CON-2, CON-3, STA-6)', () => {
@@ -181,8 +181,8 @@ describe('support sessions: keys, queues, chat, transfer (POR-3, CON-2, CON-3, S
     const first = await CustomerSocket.join(broker, { kind: 'connect' });
     open.push(first);
     const w1 = await first.welcome();
-    const u1 = await aliceWs.find((m) => m.type === 'session.updated' && m.session.lsid === w1.lsid, 'first connect').catch(() => null)
-      ?? await bobWs.find((m) => m.type === 'session.updated' && m.session.lsid === w1.lsid, 'first connect');
+    // Bob sees a personal-queue session only if it is his; Alice the same: whichever does is the owner.
+    const u1 = await Promise.any([aliceWs, bobWs].map((ws) => ws.find((m) => m.type === 'session.updated' && m.session.lsid === w1.lsid, 'first connect')));
     const owner = u1.session.queue.userId as number;
     const ws = owner === alice.id ? aliceWs : bobWs;
     await ws.call({ type: 'session.accept', lsid: w1.lsid });
@@ -194,5 +194,21 @@ describe('support sessions: keys, queues, chat, transfer (POR-3, CON-2, CON-3, S
     assert.notEqual(u2.session.queue.userId, owner);
     await first.action({ type: 'end' });
     await second.action({ type: 'end' });
+  });
+
+  it('POR-4: Connect never picks an administrator who is only there to administer while a rep is logged in', async () => {
+    const adminWs = await repConsole(broker, { username: 'admin', password: ADMIN_PASSWORD, api: admin });
+    try {
+      // The admin has no running session and the lowest user id: the old rule picked them first.
+      const c = await CustomerSocket.join(broker, { kind: 'connect' });
+      open.push(c);
+      const w = await c.welcome();
+      const u = await Promise.any([aliceWs, bobWs].map((ws) => ws.find((m) => m.type === 'session.updated' && m.session.lsid === w.lsid, 'connect')));
+      assert.ok([alice.id, bob.id].includes(u.session.queue.userId), JSON.stringify(u.session.queue));
+      assert.equal(adminWs.messages.some((m) => m.type === 'session.updated' && m.session.lsid === w.lsid), false);
+      await c.action({ type: 'end' });
+    } finally {
+      await adminWs.close();
+    }
   });
 });

@@ -55,8 +55,14 @@ export class RepQueues {
   }
 
   /** POR-4: the logged-in rep with the fewest running sessions; undefined when nobody is logged in. */
-  leastBusy(): number | undefined {
-    const candidates = [...this.reps.keys()].sort((a, b) => this.sessions.runningFor(a) - this.sessions.runningFor(b) || a - b);
+  /** Reps with a console connected now. */
+  onlineUserIds(): number[] {
+    return [...this.reps.keys()];
+  }
+
+  /** Of `among` (default: every rep online), the one with the fewest running sessions. */
+  leastBusy(among: number[] = [...this.reps.keys()]): number | undefined {
+    const candidates = among.filter((id) => this.reps.has(id)).sort((a, b) => this.sessions.runningFor(a) - this.sessions.runningFor(b) || a - b);
     return candidates[0];
   }
 

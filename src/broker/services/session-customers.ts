@@ -59,8 +59,12 @@ export class SessionCustomers {
       return { lsid, method: 'rep_list', queue: { kind: 'personal', userId: user.id }, keyUserId: null };
     }
     if (!settings.showConnectButton) throw new PasserelleError('forbidden', 'The Connect button is turned off on this site');
-    // POR-4: nobody logged in → the general queue.
-    const chosen = this.reps.leastBusy();
+    // POR-4: who counts as available: reps logged in to the console; administrators, who are
+    // often there only to administer, only when no other rep is; nobody logged in → the general queue.
+    const online = this.reps.onlineUserIds();
+    const users = await Promise.all(online.map((id) => this.o.store.getUserById(id)));
+    const support = users.filter((u) => u && !u.disabled && !u.permissions.administrator).map((u) => u!.id);
+    const chosen = this.reps.leastBusy(support.length > 0 ? support : online);
     return { lsid, method: 'connect', queue: chosen === undefined ? { kind: 'general' } : { kind: 'personal', userId: chosen }, keyUserId: null };
   }
 

@@ -65,9 +65,9 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
       return;
     }
     if (line === '/end') return app.session.end();
-    if (line.startsWith('/revoke ')) {
-      const p = SessionPermission.safeParse(line.slice(8).trim());
-      if (!p.success) return print(`! Unknown permission; one of ${SessionPermission.options.join(', ')}`);
+    if (line === '/revoke' || line.startsWith('/revoke ')) {
+      const p = SessionPermission.safeParse(line.slice(7).trim());
+      if (!p.success) return print(`! Usage: /revoke PERMISSION, one of ${SessionPermission.options.join(', ')}`);
       app.session.revoke(p.data);
       return;
     }

@@ -17,6 +17,7 @@ i18n.addResourceBundle('en', 'translation', {
     showRepList: 'Show the list of representatives',
     showSessionKeyForm: 'Show the session key form',
     showConnectButton: 'Show the Connect button',
+    connectWho: 'Connect gives the customer to the logged-in representative with the fewest running sessions. Administrators count only when no other representative is logged in; with nobody logged in, the session waits in the general queue.',
     clickToChat: 'Start sessions with click-to-chat (a web chat before the full client)',
     allowCustomerAutoApprove: 'Let the customer client approve requests by itself (--yes)',
     sessionKeyMinutes: 'Session keys are valid for (minutes)',
@@ -31,6 +32,7 @@ i18n.addResourceBundle('fr', 'translation', {
     showRepList: 'Afficher la liste des techniciens',
     showSessionKeyForm: 'Afficher le formulaire de clé de session',
     showConnectButton: 'Afficher le bouton Se connecter',
+    connectWho: 'Se connecter confie le client au technicien connecté qui a le moins de sessions en cours. Les administrateurs ne comptent que si aucun autre technicien n\'est connecté ; si personne ne l\'est, la session attend dans la file générale.',
     clickToChat: 'Démarrer les sessions avec Cliquer-pour-messagerie (discussion web avant le client complet)',
     allowCustomerAutoApprove: 'Laisser le client d\'utilisateur approuver les demandes seul (--yes)',
     sessionKeyMinutes: 'Durée de validité des clés de session (minutes)',
@@ -82,6 +84,7 @@ export function PortalSettingsPage() {
               {t(`portalSettings.${k}`)}
             </label>
           ))}
+          <p className="hint">{t('portalSettings.connectWho')}</p>
           <label>
             {t('portalSettings.sessionKeyMinutes')}
             <input

@@ -2,7 +2,7 @@
 // sessions and invitations; the chosen session's panel on the right.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionSummary } from '../../../../src/protocol/index.ts';
+import type { SessionKeyView, SessionSummary } from '../../../../src/protocol/index.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { consoleApi } from '../../console-api.ts';
 import { formatDuration, useDateTime } from '../../format.ts';
@@ -79,6 +79,42 @@ function QueueList({ title, sessions, action }: { title: string; sessions: Sessi
   );
 }
 
+/** The last key generated: nowrap with a copy button while valid; said to be expired once it is. */
+function SessionKeyCard({ keyView }: { keyView: SessionKeyView }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const dateTime = useDateTime();
+  const [copied, setCopied] = useState(false);
+  const expired = Date.parse(keyView.expiresAt) <= now;
+  if (expired) {
+    return (
+      <div role="status">
+        <p className="session-key expired" data-testid="session-key">
+          <s>{keyView.key}</s>
+        </p>
+        <p className="hint">{t('queue.keyExpired')}</p>
+      </div>
+    );
+  }
+  return (
+    <div role="status">
+      <p className="session-key" data-testid="session-key">
+        {t('queue.keyIs', { key: keyView.key })}{' '}
+        <button
+          type="button"
+          className="copy"
+          onClick={() => {
+            void navigator.clipboard?.writeText(keyView.key.replace(/\s/g, '')).then(() => setCopied(true), () => setCopied(false));
+          }}
+        >
+          {copied ? t('queue.copied') : t('queue.copyKey')}
+        </button>
+      </p>
+      <p className="hint">{t('queue.keyExpires', { time: dateTime(keyView.expiresAt) })}</p>
+    </div>
+  );
+}
+
 export function QueuePage() {
   const { t } = useTranslation();
   const me = useSession((s) => s.user);
@@ -87,7 +123,6 @@ export function QueuePage() {
   const selected = useQueue((s) => s.selected);
   const key = useQueue((s) => s.key);
   const createKey = useQueue((s) => s.createKey);
-  const dateTime = useDateTime();
   const [error, setError] = useState<unknown>(null);
   if (!me) return null;
   const endedSessions = Object.values(ended).map((e) => e.session);
@@ -115,12 +150,7 @@ export function QueuePage() {
               {t('queue.createKey')}
             </button>
             <ErrorMessage error={error} />
-            {key && (
-              <div role="status">
-                <p className="session-key" data-testid="session-key">{t('queue.keyIs', { key: key.key })}</p>
-                <p className="hint">{t('queue.keyExpires', { time: dateTime(key.expiresAt) })}</p>
-              </div>
-            )}
+            {key && <SessionKeyCard keyView={key} />}
           </div>
           <QueueList title={t('queue.mine')} sessions={mine} action="open" />
           {invitations.length > 0 && <QueueList title={t('queue.invitations')} sessions={invitations} action="join" />}

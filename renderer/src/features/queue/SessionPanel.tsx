@@ -61,8 +61,13 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
   const logEnd = useRef<HTMLLIElement>(null);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
+  // The reps one can transfer to or invite follow logins and logouts (the list is read again
+  // when the rep opens it, and every 10 s while the panel is open).
+  const refreshReps = () => void consoleApi.site.reps().then((list) => setReps(list), () => setReps([]));
   useEffect(() => {
-    consoleApi.site.reps().then((list) => setReps(list), () => setReps([]));
+    refreshReps();
+    const timer = setInterval(refreshReps, 10_000);
+    return () => clearInterval(timer);
   }, [session.lsid]);
   useEffect(() => {
     logEnd.current?.scrollIntoView?.({ block: 'nearest' });
@@ -74,12 +79,15 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
     const value = text.trim();
     if (!value || chatLength(value).over) return;
     setText('');
+    // "Reps only" is for one line: the next one goes to the customer unless ticked again.
+    setRepsOnly(false);
     void run(() => consoleApi.sessions.chat(session.lsid, value, repsOnly));
   };
   const length = chatLength(text);
   const others = [...new Map(reps.filter((r) => r.userId !== me?.id && !session.participants.some((p) => p.userId === r.userId)).map((r) => [r.userId, r])).values()];
   const c = session.customer;
   const isOwner = session.ownerUserId === me?.id;
+  const chosenRep = others.some((r) => String(r.userId) === target) ? target : '';
 
   return (
     <article className="session-panel" aria-labelledby="session-title">
@@ -185,7 +193,7 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
       <div className="session-actions">
         <label>
           <span className="sr-only">{t('queue.chooseRep')}</span>
-          <select aria-label={t('queue.chooseRep')} value={target} onChange={(e) => setTarget(e.target.value)}>
+          <select aria-label={t('queue.chooseRep')} value={chosenRep} onFocus={refreshReps} onChange={(e) => setTarget(e.target.value)}>
             <option value="">{t('queue.chooseRep')}</option>
             {others.map((r) => (
               <option key={r.userId} value={r.userId}>
@@ -195,11 +203,11 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
           </select>
         </label>
         {isOwner && (
-          <button type="button" disabled={!target} onClick={() => void run(() => consoleApi.sessions.transfer(session.lsid, Number(target)))}>
+          <button type="button" disabled={!chosenRep} onClick={() => void run(() => consoleApi.sessions.transfer(session.lsid, Number(chosenRep)))}>
             {t('queue.transfer')}
           </button>
         )}
-        <button type="button" disabled={!target} onClick={() => void run(() => consoleApi.sessions.invite(session.lsid, Number(target)))}>
+        <button type="button" disabled={!chosenRep} onClick={() => void run(() => consoleApi.sessions.invite(session.lsid, Number(chosenRep)))}>
           {t('queue.invite')}
         </button>
         <span className="spacer" />

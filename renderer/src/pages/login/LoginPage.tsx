@@ -170,6 +170,6 @@ export function LoginPage() {
   if (status === 'unknown' || status === 'restoring') return <p className="loading">{t('common.loading')}</p>;
   if (status === 'authenticated' && passwordChangeRequired) return <ForcedPasswordChange />;
   if (status === 'authenticated' && totpEnrollmentRequired) return <RequiredTotpSetup />;
-  if (status === 'authenticated') return <Navigate to="/console/status" replace />;
+  if (status === 'authenticated') return <Navigate to="/console" replace />;
   return <LoginForm />;
 }
