@@ -141,4 +141,19 @@ describe('e2e: the session panel (issue 9)', () => {
     assert.deepEqual(errors, []);
     await ctx.close();
   });
+
+  it('CON-2: a rep lands on the queue; the session key is on one line with a copy button', async () => {
+    const { page, ctx, errors } = await newPage(w.browser);
+    await loginViaUi(page, w.broker.url, rep.username, rep.password);
+    await page.getByRole('heading', { name: 'Support sessions' }).waitFor();
+    assert.match(page.url(), /\/console\/queue$/);
+    await page.getByRole('button', { name: 'Generate session key' }).click();
+    const key = page.getByTestId('session-key');
+    await key.getByRole('button', { name: 'Copy' }).waitFor();
+    const lineHeight = await key.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.6);
+    const box = (await key.boundingBox())!;
+    assert.ok(box.height < lineHeight * 1.9, `the key wraps: ${box.height} px for a ${lineHeight} px line`);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
 });
