@@ -1,0 +1,91 @@
+// One party of bench:relay in its own process: `customer` (the customer client's session) or
+// `rep` (console-core, one to three consoles). Reads its orders from PARTY (JSON), prints JSON
+// lines of results on stdout, progress on stderr.
+import { createConsoleCore } from '../src/console-core/index.ts';
+import type { Channel } from '../src/protocol/channel-endpoint.ts';
+import { customerSession, repCore, waitForQueue } from '../test/support/channels.ts';
+
+interface Orders {
+  role: 'customer' | 'rep';
+  brokerUrl: string;
+  /** The customer's way in (a delaying proxy, or the broker itself). */
+  customerUrl: string;
+  certificate: string;
+  fingerprint: string;
+  repIds: number[];
+  users: { username: string; password: string }[];
+  bytes: number;
+  frames: number;
+  frameBytes: number;
+}
+
+const o = JSON.parse(process.env.PARTY!) as Orders;
+const out = (x: unknown) => process.stdout.write(`${JSON.stringify(x)}\n`);
+const CHUNK = 1024 * 1024;
+
+async function send(ch: Channel, total: number): Promise<void> {
+  const buf = new Uint8Array(CHUNK).fill(0x5a);
+  for (let sent = 0; sent < total; sent += CHUNK) await ch.write(buf);
+}
+
+async function receive(ch: Channel, total: number): Promise<number> {
+  let got = 0;
+  let t0 = 0;
+  for await (const m of ch) {
+    if (got === 0) t0 = performance.now();
+    got += m.payload.length;
+    if (got >= total) break;
+  }
+  return (total / 1024 / 1024) / ((performance.now() - t0) / 1000);
+}
+
+if (o.role === 'customer') {
+  const c = customerSession(o.customerUrl, o.fingerprint, o.repIds[0]!);
+  await c.welcomed;
+  const file = await c.nextChannel();
+  out({ up_mib_s: await receive(file, o.bytes) });
+  await send(file, o.bytes);
+  const screen = await c.nextChannel();
+  const frame = new Uint8Array(o.frameBytes).fill(3);
+  for (let i = 0; i < o.frames; i++) {
+    await screen.whenWritable();
+    screen.writeLatest(frame, { key: i % 30 === 0 });
+  }
+  out({ screen_frames: o.frames, screen_bytes_uploaded: screen.stats.bytesSent });
+  await new Promise((r) => setTimeout(r, 300));
+  screen.close('bench_done');
+  c.session.send({ type: 'end' });
+  await new Promise((r) => setTimeout(r, 300));
+  out({ peak_rss_kb: process.resourceUsage().maxRSS });
+  process.exit(0);
+} else {
+  const broker = { url: o.brokerUrl, certificate: o.certificate };
+  const consoles = await Promise.all(o.users.map((u) => repCore(broker, u.username, u.password)));
+  const [a, ...others] = consoles.map((c) => c.core) as ReturnType<typeof createConsoleCore>[];
+  const q = await waitForQueue(a!, (s) => s.length > 0, 'a customer', 30_000);
+  const lsid = q[0]!.lsid;
+  await a!.sessions.accept(lsid);
+  for (const p of ['file_transfer', 'screen_view'] as const) await a!.sessions.requestPermission(lsid, p);
+  await waitForQueue(a!, (s) => (s.find((x) => x.lsid === lsid)?.grants.length ?? 0) >= 2, 'grants');
+  const file = await a!.channels.open(lsid, 'file', { bench: true });
+  await send(file, o.bytes);
+  out({ down_mib_s: await receive(file, o.bytes) });
+  for (let i = 0; i < others.length; i++) {
+    await a!.sessions.invite(lsid, o.repIds[i + 1]!);
+    await waitForQueue(others[i]!, (s) => s.some((x) => x.lsid === lsid), 'invitation');
+    await others[i]!.sessions.join(lsid);
+  }
+  const views = await Promise.all([a!, ...others].map((core) => core.channels.open(lsid, 'screen', { monitor: 0 })));
+  const received = await Promise.all(
+    views.map(async (v) => {
+      let bytes = 0;
+      v.onMessage((m) => void (bytes += m.payload.length));
+      await v.closed;
+      return bytes;
+    }),
+  );
+  out({ viewer_bytes: received });
+  out({ peak_rss_kb: process.resourceUsage().maxRSS });
+  for (const c of consoles) await c.close();
+  process.exit(0);
+}

@@ -1,0 +1,134 @@
+// bench:relay — bytes through a real broker over TLS on loopback, one process per party (broker,
+// customer, rep): MiB/s customer→rep and rep→customer on a file channel, the same with 30 ms of
+// round-trip delay added by a delaying TCP proxy in front of the customer, broker CPU seconds per
+// GiB relayed, peak RSS of each party, and with 3 viewers of one screen stream the bytes the
+// customer uploaded (one copy) against what each viewer got. Progress on stderr, one JSON line on stdout.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, fetch } from 'undici';
+
+const BYTES = Number(process.env.BENCH_RELAY_MIB ?? 1024) * 1024 * 1024;
+const DELAYED_BYTES = Number(process.env.BENCH_RELAY_DELAYED_MIB ?? 512) * 1024 * 1024;
+const FRAMES = 300;
+const FRAME_BYTES = 256 * 1024;
+const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-relay-'));
+const log = (...a: unknown[]) => console.error('[bench:relay]', ...a);
+type Msg = Record<string, any>;
+
+function startBroker(): Promise<{ child: ChildProcess; url: string; pin: string }> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+) \(certificate SHA-256 ([0-9A-F:]+)/i.exec(out);
+      if (m) resolve({ child, url: m[1]!, pin: m[2]! });
+    });
+    child.once('exit', (c) => reject(new Error(`broker exited ${c}`)));
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+const hwmKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+
+/** A TCP proxy that holds every chunk `oneWayMs` before passing it on: RTT + 2 × oneWayMs. */
+async function delayingProxy(targetPort: number, oneWayMs: number): Promise<{ port: number; server: Server }> {
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    const pipe = (from: typeof client, to: typeof client) => {
+      from.on('data', (d) => setTimeout(() => to.writable && to.write(d), oneWayMs));
+      from.on('close', () => setTimeout(() => to.destroy(), oneWayMs));
+      from.on('error', () => from.destroy());
+    };
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as { port: number }).port, server };
+}
+
+function party(orders: Msg): { child: ChildProcess; lines: Promise<Msg[]> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-party.ts'], { env: { ...process.env, PARTY: JSON.stringify(orders) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let buf = '';
+  child.stdout!.on('data', (d) => (buf += d));
+  const lines = new Promise<Msg[]>((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve(buf.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Msg)) : reject(new Error(`${orders.role} exited ${code}: ${buf}`)))),
+  );
+  return { child, lines };
+}
+
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const { child: broker, url, pin } = await startBroker();
+try {
+  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
+  const dispatcher = new Agent({ connect: { ca } });
+  const call = async (path: string, body: unknown, token?: string) => {
+    const r = await fetch(`${url}${path}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const json = (await r.json()) as Msg;
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  let admin = await call('/api/v1/auth/login', { username: 'admin', password: 'password', client: 'desktop' });
+  await call('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, admin.token);
+  admin = await call('/api/v1/auth/login', { username: 'admin', password: 'Bench!Passw0rd', client: 'desktop' });
+  const users: { username: string; password: string }[] = [];
+  const repIds: number[] = [];
+  for (const name of ['relayA', 'relayB', 'relayC']) {
+    const u = await call('/api/v1/users', { username: name, displayName: name, password: 'Bench!Passw0rd', permissions: { promptAttended: 'never', screenSharing: true, fileTransfer: true } }, admin.token);
+    users.push({ username: name, password: 'Bench!Passw0rd' });
+    repIds.push(u.id);
+  }
+  const port = Number(new URL(url).port);
+
+  async function run(label: string, customerUrl: string, bytes: number, viewers: number) {
+    log(`${label}: ${bytes / 1024 / 1024} MiB each way, ${viewers} viewer(s)`);
+    const base = { brokerUrl: url, customerUrl, certificate: ca, fingerprint: pin, repIds, bytes, frames: FRAMES, frameBytes: FRAME_BYTES };
+    const cpu0 = cpuSeconds(broker.pid!);
+    const rep = party({ ...base, role: 'rep', users: users.slice(0, viewers) });
+    await new Promise((r) => setTimeout(r, 1500));
+    const customer = party({ ...base, role: 'customer', users: [] });
+    const [r, c] = await Promise.all([rep.lines, customer.lines]);
+    const cpu = cpuSeconds(broker.pid!) - cpu0;
+    const get = (ls: Msg[], k: string) => ls.find((l) => k in l)?.[k];
+    return {
+      up: get(c, 'up_mib_s') as number,
+      down: get(r, 'down_mib_s') as number,
+      brokerCpuPerGiB: cpu / ((2 * bytes + FRAMES * FRAME_BYTES * (1 + viewers)) / 2 ** 30),
+      customerRss: get(c, 'peak_rss_kb') as number,
+      repRss: get(r, 'peak_rss_kb') as number,
+      uploaded: get(c, 'screen_bytes_uploaded') as number,
+      frames: get(c, 'screen_frames') as number,
+      viewerBytes: get(r, 'viewer_bytes') as number[],
+    };
+  }
+
+  const direct = await run('loopback', url, BYTES, 3);
+  log(`loopback: up ${round(direct.up)} MiB/s, down ${round(direct.down)} MiB/s`);
+  const proxy = await delayingProxy(port, 15);
+  const delayed = await run('30 ms RTT', `https://127.0.0.1:${proxy.port}`, DELAYED_BYTES, 1);
+  log(`30 ms RTT: up ${round(delayed.up)} MiB/s, down ${round(delayed.down)} MiB/s`);
+  proxy.server.close();
+  const result = {
+    bench: 'relay',
+    up_mib_s: round(direct.up),
+    down_mib_s: round(direct.down),
+    up_mib_s_30ms: round(delayed.up),
+    down_mib_s_30ms: round(delayed.down),
+    broker_cpu_s_per_gib: round(direct.brokerCpuPerGiB, 2),
+    peak_rss_mb: { broker: round(hwmKb(broker.pid!) / 1024), customer: round(direct.customerRss / 1024), rep_3_consoles: round(direct.repRss / 1024) },
+    fanout_3_viewers: { frames: direct.frames, frame_bytes: FRAME_BYTES, customer_uploaded_bytes: direct.uploaded, one_copy: direct.uploaded === direct.frames * FRAME_BYTES, viewer_bytes: direct.viewerBytes },
+    bytes_each_way: BYTES,
+  };
+  await dispatcher.close();
+  console.log(JSON.stringify(result));
+} finally {
+  broker.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+}
