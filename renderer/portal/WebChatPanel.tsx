@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { chatLength, type JoinRequest, type SessionEvent } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
-import { WebChat, type WebChatStatus } from './web-chat.ts';
+import type { CustomerSession } from '../../src/customer-core/index.ts';
+import { openWebChat, type WebChatStatus } from './web-chat.ts';
 import { SiteHeader } from './site-look.tsx';
 
 interface Line {
@@ -45,31 +46,35 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [banner, setBanner] = useState<string | null>(null);
-  const chat = useRef<WebChat | null>(null);
+  const chat = useRef<CustomerSession | null>(null);
   const typingTimer = useRef<number | undefined>(undefined);
   const joinKey = JSON.stringify(join);
 
   useEffect(() => {
-    const c = new WebChat(JSON.parse(joinKey) as JoinRequest, name, {
-      status: (s) => {
-        setStatus(s);
-        if (s === 'joined' && c.welcome?.chatBanner) setBanner(c.welcome.chatBanner);
-        if (s === 'joined' && c.welcome) sessionStorage.setItem(RESUME_KEY, JSON.stringify({ lsid: c.welcome.lsid, resumeToken: c.welcome.resumeToken }));
-        if (s === 'ended') {
-          sessionStorage.removeItem(RESUME_KEY);
-          // A saved session that can no longer be resumed: back to the portal's start page.
-          if (!c.welcome) window.location.reload();
-        }
-      },
-      event: (e) => {
-        const line = lineOf(e);
-        if (line) setLines((l) => [...l, line]);
-        if (e.body.kind === 'full_client_offered' && c.welcome) {
-          setOffer(`${e.body.command} --resume ${c.welcome.lsid}:${c.welcome.resumeToken}`);
-        }
-      },
-      typing: (who, on) => setTyping(on ? who : null),
-      error: (m) => setError(m),
+    const c = openWebChat(JSON.parse(joinKey) as JoinRequest, name);
+    c.on('welcome', (w) => {
+      setStatus('joined');
+      if (w.chatBanner) setBanner(w.chatBanner);
+      sessionStorage.setItem(RESUME_KEY, JSON.stringify({ lsid: w.lsid, resumeToken: w.resumeToken }));
+    });
+    c.on('reconnecting', () => setStatus('reconnecting'));
+    c.on('ended', () => {
+      setStatus('ended');
+      sessionStorage.removeItem(RESUME_KEY);
+      // A saved session that can no longer be resumed: back to the portal's start page.
+      if (!c.welcomeInfo) window.location.reload();
+    });
+    c.on('event', (e) => {
+      const line = lineOf(e);
+      if (line) setLines((l) => [...l, line]);
+      if (e.body.kind === 'full_client_offered' && c.welcomeInfo) {
+        setOffer(`${e.body.command} --resume ${c.welcomeInfo.lsid}:${c.welcomeInfo.resumeToken}`);
+      }
+    });
+    c.on('typing', ({ name: who, typing: on }) => setTyping(on ? who : null));
+    // A failed connection shows as the session's status (then the start page), not as an alert.
+    c.on('error', (e) => {
+      if (e.code !== 'connection_failed') setError(e.message);
     });
     chat.current = c;
     c.start();
