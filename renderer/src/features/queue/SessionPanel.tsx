@@ -12,6 +12,8 @@ import { formatDuration, useDateTime } from '../../format.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { useQueue, type EndedSession } from './queue-store.ts';
+import { SessionTools } from '../tools/SessionTools.tsx';
+import { formatBytes } from '../tools/format-bytes.ts';
 
 function useLine() {
   const { t } = useTranslation();
@@ -35,6 +37,20 @@ function useLine() {
         return t('queue.event.session_ended', { reason: t(`queue.endReason.${b.reason}`, { defaultValue: t('queue.endReason.other') }) });
       case 'session_started':
         return t('queue.event.session_started', { name: e.actor.name });
+      case 'file_transfer':
+        return t('queue.event.file_transfer', {
+          direction: t(`queue.tool.${b.direction}`),
+          path: b.path,
+          size: formatBytes(b.size),
+          result: t(`queue.tool.${b.result}`) + (b.error ? ` (${t(`files.error.${b.error}`)})` : ''),
+          sha: b.sha256 && b.result === 'completed' ? `, SHA-256 ${b.sha256}` : '',
+        });
+      case 'file_operation':
+        return t('queue.event.file_operation', { op: t(`queue.tool.${b.op}`), path: b.path || '~', to: b.to ? ` → ${b.to}` : '', result: t(`queue.tool.${b.result}`) + (b.error ? ` (${t(`files.error.${b.error}`)})` : '') });
+      case 'shell_opened':
+        return t('queue.event.shell_opened', { shell: b.shell });
+      case 'shell_closed':
+        return t('queue.event.shell_closed', { reason: b.reason });
       default:
         return t(`queue.event.${b.kind}`);
     }
@@ -121,9 +137,10 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
         </div>
       )}
       <ErrorMessage error={error} />
+      <SessionTools session={session} />
       <h3>{t('queue.chat')}</h3>
       <ol className="transcript" aria-live="polite" data-testid="transcript">
-        {log.map((e) => (
+        {log.filter((e) => e.body.kind !== 'shell_transcript' && !(e.body.kind === 'file_operation' && e.body.op === 'list' && e.body.result === 'ok')).map((e) => (
           <li key={e.seq} className={e.body.kind === 'chat' ? `chat ${e.actor.kind}${e.body.repsOnly ? ' reps-only' : ''}` : 'info'}>
             <span className="time">{dateTime(e.at)}</span> {e.body.kind === 'chat' && e.body.repsOnly && <span className="tag">{t('queue.repsOnlyTag')}</span>}{' '}
             {e.body.kind === 'chat' && <strong>{e.actor.name}: </strong>}

@@ -1,0 +1,26 @@
+// How the session workspace reaches the customer's tools: live channels opened through
+// console-core (`channels.open`, in this page for the web console). Where console-core runs
+// elsewhere and hands no channels to the page, the tools say so instead of pretending.
+import type { ToolChannel } from '../../../../src/protocol/tool-channel.ts';
+import type { FileChannelMeta } from '../../../../src/protocol/files.ts';
+import type { ShellChannelMeta } from '../../../../src/protocol/shell.ts';
+import { consoleApi } from '../../console-api.ts';
+
+interface ChannelOpener {
+  open(lsid: string, kind: 'file' | 'shell', meta: Record<string, unknown>): Promise<ToolChannel>;
+}
+
+function channels(): ChannelOpener | null {
+  const c = (consoleApi as unknown as { channels?: ChannelOpener }).channels;
+  return c && typeof c.open === 'function' ? c : null;
+}
+
+export function fileOpener(lsid: string): ((meta: FileChannelMeta) => Promise<ToolChannel>) | null {
+  const c = channels();
+  return c ? (meta) => c.open(lsid, 'file', meta as Record<string, unknown>) : null;
+}
+
+export function shellOpener(lsid: string): ((meta: ShellChannelMeta) => Promise<ToolChannel>) | null {
+  const c = channels();
+  return c ? (meta) => c.open(lsid, 'shell', meta as Record<string, unknown>) : null;
+}
