@@ -36,7 +36,8 @@ export interface JumpAgentEvents {
   uninstall: [{ reason: string }];
   /** The site refuses this client for good (removed, wrong secret, replayed, pin mismatch). */
   refused: [{ code: string; message: string }];
-  error: [{ code: string; message: string }];
+  /** Not an 'error' event: a typed problem report must never crash a process that does not listen. */
+  problem: [{ code: string; message: string }];
 }
 
 export class JumpAgent extends EventEmitter<JumpAgentEvents> {
@@ -110,7 +111,7 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
       try {
         msg = JumpBrokerMessage.parse(JSON.parse(data.toString()));
       } catch {
-        this.emit('error', { code: 'bad_message', message: 'The site sent a message this Jump Client does not understand' });
+        this.emit('problem', { code: 'bad_message', message: 'The site sent a message this Jump Client does not understand' });
         return;
       }
       this.onMessage(msg);
@@ -166,7 +167,7 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
         return;
       case 'error':
         this.lastError = { code: msg.code, message: msg.message };
-        this.emit('error', this.lastError);
+        this.emit('problem', this.lastError);
         return;
     }
   }

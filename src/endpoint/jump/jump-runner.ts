@@ -59,7 +59,7 @@ export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
       this.log(`refused by the site: ${e.message}`);
       this.emit('refused', e);
     });
-    this.agent.on('error', (e) => this.log(`${e.code}: ${e.message}`));
+    this.agent.on('problem', (e) => this.log(`${e.code}: ${e.message}`));
     this.agent.on('jump', (m) => this.startSession(m.lsid, m.ticket, m.repName));
     this.agent.on('uninstall', ({ reason }) => this.uninstall(reason));
   }
