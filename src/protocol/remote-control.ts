@@ -15,6 +15,13 @@ export const MAX_WHEEL_STEPS = 20;
 
 const combos = Object.keys(KEY_COMBINATIONS) as [KeyCombination, ...KeyCombination[]];
 
+/** Largest message on the input channel (the channel kind refuses more too). */
+export const MAX_INPUT_MESSAGE_BYTES = 4096;
+/** Largest message on the annotation channel. */
+export const MAX_ANNOTATION_MESSAGE_BYTES = 64 * 1024;
+/** Input events per second an agent takes from a rep (burst twice that); beyond, they are dropped. */
+export const INPUT_EVENTS_PER_SECOND = 600;
+
 export const InputMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('move'), x: Coord, y: Coord }).strict(),
   z.object({ t: z.literal('button'), button: MouseButton, down: z.boolean(), x: Coord, y: Coord }).strict(),
@@ -43,7 +50,8 @@ export const MAX_CLIPBOARD_BYTES = 1024 * 1024;
 
 export const ClipboardMessage = z.discriminatedUnion('t', [
   /** The sender's clipboard now holds this text; the receiver puts it on its own clipboard. */
-  z.object({ t: z.literal('text'), text: z.string().max(MAX_CLIPBOARD_BYTES) }).strict(),
+  // The schema bounds characters loosely; receivers check the UTF-8 size and answer clipboard_too_large.
+  z.object({ t: z.literal('text'), text: z.string().max(4 * MAX_CLIPBOARD_BYTES) }).strict(),
   /** The receiver took `text` number `n` (counted per direction from 1), so a paste may follow. */
   z.object({ t: z.literal('ack'), n: z.number().int().positive() }).strict(),
   z.object({ t: z.literal('error'), code: z.enum(['clipboard_too_large', 'bad_message']), message: z.string().max(500) }).strict(),

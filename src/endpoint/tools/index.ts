@@ -2,7 +2,10 @@
 // calls the handler for each channel a rep opens, and advertises these kinds as its capabilities.
 import type { Channel } from '../../protocol/channel-endpoint.ts';
 import type { ChannelKind } from '../../protocol/channels.ts';
+import { annotationHandler } from './annotation.ts';
+import { clipboardHandler } from './clipboard.ts';
 import { fileHandler } from './files.ts';
+import { inputHandler } from './input.ts';
 import { X11ScreenCapture } from '../platform/linux-x11/capture.ts';
 import { createScreenHandler } from './screen.ts';
 import { shellHandler } from './shell.ts';
@@ -13,6 +16,9 @@ export type { ToolContext, ToolHandler } from './tool-context.ts';
 export const toolHandlers: Partial<Record<string, ToolHandler>> = {
   file: fileHandler,
   shell: shellHandler,
+  input: inputHandler,
+  clipboard: clipboardHandler,
+  annotation: annotationHandler,
   screen: createScreenHandler({
     openCapture: () =>
       X11ScreenCapture.open(process.env.DISPLAY ?? ':0', { warn: (o, m) => console.error(m, JSON.stringify(o)) }),
