@@ -5,6 +5,7 @@ import type { ReactElement } from 'react';
 import type { Me } from '../../src/protocol/index.ts';
 import { PortalSettingsPage } from './features/portal-settings/PortalSettingsPage.tsx';
 import { QueuePage } from './features/queue/QueuePage.tsx';
+import { ReportsPage } from './features/reports/ReportsPage.tsx';
 import { ComingSoon } from './pages/console/ComingSoon.tsx';
 import { MyAccountPage } from './pages/my-account/MyAccountPage.tsx';
 import { StatusPage } from './pages/status/StatusPage.tsx';
@@ -31,9 +32,10 @@ export const consoleRoutes: ConsoleRoute[] = [
   { path: 'jump-clients', labelKey: 'nav.jumpClients', element: <ComingSoon titleKey="nav.jumpClients" /> },
   { path: 'users/*', link: 'users', labelKey: 'nav.users', element: <UsersPage />, visible: adminOnly },
   {
-    path: 'reports',
+    path: 'reports/*',
+    link: 'reports',
     labelKey: 'nav.reports',
-    element: <ComingSoon titleKey="nav.reports" />,
+    element: <ReportsPage />,
     visible: (u) => u.permissions.administrator || u.permissions.viewReports,
   },
   { path: 'support-portal', labelKey: 'nav.supportPortal', element: <PortalSettingsPage />, visible: adminOnly },

@@ -196,6 +196,11 @@ export class ApiClient {
     return this.call('PUT', path, schema, { raw: bytes, contentType });
   }
 
+  /** A GET whose answer is a document, not JSON (report downloads); errors still come as JSON. */
+  requestText(path: string): Promise<string> {
+    return this.call('GET', path, null) as Promise<string>;
+  }
+
   // --- plumbing -----------------------------------------------------------------------------
 
   /** Drops the session's secrets (logout, or the broker said the session is gone). */
@@ -209,7 +214,8 @@ export class ApiClient {
     if (out.token) this.bearer = out.token;
   }
 
-  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown | { raw: Uint8Array; contentType: string }): Promise<z.infer<S>> {
+  /** `schema` null: the answer is a document, returned as text (errors still come as JSON). */
+  private async call<S extends z.ZodType>(method: string, path: string, schema: S | null, body?: unknown | { raw: Uint8Array; contentType: string }): Promise<z.infer<S>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const raw = body !== null && typeof body === 'object' && 'raw' in body && body.raw instanceof Uint8Array ? (body as { raw: Uint8Array; contentType: string }) : null;
     if (raw) headers['content-type'] = raw.contentType;
@@ -228,6 +234,7 @@ export class ApiClient {
       throw new ApiError(0, 'network_error', `Cannot reach the site: ${(e as Error).message}`);
     }
     const text = await res.text();
+    if (schema === null && res.ok) return text as z.infer<S>;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -247,6 +254,7 @@ export class ApiClient {
       if (err.success) throw new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.details);
       throw new ApiError(res.status, 'bad_response', `The site answered ${res.status}`);
     }
+    if (schema === null) throw new ApiError(res.status, 'bad_response', `Unexpected answer from ${method} ${path}`);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new ApiError(res.status, 'bad_response', `Unexpected answer from ${method} ${path}: ${parsed.error.issues[0]?.message ?? ''}`);

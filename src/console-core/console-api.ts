@@ -21,6 +21,7 @@ import type {
 import type { MeResult, ResetWithAnswerBody } from './api-client.ts';
 import { apiErrorOf } from './api-error.ts';
 import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
+import { createReportsArea, type ReportsApi } from './reports/reports-area.ts';
 import { createPortalArea, type PortalApi } from './sessions/portal-area.ts';
 import { createSessionsArea, type SessionsApi } from './sessions/sessions-area.ts';
 import { SessionModel } from './sessions/session-model.ts';
@@ -82,6 +83,8 @@ export interface ConsoleApi {
   sessions: SessionsApi;
   /** The Support Portal page's settings (administrators). */
   portal: PortalApi;
+  /** Support session reports (REP-1..4), for administrators and users who may view reports. */
+  reports: ReportsApi;
   /** The console connection was ended by the site (an admin terminated it, or the login ended). */
   onTerminated(listener: Listener<TerminatedEvent>): Unsubscribe;
 }
@@ -175,6 +178,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
     },
     sessions: createSessionsArea(ctx, model),
     portal: createPortalArea(ctx),
+    reports: createReportsArea(ctx),
     onTerminated: (l) => terminated.on(l),
     channels,
     dispose: () => rep.disconnect(),

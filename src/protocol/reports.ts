@@ -159,6 +159,7 @@ export const DownloadSessionReportQuery = z.object({ format: z.enum(['html']).op
 
 /** Who may be picked in the "a given rep" filter: every account, current names. */
 export const ReportRepChoices = z.object({ reps: z.array(z.object({ userId: z.number().int(), name: z.string(), username: z.string() })) });
+export type ReportRepChoices = z.infer<typeof ReportRepChoices>;
 
 export const ReportAccessAction = z.enum(['list', 'view', 'download_html', 'export_csv']);
 export type ReportAccessAction = z.infer<typeof ReportAccessAction>;

@@ -3,6 +3,7 @@
 // Shared by the integration and e2e report tests so both read the same kind of history.
 import assert from 'node:assert/strict';
 import { createRep, type ApiClient, type TestBroker } from './broker.ts';
+import { SESSION_PROTOCOL_VERSION } from '../../src/protocol/sessions.ts';
 import { CustomerSocket, repConsole, repEvent, type RepSocket } from './sessions.ts';
 
 export interface Rep {
@@ -28,7 +29,17 @@ export async function repWithConsole(broker: TestBroker, admin: ApiClient, field
 }
 
 async function join(broker: TestBroker, rep: Rep, customer: { name: string; computerName: string; privateIp: string }) {
-  const c = await CustomerSocket.join(broker, { kind: 'rep', rep: String(rep.id) }, { ...customer, os: 'Debian 12', userName: 'gaby' });
+  // As a customer client with screen tools would say hello (permissions are asked for tools it has).
+  const c = new CustomerSocket(broker);
+  await c.opened;
+  c.send({
+    type: 'hello',
+    protocol: SESSION_PROTOCOL_VERSION,
+    client: 'customer_client',
+    join: { kind: 'rep', rep: String(rep.id) },
+    customer: { ...customer, os: 'Debian 12', userName: 'gaby' },
+    capabilities: ['screen', 'input'],
+  });
   const w = await c.welcome();
   assert.equal(w.type, 'welcome', JSON.stringify(w));
   await rep.ws.find((m) => m.type === 'session.updated' && m.session.lsid === w.lsid, 'queued');

@@ -38,3 +38,13 @@ describe('renderer translations', () => {
     for (const code of codes) assert.ok(e.has(`errors.${code}`), `errors.${code}`);
   });
 });
+
+describe('Reports tab translations (REP-1..4)', () => {
+  it('REP-1: French and English have the same keys and variables', async () => {
+    const { en: re, fr: rf } = await import('../../renderer/src/features/reports/strings.ts');
+    const e = flatten(re);
+    const f = flatten(rf);
+    assert.deepEqual([...e.keys()].sort(), [...f.keys()].sort());
+    for (const [k, v] of e) assert.deepEqual(vars(f.get(k) ?? ''), vars(v), k);
+  });
+});

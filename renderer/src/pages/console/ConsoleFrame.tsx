@@ -10,6 +10,7 @@ import { consoleRoutes } from '../../routes.tsx';
 import { useSession } from '../../stores/session-store.ts';
 import { useSite } from '../../stores/site-store.ts';
 import { useUsers } from '../../stores/users-store.ts';
+import { useReports } from '../../features/reports/reports-store.ts';
 
 function ConnectionBadge() {
   const { t } = useTranslation();
@@ -64,6 +65,7 @@ export function ConsoleFrame() {
   const refreshSite = useSite((s) => s.refresh);
   const clearSite = useSite((s) => s.clear);
   const clearUsers = useUsers((s) => s.clear);
+  const clearReports = useReports((s) => s.clear);
 
   useEffect(() => {
     void restore();
@@ -76,8 +78,9 @@ export function ConsoleFrame() {
     else {
       clearSite();
       clearUsers();
+      clearReports();
     }
-  }, [ready, refreshSite, clearSite, clearUsers]);
+  }, [ready, refreshSite, clearSite, clearUsers, clearReports]);
 
   if (status === 'unknown' || status === 'restoring') return <p className="loading">{t('common.loading')}</p>;
   if (!ready || !user) return <Navigate to="/login" replace />;
