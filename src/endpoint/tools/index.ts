@@ -2,26 +2,36 @@
 // calls the handler for each channel a rep opens, and advertises these kinds as its capabilities.
 import type { Channel } from '../../protocol/channel-endpoint.ts';
 import type { ChannelKind } from '../../protocol/channels.ts';
-import { annotationHandler } from './annotation.ts';
-import { clipboardHandler } from './clipboard.ts';
-import { fileHandler } from './files.ts';
-import { inputHandler } from './input.ts';
-import { X11ScreenCapture } from '../platform/linux-x11/capture.ts';
-import { createScreenHandler } from './screen.ts';
-import { shellHandler } from './shell.ts';
 import type { ToolContext, ToolHandler } from './tool-context.ts';
 
 export type { ToolContext, ToolHandler } from './tool-context.ts';
 
+/**
+ * Each tool's module is loaded when its first channel opens, not at start: the screen tool pulls
+ * FFmpeg (node-av) and the shell node-pty, native modules the single-executable customer client
+ * cannot load at start-up (node-av reads its own path from import.meta.url, absent in the bundle).
+ */
+function lazy(load: () => Promise<ToolHandler>): ToolHandler {
+  let handler: Promise<ToolHandler> | null = null;
+  return (ch, ctx) => (handler ??= load())
+    .catch((err: unknown) => {
+      handler = null;
+      throw err;
+    })
+    .then((h) => h(ch, ctx));
+}
+
 export const toolHandlers: Partial<Record<string, ToolHandler>> = {
-  file: fileHandler,
-  shell: shellHandler,
-  input: inputHandler,
-  clipboard: clipboardHandler,
-  annotation: annotationHandler,
-  screen: createScreenHandler({
-    openCapture: () =>
-      X11ScreenCapture.open(process.env.DISPLAY ?? ':0', { warn: (o, m) => console.error(m, JSON.stringify(o)) }),
+  file: lazy(async () => (await import('./files.ts')).fileHandler),
+  shell: lazy(async () => (await import('./shell.ts')).shellHandler),
+  input: lazy(async () => (await import('./input.ts')).inputHandler),
+  clipboard: lazy(async () => (await import('./clipboard.ts')).clipboardHandler),
+  annotation: lazy(async () => (await import('./annotation.ts')).annotationHandler),
+  screen: lazy(async () => {
+    const [{ createScreenHandler }, { X11ScreenCapture }] = await Promise.all([import('./screen.ts'), import('../platform/linux-x11/capture.ts')]);
+    return createScreenHandler({
+      openCapture: () => X11ScreenCapture.open(process.env.DISPLAY ?? ':0', { warn: (o, m) => console.error(m, JSON.stringify(o)) }),
+    });
   }),
 };
 
