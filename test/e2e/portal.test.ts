@@ -141,14 +141,14 @@ describe('e2e: support portal and customer client', () => {
     await page.getByRole('link', { name: 'Support Portal' }).click();
     await page.getByRole('heading', { name: 'Session start methods' }).waitFor();
     await page.getByRole('checkbox', { name: 'Show the Connect button' }).uncheck();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved').waitFor();
     const portal = await newPage(w.browser);
     await portal.page.goto(w.broker.url + '/');
     await portal.page.getByRole('heading', { name: 'Representatives available now' }).waitFor();
     assert.equal(await portal.page.getByRole('button', { name: 'Connect to a representative' }).count(), 0);
     await page.getByRole('checkbox', { name: 'Show the Connect button' }).check();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await portal.page.reload();
     await portal.page.getByRole('button', { name: 'Connect to a representative' }).waitFor();
     assert.deepEqual(errors, []);
