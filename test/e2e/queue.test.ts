@@ -60,9 +60,9 @@ describe('e2e: the console queue and session panel', () => {
     await panel.getByRole('button', { name: 'Send' }).click();
     await p.line(/^Quentin Rep: Je regarde tout de suite$/);
 
-    // USR-13: the customer client has no remote tools yet, so nothing is offered that would do nothing.
-    await panel.getByText('The customer\'s client has no remote tools yet (screen, files, shell): chat only.').waitFor();
-    assert.equal(await panel.getByRole('combobox', { name: /Ask the customer for/ }).count(), 0);
+    // USR-13: the customer client advertises its tools (screen, control, files, shell …): the console
+    // offers a request for what the client has and this rep may ask, nothing else.
+    await panel.getByRole('combobox', { name: /Ask the customer for/ }).waitFor();
 
     // CON-3: invite Olga; once she is in, a line for the reps only never reaches the customer.
     await panel.getByRole('combobox', { name: 'Choose a representative' }).selectOption({ label: 'Olga Rep' });

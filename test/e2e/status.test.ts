@@ -74,6 +74,8 @@ describe('e2e: Status page', () => {
     await rep.api.close();
     const repPage = await newPage(w.browser);
     await loginViaUi(repPage.page, w.broker.url, 'erin', rep.password);
+    // A rep lands on the queue (issue 9 item 8); Status is one click away.
+    await repPage.page.getByRole('link', { name: 'Status' }).click();
     await repPage.page.getByText('Asia/Tokyo').waitFor();
     assert.equal(await repPage.page.getByRole('form', { name: 'Time zone' }).count(), 0);
     await repPage.page.getByRole('row').filter({ hasText: 'Erin' }).waitFor();
