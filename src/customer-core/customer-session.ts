@@ -16,7 +16,8 @@ import {
   type SessionPermission,
   type ToolEventBody,
 } from '../protocol/sessions.ts';
-import { Channel, ChannelMux, type FrameSink } from '../protocol/channel-endpoint.ts';
+import { Channel, type FrameSink } from '../protocol/channel-endpoint.ts';
+import { ChannelMux } from '../protocol/channel-mux.ts';
 import { ChannelCloseReason } from '../protocol/channels.ts';
 import { Events } from './emitter.ts';
 import { SOCKET_OPEN, customerSocketUrl, defaultTimers, type CustomerSocket, type CustomerSocketFactory, type Timers } from './socket.ts';

@@ -12,3 +12,4 @@ export * from './remote-control.ts';
 export * from './portal-look.ts';
 export * from './channels.ts';
 export * from './channel-endpoint.ts';
+export * from './channel-mux.ts';

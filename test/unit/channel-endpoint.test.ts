@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Channel, ChannelMux, createChannelPair } from '../../src/protocol/channel-endpoint.ts';
+import { Channel } from '../../src/protocol/channel-endpoint.ts';
+import { ChannelMux, createChannelPair } from '../../src/protocol/channel-mux.ts';
 import {
   CHANNEL_KINDS,
   FRAME_HEADER_BYTES,

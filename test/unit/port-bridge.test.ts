@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
-import { createChannelPair } from '../../src/protocol/channel-endpoint.ts';
+import { createChannelPair } from '../../src/protocol/channel-mux.ts';
 import { channelFromPort, exposeOnPort, type PortLike } from '../../src/console-core/channels/port-bridge.ts';
 
 const portLike = (p: import('node:worker_threads').MessagePort): PortLike => {

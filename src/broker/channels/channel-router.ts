@@ -79,6 +79,15 @@ export interface OpenResult {
 
 const stableKey = (kind: string, meta: ChannelMeta) => `${kind}:${JSON.stringify(Object.keys(meta).sort().map((k) => [k, meta[k]]))}`;
 
+/** The counter of a CREDIT or SYNC frame, or a bad_request. */
+function counterOf(bytes: Uint8Array): number {
+  try {
+    return readCounter(bytes);
+  } catch (err) {
+    frameError(err);
+  }
+}
+
 function frameError(err: unknown): never {
   if (err instanceof FrameError) throw new PasserelleError('bad_request', `Malformed frame: ${err.message}`, { frame: err.code });
   throw err;
@@ -300,12 +309,7 @@ export class ChannelRouter {
     if (ch.fanout) {
       switch (h.type) {
         case 'credit': {
-          let consumed: number;
-          try {
-            consumed = readCounter(bytes);
-          } catch (err) {
-            frameError(err);
-          }
+          const consumed = counterOf(bytes);
           if (ch.fanout.fromConsumer(end, consumed, h.seq)) return this.violate(ch, 'bad_request', 'Credit for frames never sent', 'rep', end);
           return;
         }
@@ -356,12 +360,7 @@ export class ChannelRouter {
   }
 
   private relayCredit(ch: BrokerChannel, dir: Direction, bytes: Uint8Array, to: FrameTarget | null): void {
-    let consumed: number;
-    try {
-      consumed = readCounter(bytes);
-    } catch (err) {
-      frameError(err);
-    }
+    const consumed = counterOf(bytes);
     if (consumed > dir.relayed) return this.violate(ch, 'bad_request', `Channel ${ch.id}: credit for bytes never sent`, 'either');
     clampCreditWindow(bytes, this.windowCap(ch.rule));
     const window = new DataView(bytes.buffer, bytes.byteOffset + 8, 4).getUint32(0);
@@ -370,12 +369,7 @@ export class ChannelRouter {
   }
 
   private relaySync(ch: BrokerChannel, dir: Direction, bytes: Uint8Array, to: FrameTarget | null): void {
-    let received: number;
-    try {
-      received = readCounter(bytes);
-    } catch (err) {
-      frameError(err);
-    }
+    const received = counterOf(bytes);
     if (received > dir.relayed) return this.violate(ch, 'bad_request', `Channel ${ch.id}: sync beyond what was sent`, 'either');
     // The sender resends from `received`: count from there again.
     dir.relayed = received;

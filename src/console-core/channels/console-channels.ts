@@ -2,7 +2,8 @@
 // get a Channel (src/protocol/channel-endpoint.ts) to write to and read from, and keep it through
 // a reconnect of the console connection (its end is re-attached with the token the broker gave,
 // then bytes resume where they stopped). Features build on `open`; nothing here knows what they send.
-import { Channel, ChannelMux } from '../../protocol/channel-endpoint.ts';
+import { Channel } from '../../protocol/channel-endpoint.ts';
+import { ChannelMux } from '../../protocol/channel-mux.ts';
 import { ChannelCloseReason, type ChannelKind, type ChannelMeta, type RepClientMessage, type RepServerMessage } from '../../protocol/index.ts';
 import { ApiError } from '../api-error.ts';
 import type { RepConnection } from '../rep-connection.ts';
