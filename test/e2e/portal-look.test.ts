@@ -11,6 +11,17 @@ import { goodBanner, hostileBanners } from '../support/bmp-fixtures.ts';
 import { ADMIN_PASSWORD, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
 import { repConsole, type RepSocket } from '../support/sessions.ts';
 
+/** A style read after a re-render: polled until it is the value expected, or 5 s; returns the last value read. */
+async function settled(read: () => Promise<string>, expected: string): Promise<string> {
+  const deadline = Date.now() + 5000;
+  let v = await read();
+  while (v !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await read();
+  }
+  return v;
+}
+
 /** The RGBA of one pixel of an <img> on the page, drawn to a canvas in the page. */
 function pixelOf(page: Page, selector: string, x: number, y: number): Promise<number[]> {
   return page.locator(selector).evaluate(async (img: HTMLImageElement, [px, py]) => {
@@ -128,7 +139,7 @@ describe('e2e: banners and the site look', () => {
     const bg = (sel: string) => preview.locator(sel).evaluate((e) => getComputedStyle(e).backgroundColor);
 
     await look.getByLabel('Header band', { exact: true }).fill('#8a1538');
-    assert.equal(await bg('.look-preview-header'), 'rgb(138, 21, 56)');
+    assert.equal(await settled(() => bg('.look-preview-header'), 'rgb(138, 21, 56)'), 'rgb(138, 21, 56)');
     await look.getByLabel('Text', { exact: true }).fill('#b0b0b0');
     const contrast = look.getByRole('list', { name: 'Contrast check (WCAG AA)' });
     await contrast.getByText(/Text on the page: 2[.,]\d\d:1 \(needs 4\.50:1\) — fails/).waitFor();
@@ -148,7 +159,7 @@ describe('e2e: banners and the site look', () => {
       await visitor.page.goto(w.broker.url + '/');
       const header = visitor.page.locator('.site-header');
       await header.getByText(name).waitFor();
-      assert.equal(await header.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(138, 21, 56)');
+      assert.equal(await settled(() => header.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(138, 21, 56)'), 'rgb(138, 21, 56)');
       assert.equal(await visitor.page.locator('body').evaluate(() => getComputedStyle(document.documentElement).color), 'rgb(32, 32, 32)');
       if (locale === 'en-US') await visitor.page.screenshot({ path: join(dir, 'h12-portal-look.png') });
       assert.deepEqual(visitor.errors, []);
