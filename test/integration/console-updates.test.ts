@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -143,10 +143,16 @@ describe('console update feed and downloads', () => {
     const feed = feedUrl(broker.url);
     const original = readFileSync(join(dir, 'latest.yml'), 'utf8');
     const doc = yaml.load(original) as any;
-    writeFileSync(join(dir, 'latest.yml'), yaml.dump({ ...doc, files: [{ ...doc.files[0], url: 'https://downloads.example.net/Passerelle-Setup-0.2.0.exe' }] }));
+    // Replaced by rename, never rewritten in place: a response being streamed keeps its own bytes
+    // (an in-place rewrite changed the length under it and broke the next response on the socket).
+    const replace = (text: string) => {
+      writeFileSync(join(dir, 'latest.yml.tmp'), text);
+      renameSync(join(dir, 'latest.yml.tmp'), join(dir, 'latest.yml'));
+    };
+    replace(yaml.dump({ ...doc, files: [{ ...doc.files[0], url: 'https://downloads.example.net/Passerelle-Setup-0.2.0.exe' }] }));
     const { provider } = genericProvider(feed, broker.certificate, 'win32', 'latest');
     assert.equal(checkOffer(await provider.getLatestVersion(), '0.1.0', feed)?.code, 'other_host');
-    writeFileSync(join(dir, 'latest.yml'), original);
+    replace(original);
     assert.equal(checkOffer(await provider.getLatestVersion(), '0.3.0', feed)?.code, 'downgrade');
     assert.ok(compareVersions('0.2.0', '0.3.0') < 0);
   });
