@@ -51,7 +51,7 @@ export const portalRoutes: FastifyPluginAsyncZod<PortalRoutesOptions> = async (a
     );
     const mode = s.clickToChat ? ('web_chat' as const) : ('customer_client' as const);
     const { ticket, expiresAt } = portal.issueTicket(plan, mode, b.customerName);
-    const command = `passerelle customer --broker https://${req.headers.host ?? 'localhost'} --ticket ${ticket} --pin ${services.certificateFingerprint ?? ''}`;
+    const command = `passerelle customer --broker https://${req.headers.host ?? 'localhost'} --ticket=${ticket} --pin ${services.certificateFingerprint ?? ''}`;
     return { ticket, expiresAt, mode, command };
   });
 
