@@ -6,7 +6,7 @@ import type { Me } from '../../src/protocol/index.ts';
 import { PortalSettingsPage } from './features/portal-settings/PortalSettingsPage.tsx';
 import { QueuePage } from './features/queue/QueuePage.tsx';
 import { ReportsPage } from './features/reports/ReportsPage.tsx';
-import { ComingSoon } from './pages/console/ComingSoon.tsx';
+import { JumpClientsPage } from './features/jump-clients/JumpClientsPage.tsx';
 import { MyAccountPage } from './pages/my-account/MyAccountPage.tsx';
 import { StatusPage } from './pages/status/StatusPage.tsx';
 import { UsersPage } from './pages/users/UsersPage.tsx';
@@ -29,7 +29,7 @@ export const consoleRoutes: ConsoleRoute[] = [
   { path: 'queue', labelKey: 'nav.queue', element: <QueuePage /> },
   { path: 'status', labelKey: 'nav.status', element: <StatusPage /> },
   { path: 'my-account', labelKey: 'nav.myAccount', element: <MyAccountPage /> },
-  { path: 'jump-clients', labelKey: 'nav.jumpClients', element: <ComingSoon titleKey="nav.jumpClients" /> },
+  { path: 'jump-clients', labelKey: 'nav.jumpClients', element: <JumpClientsPage /> },
   { path: 'users/*', link: 'users', labelKey: 'nav.users', element: <UsersPage />, visible: adminOnly },
   {
     path: 'reports/*',

@@ -21,6 +21,7 @@ import type {
 import type { MeResult, ResetWithAnswerBody } from './api-client.ts';
 import { apiErrorOf } from './api-error.ts';
 import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
+import { createJumpArea, type JumpApi } from './jump/jump-area.ts';
 import { createReportsArea, type ReportsApi } from './reports/reports-area.ts';
 import { createPortalArea, type PortalApi } from './sessions/portal-area.ts';
 import { createSessionsArea, type SessionsApi } from './sessions/sessions-area.ts';
@@ -85,6 +86,8 @@ export interface ConsoleApi {
   portal: PortalApi;
   /** Support session reports (REP-1..4), for administrators and users who may view reports. */
   reports: ReportsApi;
+  /** Jump Clients: the list, jumping, the mass deployment wizard (JMP-1..10, USR-10). */
+  jump: JumpApi;
   /** The console connection was ended by the site (an admin terminated it, or the login ended). */
   onTerminated(listener: Listener<TerminatedEvent>): Unsubscribe;
 }
@@ -179,6 +182,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
     sessions: createSessionsArea(ctx, model),
     portal: createPortalArea(ctx),
     reports: createReportsArea(ctx),
+    jump: createJumpArea(ctx),
     onTerminated: (l) => terminated.on(l),
     channels,
     dispose: () => rep.disconnect(),

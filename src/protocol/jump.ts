@@ -177,6 +177,7 @@ export const JumpClientView = z.object({
 export type JumpClientView = z.infer<typeof JumpClientView>;
 
 export const JumpClientList = z.object({ clients: z.array(JumpClientView), total: z.number().int(), online: z.number().int() });
+export type JumpClientList = z.infer<typeof JumpClientList>;
 
 export const ListJumpClientsQuery = z
   .object({
@@ -189,3 +190,4 @@ export const ListJumpClientsQuery = z
 export const UpdateJumpClientBody = z.object({ tag: JumpTag.optional(), comments: JumpComments.optional() }).strict();
 export const JumpClientIdParams = z.object({ id: JumpClientId }).strict();
 export const StartJumpResult = z.object({ lsid: z.string() });
+export type StartJumpResult = z.infer<typeof StartJumpResult>;

@@ -94,13 +94,14 @@ describe('e2e: Status page', () => {
     await page.getByRole('alert').filter({ hasText: 'runs inside another program' }).waitFor();
   });
 
-  it('the tabs follow the guide\'s order, and unfinished areas say so', async () => {
+  it('the tabs follow the guide\'s order; the Jump Clients tab opens its list and wizard', async () => {
     const names = await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allInnerTexts();
     // The guide's six tabs, in its order; the console's own areas (the queue) may sit beside them.
     const guide = ['status', 'my account', 'jump clients', 'users', 'reports', 'support portal'];
     assert.deepEqual(names.map((n) => n.toLowerCase()).filter((n) => guide.includes(n)), guide);
     await page.getByRole('link', { name: 'Jump Clients' }).click();
-    await page.getByText('coming in a later release').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Jump Clients' }).waitFor();
+    await page.getByRole('heading', { name: 'Mass deployment wizard' }).waitFor();
   });
 });
 

@@ -1,0 +1,59 @@
+// The Jump Clients tab's data: the list for the current search and sort, refreshed while the tab
+// is open so online/offline follows the computers, and the jump in progress (its session opens in
+// the Queue tab as soon as the agent has joined it).
+import { create } from 'zustand';
+import type { JumpClientList } from '../../../../src/protocol/jump.ts';
+import type { JumpListQuery } from '../../../../src/console-core/jump/jump-area.ts';
+import { consoleApi } from '../../console-api.ts';
+
+export type JumpSort = NonNullable<JumpListQuery['sort']>;
+
+/** How often the open tab asks again (online/offline, last seen). */
+export const JUMP_REFRESH_MS = 3000;
+
+interface JumpState {
+  list: JumpClientList | null;
+  error: unknown;
+  q: string;
+  sort: JumpSort;
+  order: 'asc' | 'desc';
+  /** The query the shown list answers (tests and screen readers wait on it). */
+  shownKey: string | null;
+  setQuery(q: string): void;
+  setSort(sort: JumpSort): void;
+  load(): Promise<void>;
+}
+
+export const keyOf = (s: Pick<JumpState, 'q' | 'sort' | 'order'>) => `${s.q.trim()}|${s.sort}|${s.order}`;
+
+export const useJump = create<JumpState>()((set, get) => {
+  let latest = 0;
+  return {
+    list: null,
+    error: null,
+    q: '',
+    sort: 'hostName',
+    order: 'asc',
+    shownKey: null,
+    setQuery(q) {
+      set({ q });
+      void get().load();
+    },
+    setSort(sort) {
+      const s = get();
+      set({ sort, order: s.sort === sort ? (s.order === 'asc' ? 'desc' : 'asc') : sort === 'lastSeenAt' ? 'desc' : 'asc' });
+      void get().load();
+    },
+    async load() {
+      const mine = ++latest;
+      const s = get();
+      const key = keyOf(s);
+      try {
+        const list = await consoleApi.jump.list({ ...(s.q.trim() ? { q: s.q.trim() } : {}), sort: s.sort, order: s.order });
+        if (mine === latest) set({ list, error: null, shownKey: key });
+      } catch (error) {
+        if (mine === latest) set({ error, shownKey: key });
+      }
+    },
+  };
+});

@@ -1,0 +1,56 @@
+// The `jump` area of ConsoleApi (JMP-1, JMP-4, JMP-7..10, USR-10): the Jump Clients list (search,
+// sort, edit, remove), jumping to one, and the mass deployment wizard (create, email the link).
+// The broker checks every right; this area only carries the calls.
+import { z } from 'zod';
+import {
+  DeploymentView,
+  EmailDeploymentResult,
+  JumpClientList,
+  JumpClientView,
+  StartJumpResult,
+  type CreateDeploymentBody,
+  type ListJumpClientsQuery,
+} from '../../protocol/jump.ts';
+import { Ok } from '../../protocol/auth.ts';
+import type { CoreContext } from '../core-context.ts';
+
+export type JumpListQuery = z.infer<typeof ListJumpClientsQuery>;
+export interface EmailDeploymentInput {
+  recipients: string[];
+  message?: string;
+  language?: 'en' | 'fr';
+}
+
+export interface JumpApi {
+  list(query: JumpListQuery): Promise<JumpClientList>;
+  update(id: string, body: { tag?: string; comments?: string }): Promise<JumpClientView>;
+  /** Removes it from the list; the agent uninstalls itself when it next connects. */
+  remove(id: string): Promise<void>;
+  /** JMP-9: an unattended session; it shows in the rep's sessions once the agent has joined. */
+  jump(id: string): Promise<StartJumpResult>;
+  createDeployment(body: CreateDeploymentBody): Promise<DeploymentView>;
+  deployment(id: string): Promise<DeploymentView>;
+  emailDeployment(id: string, body: EmailDeploymentInput): Promise<z.infer<typeof EmailDeploymentResult>>;
+}
+
+export function jumpQueryString(q: JumpListQuery): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export function createJumpArea(ctx: CoreContext): JumpApi {
+  const id = (s: string) => encodeURIComponent(s);
+  return {
+    list: (query) => ctx.api.request('GET', `/jump-clients${jumpQueryString(query)}`, JumpClientList),
+    update: (clientId, body) => ctx.api.request('PATCH', `/jump-clients/${id(clientId)}`, JumpClientView, body),
+    remove: async (clientId) => {
+      await ctx.api.request('DELETE', `/jump-clients/${id(clientId)}`, Ok);
+    },
+    jump: (clientId) => ctx.api.request('POST', `/jump-clients/${id(clientId)}/jump`, StartJumpResult),
+    createDeployment: (body) => ctx.api.request('POST', '/jump/deployments', DeploymentView, body),
+    deployment: (deploymentId) => ctx.api.request('GET', `/jump/deployments/${id(deploymentId)}`, DeploymentView),
+    emailDeployment: (deploymentId, body) => ctx.api.request('POST', `/jump/deployments/${id(deploymentId)}/email`, EmailDeploymentResult, body),
+  };
+}
