@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { MAX_WS_BINARY_BYTES } from '../protocol/channels.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { authRoutes } from './http/auth-routes.ts';
 import { totpRoutes } from './http/totp-routes.ts';
 import { downloadsRoutes } from './http/downloads-routes.ts';
 import { ConsoleReleases } from './services/console-releases.ts';
-import { registerAuth } from './http/auth-plugin.ts';
+import { registerAuth, withOperationSecurity } from './http/auth-plugin.ts';
 import { reportsRoutes } from './http/reports-routes.ts';
 import { registerErrorHandling } from './http/errors-plugin.ts';
 import { siteRoutes } from './http/site-routes.ts';
@@ -134,7 +134,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       },
       security: [{ cookie: [] }, { bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withOperationSecurity,
   });
   registerAuth(app, services.accounts);
 

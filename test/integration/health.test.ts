@@ -34,6 +34,41 @@ describe('broker basics', () => {
     }
   });
 
+  it('CON-11: every OpenAPI operation says which security it needs; public ones need none', async () => {
+    const doc = (await api.get('/api/v1/openapi.json')).body as {
+      components: { securitySchemes: Record<string, unknown> };
+      paths: Record<string, Record<string, { operationId?: string; security?: Array<Record<string, string[]>> }>>;
+    };
+    const schemes = Object.keys(doc.components.securitySchemes);
+    const publicOps = new Set<string>();
+    let count = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        count++;
+        const where = `${method.toUpperCase()} ${path} (${op.operationId ?? 'no id'})`;
+        assert.ok(Array.isArray(op.security), `${where} has no security`);
+        if (op.security.length === 0) publicOps.add(op.operationId ?? where);
+        for (const requirement of op.security) {
+          for (const name of Object.keys(requirement)) assert.ok(schemes.includes(name), `${where} names unknown scheme ${name}`);
+        }
+        if (op.security.length > 0) {
+          assert.deepEqual(op.security, [{ cookie: [] }, { bearer: [] }], `${where}: cookie or bearer`);
+        }
+      }
+    }
+    assert.ok(count > 30, `only ${count} operations`);
+    // Public operations must really answer without credentials, and a protected one must not.
+    for (const id of ['login', 'requestPasswordReset']) assert.ok(publicOps.has(id), `${id} should be public`);
+    for (const id of ['me', 'listUsers', 'getSiteStatus']) assert.ok(!publicOps.has(id), `${id} should need a login`);
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const get = ops.get;
+      if (!get?.security || /\{/.test(path)) continue;
+      const res = await api.get(path.startsWith('/api') ? path : `/api/v1${path}`);
+      if (get.security.length === 0) assert.notEqual(res.status, 401, `GET ${path} is declared public but asks for a login`);
+      else assert.equal(res.status, 401, `GET ${path} is declared protected but answered ${res.status}`);
+    }
+  });
+
   it('answers unknown routes with a JSON not_found error', async () => {
     const res = await api.get('/api/v1/nope');
     assert.equal(res.status, 404);

@@ -1,6 +1,7 @@
 // Who is calling: HttpOnly session cookie (browser, with CSRF token) or bearer token (desktop).
 // Each route declares its access in `config.access`; the check happens here, once, for all.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { ErrorBody } from '../../protocol/errors.ts';
 import type { Permissions } from '../../protocol/users.ts';
 import { PasserelleError } from '../errors.ts';
@@ -50,7 +51,7 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
 
   app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
     // An API route that forgets to declare its access is closed, not open.
-    const access = req.routeOptions.config?.access ?? (req.routeOptions.url?.startsWith('/api/') ? 'admin' : 'public');
+    const access = accessOf(req.routeOptions.config, req.routeOptions.url);
     if (access === 'public') return;
     const found = tokenFrom(req);
     if (!found) throw new PasserelleError('unauthenticated', 'Log in first');
@@ -84,3 +85,20 @@ export function authOf(req: FastifyRequest): Authenticated {
   if (!req.auth) throw new PasserelleError('unauthenticated', 'Log in first');
   return req.auth;
 }
+
+/** What an operation needs, for the OpenAPI document: the same rule the preHandler above applies. */
+export function accessOf(config: { access?: Access } | undefined, url: string | undefined): Access {
+  return config?.access ?? (url?.startsWith('/api/') ? 'admin' : 'public');
+}
+
+/**
+ * The zod transform plus each operation's `security` (issue 9 item 13): public operations `[]`,
+ * the others the cookie (browser) or the bearer token (desktop), so generated clients know.
+ */
+export const withOperationSecurity: typeof jsonSchemaTransform = (input) => {
+  const out = jsonSchemaTransform(input);
+  const route = input.route as { config?: { access?: Access }; url?: string };
+  const security: Array<Record<string, string[]>> =
+    accessOf(route.config, route.url ?? input.url) === 'public' ? [] : [{ cookie: [] }, { bearer: [] }];
+  return { ...out, schema: { ...out.schema, security } };
+};
