@@ -43,7 +43,7 @@ if (o.role === 'customer') {
   const c = customerSession(o.customerUrl, o.fingerprint, o.repIds[0]!);
   await c.welcomed;
   const file = await c.nextChannel();
-  out({ up_mib_s: await receive(file, o.bytes) });
+  out({ received_mib_s: await receive(file, o.bytes) });
   await send(file, o.bytes);
   const screen = await c.nextChannel();
   const frame = new Uint8Array(o.frameBytes).fill(3);
@@ -69,7 +69,7 @@ if (o.role === 'customer') {
   await waitForQueue(a!, (s) => (s.find((x) => x.lsid === lsid)?.grants.length ?? 0) >= 2, 'grants');
   const file = await a!.channels.open(lsid, 'file', { bench: true });
   await send(file, o.bytes);
-  out({ down_mib_s: await receive(file, o.bytes) });
+  out({ received_mib_s: await receive(file, o.bytes) });
   for (let i = 0; i < others.length; i++) {
     await a!.sessions.invite(lsid, o.repIds[i + 1]!);
     await waitForQueue(others[i]!, (s) => s.some((x) => x.lsid === lsid), 'invitation');

@@ -19,7 +19,7 @@ const log = (...a: unknown[]) => console.error('[bench:relay]', ...a);
 type Msg = Record<string, any>;
 
 function startBroker(): Promise<{ child: ChildProcess; url: string; pin: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -55,13 +55,51 @@ async function delayingProxy(targetPort: number, oneWayMs: number): Promise<{ po
 }
 
 function party(orders: Msg): { child: ChildProcess; lines: Promise<Msg[]> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-party.ts'], { env: { ...process.env, PARTY: JSON.stringify(orders) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/relay-party.ts'], { env: { ...process.env, PARTY: JSON.stringify(orders) }, stdio: ['ignore', 'pipe', 'inherit'] });
   let buf = '';
   child.stdout!.on('data', (d) => (buf += d));
   const lines = new Promise<Msg[]>((resolve, reject) =>
     child.once('exit', (code) => (code === 0 ? resolve(buf.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Msg)) : reject(new Error(`${orders.role} exited ${code}: ${buf}`)))),
   );
   return { child, lines };
+}
+
+/** One process of the raw-TLS ceiling (bench/relay-ceiling.ts); resolves with its first JSON line. */
+function ceilingPart(orders: Msg): { child: ChildProcess; first: Promise<Msg> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-ceiling.ts'], { env: { ...process.env, CEILING: JSON.stringify(orders) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = new Promise<Msg>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      if (buf.includes('\n')) resolve(JSON.parse(buf.split('\n')[0]!) as Msg);
+    });
+    child.once('exit', (code) => reject(new Error(`ceiling ${orders.role} exited ${code}`)));
+  });
+  return { child, first };
+}
+
+/** MiB/s of sender → TLS → relay → TLS → receiver with Node's tls and pipe() alone, optionally through the delaying proxy. */
+async function tlsPipeCeiling(bytes: number, oneWayMs: number): Promise<number> {
+  const files = { certFile: join(dataDir, 'tls', 'cert.pem'), keyFile: join(dataDir, 'tls', 'key.pem'), bytes };
+  const receiver = ceilingPart({ ...files, role: 'receiver' });
+  const relay = ceilingPart({ ...files, role: 'relay', port: (await receiver.first).port });
+  let port = (await relay.first).port as number;
+  const proxy = oneWayMs > 0 ? await delayingProxy(port, oneWayMs) : null;
+  if (proxy) port = proxy.port;
+  const sender = ceilingPart({ ...files, role: 'sender', port });
+  sender.first.catch(() => undefined); // the sender prints nothing; it is killed at the end
+  const result = await new Promise<Msg>((resolve, reject) => {
+    let buf = '';
+    receiver.child.stdout!.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.includes('mib_s'));
+      if (line) resolve(JSON.parse(line) as Msg);
+    });
+    receiver.child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`ceiling receiver exited ${code}`))));
+  });
+  for (const p of [receiver, relay, sender]) p.child.kill();
+  proxy?.server.close();
+  return result.mib_s as number;
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -98,8 +136,9 @@ try {
     const cpu = cpuSeconds(broker.pid!) - cpu0;
     const get = (ls: Msg[], k: string) => ls.find((l) => k in l)?.[k];
     return {
-      up: get(c, 'up_mib_s') as number,
-      down: get(r, 'down_mib_s') as number,
+      // The rep sends first (the customer's receive rate), then the customer sends (the rep's).
+      repToCustomer: get(c, 'received_mib_s') as number,
+      customerToRep: get(r, 'received_mib_s') as number,
       brokerCpuPerGiB: cpu / ((2 * bytes + FRAMES * FRAME_BYTES * (1 + viewers)) / 2 ** 30),
       customerRss: get(c, 'peak_rss_kb') as number,
       repRss: get(r, 'peak_rss_kb') as number,
@@ -110,17 +149,25 @@ try {
   }
 
   const direct = await run('loopback', url, BYTES, 3);
-  log(`loopback: up ${round(direct.up)} MiB/s, down ${round(direct.down)} MiB/s`);
+  log(`loopback: customer→rep ${round(direct.customerToRep)} MiB/s, rep→customer ${round(direct.repToCustomer)} MiB/s`);
   const proxy = await delayingProxy(port, 15);
   const delayed = await run('30 ms RTT', `https://127.0.0.1:${proxy.port}`, DELAYED_BYTES, 1);
-  log(`30 ms RTT: up ${round(delayed.up)} MiB/s, down ${round(delayed.down)} MiB/s`);
+  log(`30 ms RTT: customer→rep ${round(delayed.customerToRep)} MiB/s, rep→customer ${round(delayed.repToCustomer)} MiB/s`);
   proxy.server.close();
+  log('ceiling: raw TLS through a relay process, no WebSocket, no frames');
+  const ceiling = await tlsPipeCeiling(BYTES, 0);
+  const ceiling30 = await tlsPipeCeiling(DELAYED_BYTES, 15);
+  log(`ceiling: ${round(ceiling)} MiB/s, ${round(ceiling30)} MiB/s at 30 ms`);
   const result = {
     bench: 'relay',
-    up_mib_s: round(direct.up),
-    down_mib_s: round(direct.down),
-    up_mib_s_30ms: round(delayed.up),
-    down_mib_s_30ms: round(delayed.down),
+    customer_to_rep_mib_s: round(direct.customerToRep),
+    rep_to_customer_mib_s: round(direct.repToCustomer),
+    customer_to_rep_mib_s_30ms: round(delayed.customerToRep),
+    rep_to_customer_mib_s_30ms: round(delayed.repToCustomer),
+    // The same bytes with Node's tls + pipe() and nothing of ours (bench/relay-ceiling.ts), same run.
+    tls_pipe_ceiling_mib_s: round(ceiling),
+    tls_pipe_ceiling_mib_s_30ms: round(ceiling30),
+    load_average: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
     broker_cpu_s_per_gib: round(direct.brokerCpuPerGiB, 2),
     peak_rss_mb: { broker: round(hwmKb(broker.pid!) / 1024), customer: round(direct.customerRss / 1024), rep_3_consoles: round(direct.repRss / 1024) },
     fanout_3_viewers: { frames: direct.frames, frame_bytes: FRAME_BYTES, customer_uploaded_bytes: direct.uploaded, one_copy: direct.uploaded === direct.frames * FRAME_BYTES, viewer_bytes: direct.viewerBytes },
