@@ -59,7 +59,7 @@ export const permissionRight: Record<SessionPermission, keyof Permissions> = {
   screen_control: 'screenSharing',
   annotations: 'annotations',
   file_transfer: 'fileTransfer',
-  shell: 'screenSharing',
+  shell: 'shell',
   elevation: 'elevation',
 };
 
@@ -127,8 +127,10 @@ const toolEventBodies = [
 export const ToolEventBody = z.discriminatedUnion('kind', [...toolEventBodies]);
 export type ToolEventBody = z.infer<typeof ToolEventBody>;
 /** The permission a tool event belongs to: it is logged only for a channel opened with it. */
-export function toolEventPermission(body: ToolEventBody): 'file_transfer' | 'shell' {
-  return body.kind === 'file_transfer' || body.kind === 'file_operation' ? 'file_transfer' : 'shell';
+export function toolEventPermission(body: ToolEventBody): 'file_transfer' | 'shell' | 'screen_view' {
+  if (body.kind === 'file_transfer' || body.kind === 'file_operation') return 'file_transfer';
+  if (body.kind === 'shell_opened' || body.kind === 'shell_transcript' || body.kind === 'shell_closed') return 'shell';
+  return 'screen_view';
 }
 
 export const SessionEventBody = z.discriminatedUnion('kind', [

@@ -19,7 +19,7 @@ export type ShellRequest = z.infer<typeof ShellRequest>;
 export const ShellNotice = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), shellId: z.string(), shell: z.string(), pid: z.number().int() }),
   z.object({ type: z.literal('exit'), exitCode: z.number().int(), signal: z.number().int().optional() }),
-  z.object({ type: z.literal('error'), code: z.enum(['spawn_failed', 'bad_message']), message: z.string() }),
+  z.object({ type: z.literal('error'), code: z.enum(['spawn_failed', 'bad_message', 'not_granted']), message: z.string() }),
 ]);
 export type ShellNotice = z.infer<typeof ShellNotice>;
 

@@ -22,6 +22,8 @@ export const Permissions = z
     screenSharing: z.boolean(),
     annotations: z.boolean(),
     fileTransfer: z.boolean(),
+    /** CON-7: may open a command shell on the customer's computer (its own right, not screen sharing's). */
+    shell: z.boolean(),
     /** USR-12 */
     elevation: z.boolean(),
     attachJumpClients: z.boolean(),
@@ -42,6 +44,7 @@ export const defaultRepPermissions: Permissions = {
   screenSharing: true,
   annotations: true,
   fileTransfer: true,
+  shell: false,
   elevation: false,
   attachJumpClients: false,
   promptAttended: 'always',
@@ -58,6 +61,7 @@ export const adminPermissions: Permissions = {
   screenSharing: true,
   annotations: true,
   fileTransfer: true,
+  shell: true,
   elevation: true,
   attachJumpClients: true,
   promptAttended: 'always',

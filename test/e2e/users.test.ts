@@ -25,7 +25,7 @@ describe('e2e: Users page', () => {
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
   };
 
-  it('USR-2: an admin creates a rep who then logs in', async () => {
+  it('USR-2, CON-7: an admin creates a rep who then logs in', async () => {
     await openUsers();
     await page.getByRole('link', { name: 'Create new user' }).click();
     await page.getByLabel('Username').fill('alice');
@@ -35,6 +35,9 @@ describe('e2e: Users page', () => {
     await page.getByLabel('Password expires on').fill('2031-12-31');
     await page.getByRole('checkbox', { name: 'File transfer (send and receive)' }).uncheck();
     await page.getByRole('checkbox', { name: 'Allowed to view support session reports' }).check();
+    // CON-7: the shell has its own right, off for a new rep.
+    assert.equal(await page.getByRole('checkbox', { name: 'Remote command shell' }).isChecked(), false);
+    await page.getByRole('checkbox', { name: 'Remote command shell' }).check();
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('row').filter({ hasText: 'Alice Martin' }).waitFor();
 
@@ -42,6 +45,7 @@ describe('e2e: Users page', () => {
     assert.equal(created.passwordExpiresOn, '2031-12-31');
     assert.equal(created.permissions.fileTransfer, false);
     assert.equal(created.permissions.viewReports, true);
+    assert.equal(created.permissions.shell, true);
 
     const rep = await newPage(w.browser);
     await loginViaUi(rep.page, w.broker.url, 'alice', 'Al1ce!Passw0rd');

@@ -19,7 +19,7 @@ import { customerSession, drain, repCore, waitForQueue, type Core } from '../sup
 import { TcpProxy } from '../support/customer-client.ts';
 import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
 
-const grantAll = { promptAttended: 'never', screenSharing: true, fileTransfer: true, annotations: true };
+const grantAll = { promptAttended: 'never', screenSharing: true, fileTransfer: true, annotations: true, shell: true };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('live channels through the broker (issue 7)', () => {

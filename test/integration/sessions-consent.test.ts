@@ -76,6 +76,10 @@ describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
     assert.match(res.message, /screenSharing/);
     assert.equal((await r.ws.call({ type: 'session.request_permission', lsid, permission: 'file_transfer' })).code, 'forbidden');
     assert.equal((await r.ws.call({ type: 'session.request_permission', lsid, permission: 'annotations' })).type, 'reply');
+    // CON-7: the shell has its own right; screen sharing does not give it.
+    const shell = await r.ws.call({ type: 'session.request_permission', lsid, permission: 'shell' });
+    assert.equal(shell.code, 'forbidden');
+    assert.match(shell.message, /"shell"/);
     // USR-12: elevation needs its own right.
     const elevation = await r.ws.call({ type: 'session.request_permission', lsid, permission: 'elevation' });
     assert.equal(elevation.code, 'forbidden');
@@ -84,7 +88,7 @@ describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
   });
 
   it('USR-13, USR-14: the client says which tools it has; the broker keeps them in the summary and refuses a request for a tool it lacks', async () => {
-    const r = await rep({ permissions: { promptAttended: 'never' } });
+    const r = await rep({ permissions: { promptAttended: 'never', shell: true } });
     const { c, lsid } = await acceptedSession(r.ws, r.id, 'customer_client', ['screen', 'screen']);
     const summary = await r.ws.find((m) => m.type === 'session.updated' && m.session.lsid === lsid && m.session.state === 'active', 'accepted');
     assert.deepEqual(summary.session.capabilities, ['screen']);

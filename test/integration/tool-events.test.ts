@@ -69,7 +69,7 @@ describe('tool events in the session log (CON-6, CON-7)', { timeout: 60_000 }, (
   });
 
   it('CON-7: a flood of transcript events is held to its own allowance, chat stays usable', async () => {
-    const { ws, c, lsid } = await session({ screenSharing: true });
+    const { ws, c, lsid } = await session({ shell: true });
     await ws.call({ type: 'session.request_permission', lsid, permission: 'shell' });
     await repEvent(ws, lsid, 'permission_granted');
     const opened = await ws.call({ type: 'session.open_channel', lsid, kind: 'shell' });

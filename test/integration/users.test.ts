@@ -15,10 +15,10 @@ describe('users', () => {
     await broker.stop();
   });
 
-  it('USR-2, USR-6, USR-8..13: creates a user with every field and permission, and reads it back', async () => {
+  it('USR-2, USR-6, USR-8..13, CON-7: creates a user with every field and permission, and reads it back', async () => {
     const permissions = {
       administrator: false, viewReports: true, jumpClients: true, localRdp: true, jumpStartAll: true, jumpManageAll: true,
-      screenSharing: true, annotations: false, fileTransfer: false, elevation: true, attachJumpClients: true,
+      screenSharing: true, annotations: false, fileTransfer: false, shell: true, elevation: true, attachJumpClients: true,
       promptAttended: 'never', promptUnattended: 'always',
     };
     const created = await admin.post('/api/v1/users', {

@@ -56,4 +56,21 @@ describe('sqlite store', () => {
     await assert.rejects(s.insertUser(newUser('x'), 'now').then(() => s.insertUser(newUser('X'), 'now')), /UNIQUE/);
     s.close();
   });
+
+  it('CON-7, USR-11: an account saved before the shell had its own right keeps what it had (shell follows screen sharing)', async () => {
+    const file = join(dir, 'd.db');
+    const s = openSqliteStore(file);
+    const { shell: _shell, ...old } = defaultRepPermissions;
+    const a = await s.insertUser({ ...newUser('old-on'), permissions: { ...defaultRepPermissions, screenSharing: true } }, 'now');
+    const b = await s.insertUser({ ...newUser('old-off'), permissions: { ...defaultRepPermissions, screenSharing: false } }, 'now');
+    s.close();
+    const raw = new Database(file);
+    raw.prepare('UPDATE users SET permissions = ? WHERE id = ?').run(JSON.stringify({ ...old, screenSharing: true }), a.id);
+    raw.prepare('UPDATE users SET permissions = ? WHERE id = ?').run(JSON.stringify({ ...old, screenSharing: false }), b.id);
+    raw.close();
+    const again = openSqliteStore(file);
+    assert.equal((await again.getUserById(a.id))!.permissions.shell, true);
+    assert.equal((await again.getUserById(b.id))!.permissions.shell, false);
+    again.close();
+  });
 });

@@ -81,13 +81,22 @@ function toUser(r: UserRow): UserRecord {
     failedLogins: r.failed_logins,
     lockedUntil: r.locked_until,
     disabled: r.disabled === 1,
-    permissions: JSON.parse(r.permissions) as Permissions,
+    permissions: permissionsOf(r.permissions),
     totpSecret: r.totp_secret,
     totpPendingSecret: r.totp_pending_secret,
     totpLastStep: r.totp_last_step,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+/**
+ * A user's stored permissions. Accounts saved before the shell had its own right (CON-7) lack
+ * `shell`: they keep what they had, the shell then following screen sharing.
+ */
+function permissionsOf(json: string): Permissions {
+  const p = JSON.parse(json) as Omit<Permissions, 'shell'> & { shell?: boolean };
+  return { ...p, shell: p.shell ?? p.screenSharing };
 }
 
 function toDb(key: keyof UserPatch, value: unknown): unknown {

@@ -44,6 +44,8 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   constructor(
     readonly session: CustomerSession,
     private readonly autoApprove: boolean,
+    /** The folder the rep's file browser and shells start in (the customer's home). */
+    private readonly filesRoot: string = homedir(),
   ) {
     super();
     session.on('welcome', (w) => {
@@ -68,9 +70,12 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
     // Each live channel a rep opens is served by the tool for its kind (src/endpoint/tools).
     session.onChannel((ch) =>
       serveChannel(ch, {
-        filesRoot: homedir(),
-        // Tool events reach the session log once the customer channel carries them (issue 8).
-        report: () => undefined,
+        filesRoot: this.filesRoot,
+        // What the rep does with the tool goes to the session log, credited by the broker to the
+        // rep who opened this channel.
+        report: (event) => session.toolEvent(ch.id, event),
+        // The customer may take a permission back at any moment: tools stop using it at once.
+        granted: (permission) => this.grants.has(permission),
         warn: (message) => this.update({ kind: 'error', code: 'tool', message }),
       }),
     );

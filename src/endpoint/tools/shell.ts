@@ -130,6 +130,12 @@ export async function shellHandler(ch: ToolChannel, ctx: ToolContext): Promise<v
         if (err instanceof ToolMessageError) await notice({ type: 'error', code: 'bad_message', message: err.message }).catch(() => {});
         continue;
       }
+      if (ctx.granted && !ctx.granted('shell')) {
+        // The customer took the shell back: nothing more reaches it, even before the broker closes the channel.
+        ctx.log?.('warn', { shellId }, 'shell: input refused, the shell is no longer granted');
+        await notice({ type: 'error', code: 'not_granted', message: 'The customer took the shell back; input is refused' }).catch(() => {});
+        break;
+      }
       if (m.kind === 'data') {
         input.add(m.bytes);
         pty.write(decoder.decode(m.bytes, { stream: true }));

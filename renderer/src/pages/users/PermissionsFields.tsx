@@ -12,7 +12,7 @@ const groups: { titleKey: string; flags: Flag[] }[] = [
   { titleKey: 'perm.group.jumpItems', flags: ['jumpStartAll', 'jumpManageAll'] },
   { titleKey: 'perm.group.screenSharing', flags: ['screenSharing', 'annotations'] },
   { titleKey: 'perm.group.fileTransfer', flags: ['fileTransfer'] },
-  { titleKey: 'perm.group.otherTools', flags: ['elevation', 'attachJumpClients'] },
+  { titleKey: 'perm.group.otherTools', flags: ['shell', 'elevation', 'attachJumpClients'] },
 ];
 const prompts: Prompt[] = ['promptAttended', 'promptUnattended'];
 
