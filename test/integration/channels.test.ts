@@ -116,30 +116,40 @@ describe('live channels through the broker (issue 7)', () => {
     assert.equal(producer.stats.bytesSent, produced * frame.length);
   });
 
-  it('CON-7: a resumed ordered channel continues at the byte the receiver got after the connection is cut', async () => {
-    const r = await rep();
-    const proxy = await TcpProxy.start(new URL(broker.url).port ? Number(new URL(broker.url).port) : 443);
-    cleanups.push(() => proxy.close());
-    const s = await session(r.core, r.id, `https://127.0.0.1:${proxy.port}`);
-    const ch = await r.core.channels.open(s.lsid, 'shell');
-    const agent = await s.nextChannel();
-    const total = 32 * 1024 * 1024;
-    const data = new Uint8Array(total).map((_, i) => (i * 13) % 251);
-    const writer = (async () => {
-      for (let o = 0; o < total; o += 256 * 1024) await agent.write(data.subarray(o, o + 256 * 1024));
-    })();
-    let cut = false;
-    const got = await drain(ch, total, (n) => {
-      if (!cut && n >= 8 * 1024 * 1024) {
-        cut = true;
-        proxy.cut();
-      }
+  const resumeCases = [
+    { id: 'CON-6', kind: 'file', from: 'customer' },
+    { id: 'CON-6', kind: 'file', from: 'rep' },
+    { id: 'CON-7', kind: 'shell', from: 'customer' },
+  ] as const;
+  for (const { id, kind, from } of resumeCases) {
+    it(`${id}: a resumed ${kind} channel continues at the byte the receiver acknowledged after the connection is cut (${from} sending)`, async () => {
+      const r = await rep();
+      const proxy = await TcpProxy.start(new URL(broker.url).port ? Number(new URL(broker.url).port) : 443);
+      cleanups.push(() => proxy.close());
+      const s = await session(r.core, r.id, `https://127.0.0.1:${proxy.port}`);
+      const repEnd = await r.core.channels.open(s.lsid, kind);
+      const customerEnd = await s.nextChannel();
+      const [sender, receiver] = from === 'customer' ? [customerEnd, repEnd] : [repEnd, customerEnd];
+      const total = 32 * 1024 * 1024;
+      const data = new Uint8Array(total).map((_, i) => (i * 13) % 251);
+      const writer = (async () => {
+        for (let o = 0; o < total; o += 256 * 1024) await sender.write(data.subarray(o, o + 256 * 1024));
+      })();
+      let cut = false;
+      const got = await drain(receiver, total, (n) => {
+        if (!cut && n >= 8 * 1024 * 1024) {
+          cut = true;
+          proxy.cut();
+        }
+      });
+      await writer;
+      assert.ok(cut);
+      assert.equal(got.bytes, total);
+      assert.equal(got.sha256, sha(data), 'no byte lost or doubled across the reconnect');
+      assert.ok(sender.stats.resent <= sender.stats.bytesSent - 8 * 1024 * 1024, 'only what was not acknowledged is sent again');
+      repEnd.close('done');
     });
-    await writer;
-    assert.ok(cut);
-    assert.equal(got.bytes, total);
-    assert.equal(got.sha256, sha(data), 'no byte lost or doubled across the reconnect');
-  });
+  }
 
   describe('bad input on the data path', () => {
     let raw: RepSocket;
