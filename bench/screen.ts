@@ -1,117 +1,79 @@
-// npm run bench:screen — the screen pipeline on Xvfb 1920×1080 with scripted workloads, for each
-// codec: the agent (its own process: capture → encoder) → a channel with back-pressure → a viewer
-// that decodes every picture. One JSON line per workload and codec: delivered fps, capture →
-// decoded latency p50/p95, bytes/s, agent CPU ms per frame; then x11vnc on the same display and
-// workloads (MeshCentral's agent cannot be installed here), and the ratios.
-import { spawn } from 'node:child_process';
+// npm run bench:screen — the screen pipeline end to end on Xvfb 1920×1080 with scripted workloads
+// (static desktop, typing in an editor, scrolling xterm, full-screen video-like change), for each
+// codec, through the built broker over TLS: the customer client's real screen tool in its own
+// process (bench/screen-agent.ts) → broker (dist/cli.js) → console-core in a rep process that
+// decodes every picture (bench/screen-viewer.ts). One JSON line per workload × codec: delivered
+// fps, capture → decoded latency p50/p95, bytes/s, CPU ms per frame of agent and broker (and the
+// load average at the time); then x11vnc on the same display and workload, and a summary line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { createScreenDecoder, type ScreenDecoder } from '../src/codec/index.ts';
-import { TileDecoder } from '../src/codec/tile-decoder.ts';
-import { decodeScreenMessage } from '../src/protocol/screen.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Agent, fetch } from 'undici';
 import { startXvfb } from '../test/support/x-display.ts';
 import { measureGrab, startWorkload, workloads, type Workload } from './screen-workloads.ts';
 import { vncCount } from './vnc-client.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
 const codecs = (process.env.BENCH_CODECS ?? 'h264,vp9,tile').split(',') as ('h264' | 'vp9' | 'tile')[];
-const say = (s: string) => process.stderr.write(`${s}\n`);
+const chosen = (process.env.BENCH_WORKLOADS?.split(',') as Workload[] | undefined) ?? workloads;
+const say = (s: string) => process.stderr.write(`[bench:screen] ${s}\n`);
+type Msg = Record<string, any>;
 
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
-async function runCodec(display: string, codec: 'h264' | 'vp9' | 'tile', workload: Workload) {
-  const agent = spawn(process.execPath, ['--import', 'tsx', 'bench/screen-agent.ts', display, codec], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  agent.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  let decoder: ScreenDecoder = createScreenDecoder(codec);
-  let pending = Buffer.alloc(0);
-  const latencies: number[] = [];
-  let pictures = 0;
-  let bytes = 0;
-  let measuring = false;
-  let viewerCpu = 0;
-  let last: { width: number; height: number; rgba: Buffer } | null = null;
-  const queue: Buffer[] = [];
-  let busy = false;
-  const drain = async () => {
-    if (busy) return;
-    busy = true;
-    while (queue.length) {
-      const payload = queue.shift()!;
-      const c0 = process.cpuUsage();
-      try {
-        const m = decodeScreenMessage(payload);
-        if (m.type === 'info') {
-          decoder.close();
-          decoder = createScreenDecoder(m.info.codec);
-        } else if (m.type === 'video' || m.type === 'tiles') {
-          if (m.type === 'tiles' && codec !== 'tile' && last) {
-            const td = new TileDecoder();
-            td.setPicture(last);
-            last = await td.decode(m);
-          } else last = await decoder.decode(m);
-          if (measuring) {
-            pictures++;
-            bytes += payload.length;
-            latencies.push(Date.now() - m.captureTime);
-          }
-        } else if (measuring) bytes += payload.length;
-      } catch (err) {
-        say(`viewer: ${String(err)}`);
-      }
-      const c = process.cpuUsage(c0);
-      if (measuring) viewerCpu += (c.user + c.system) / 1000;
-    }
-    busy = false;
-  };
-  agent.stdout.on('data', (d: Buffer) => {
-    pending = Buffer.concat([pending, d]);
-    while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
-      const n = pending.readUInt32BE(0);
-      queue.push(Buffer.from(pending.subarray(4, 4 + n)));
-      pending = pending.subarray(4 + n);
-    }
-    void drain();
-  });
-  await new Promise((r) => setTimeout(r, 1500)); // start-up and the first key frame
-  const cpuStart = await procCpuMs(agent.pid!);
-  measuring = true;
-  const t0 = Date.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  measuring = false;
-  const elapsed = (Date.now() - t0) / 1000;
-  const cpuEnd = await procCpuMs(agent.pid!);
-  agent.stdin.end('stop\n');
-  await new Promise((r) => agent.once('exit', r));
-  if (!/AGENT-STATS/.test(stderr)) say(`agent stderr: ${stderr.slice(-400)}`);
-  const agentCpuMs = cpuEnd - cpuStart;
-  return {
-    bench: 'screen',
-    peer: 'passerelle',
-    workload,
-    codec,
-    fps: +(pictures / elapsed).toFixed(1),
-    p50_ms: percentile(latencies, 50),
-    p95_ms: percentile(latencies, 95),
-    bytes_per_s: Math.round(bytes / elapsed),
-    agent_cpu_ms_per_frame: pictures ? +(agentCpuMs / pictures).toFixed(2) : 0,
-    agent_cpu_percent: +((agentCpuMs / (elapsed * 1000)) * 100).toFixed(1),
-    viewer_cpu_ms_per_frame: pictures ? +(viewerCpu / pictures).toFixed(2) : 0,
-    broker: 'not in path (in-process pipe; the channel layer had not landed)',
-  };
-}
-
-async function procCpuMs(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
+/** CPU ms (user + system) a process has used so far, from /proc (100 Hz ticks). */
+function cpuMs(pid: number): number {
   try {
-    const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime+stime in clock ticks (100 Hz)
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
   } catch {
     return 0;
   }
+}
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+/** A child whose stdout is JSON lines, read one at a time. */
+function jsonChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; next(pred?: (m: Msg) => boolean): Promise<Msg> } {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: Msg[] = [];
+  const waiters: (() => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    try {
+      lines.push(JSON.parse(l) as Msg);
+    } catch {
+      return;
+    }
+    for (const w of waiters.splice(0)) w();
+  });
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    for (const w of waiters.splice(0)) w();
+  });
+  const next = async (pred: (m: Msg) => boolean = () => true): Promise<Msg> => {
+    for (;;) {
+      const i = lines.findIndex(pred);
+      if (i >= 0) return lines.splice(i, 1)[0]!;
+      if (exited) throw new Error(`${args.join(' ')} exited`);
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  return { child, next };
+}
+
+function startBroker(dataDir: string): Promise<{ child: ChildProcess; url: string; pin: string }> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+) \(certificate SHA-256 ([0-9A-F:]+)/i.exec(out);
+      if (m) resolve({ child, url: m[1]!, pin: m[2]! });
+    });
+    child.once('exit', (c) => reject(new Error(`broker exited ${c}`)));
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -123,31 +85,35 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function runVnc(display: string, workload: Workload) {
+async function runVnc(display: string, workload: Workload): Promise<Msg | null> {
   const port = await freePort();
   const vnc = spawn('x11vnc', ['-display', display, '-rfbport', String(port), '-localhost', '-nopw', '-forever', '-shared', '-quiet', '-noxrecord', '-nocursorshape'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  vnc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  vnc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)));
+    const up = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), r(true))).once('error', () => r(false));
+    });
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   try {
-    const c0 = await procCpuMs(vnc.pid!);
-    const t0 = Date.now();
-    const counts = await vncCount(port, SECONDS * 1000);
-    const elapsed = (Date.now() - t0) / 1000;
-    const cpu = (await procCpuMs(vnc.pid!)) - c0;
+    const counts = await vncCount(port, SECONDS * 1000, WARMUP_MS, () => cpuMs(vnc.pid!));
     return {
       bench: 'screen',
       peer: 'x11vnc',
       workload,
-      codec: 'zrle',
-      fps: +(counts.updates / elapsed).toFixed(1),
-      bytes_per_s: Math.round(counts.bytes / elapsed),
-      agent_cpu_ms_per_frame: counts.updates ? +(cpu / counts.updates).toFixed(2) : 0,
-      agent_cpu_percent: +((cpu / (elapsed * 1000)) * 100).toFixed(1),
+      codec: counts.encoding,
+      fps: +(counts.updates / counts.seconds).toFixed(1),
+      p50_ms: null,
+      p95_ms: null,
+      bytes_per_s: Math.round(counts.bytes / counts.seconds),
+      agent_cpu_ms_per_frame: counts.updates ? +(counts.cpuMs / counts.updates).toFixed(2) : null,
+      agent_cpu_percent: +((counts.cpuMs / (counts.seconds * 1000)) * 100).toFixed(1),
+      broker_cpu_ms_per_frame: null,
+      load: load(),
+      note: 'x11vnc 1920x1080, ZRLE + CopyRect, one incremental request outstanding; updates counted, not decoded; no broker in its path',
     };
   } catch (e) {
     say(`x11vnc: ${String(e)} ${err.slice(-300)}`);
@@ -157,22 +123,76 @@ async function runVnc(display: string, workload: Workload) {
   }
 }
 
+const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-screen-'));
 const x = await startXvfb({ width: 1920, height: 1080 });
-const results: Record<string, unknown>[] = [];
+const { child: broker, url, pin } = await startBroker(dataDir);
+const kids: ChildProcess[] = [broker];
+const results: Msg[] = [];
 try {
   const grab = await measureGrab(x);
-  say(`capture: ${grab.method}, grab with nothing damaged ${grab.fullGrabMs.toFixed(1)} ms`);
-  for (const w of (process.env.BENCH_WORKLOADS?.split(',') as Workload[] | undefined) ?? workloads) {
+  say(`capture: ${grab.method}, full-screen grab ${grab.fullGrabMs.toFixed(1)} ms`);
+  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
+  const dispatcher = new Agent({ connect: { ca } });
+  const call = async (path: string, body: unknown, token?: string) => {
+    const r = await fetch(`${url}${path}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const json = (await r.json()) as Msg;
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  let admin = await call('/api/v1/auth/login', { username: 'admin', password: 'password', client: 'desktop' });
+  await call('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, admin.token);
+  admin = await call('/api/v1/auth/login', { username: 'admin', password: 'Bench!Passw0rd', client: 'desktop' });
+  const rep = await call('/api/v1/users', { username: 'screenrep', displayName: 'Screen Rep', password: 'Bench!Passw0rd', permissions: { promptAttended: 'never', screenSharing: true } }, admin.token);
+  await dispatcher.close();
+
+  const viewer = jsonChild(process.execPath, ['--import', 'tsx', 'bench/screen-viewer.ts'], { VIEWER: JSON.stringify({ url, certificate: ca, username: 'screenrep', password: 'Bench!Passw0rd' }) });
+  kids.push(viewer.child);
+  await new Promise((r) => setTimeout(r, 1500));
+  const agent = jsonChild(process.execPath, ['--import', 'tsx', 'bench/screen-agent.ts', url, pin, String(rep.id)], { DISPLAY: x.display });
+  kids.push(agent.child);
+  await agent.next((m) => 'welcomed' in m);
+  await viewer.next((m) => 'ready' in m);
+  say('customer joined, screen_view granted');
+
+  for (const w of chosen) {
     const running = await startWorkload(x, w);
     await new Promise((r) => setTimeout(r, 700));
     try {
       for (const codec of codecs) {
         say(`${w} / ${codec} …`);
-        const r = await runCodec(x.display, codec, w);
+        viewer.child.stdin!.write(`${JSON.stringify({ codec, seconds: SECONDS, warmupMs: WARMUP_MS })}\n`);
+        await viewer.next((m) => m.phase === 'start');
+        const a0 = cpuMs(agent.child.pid!);
+        const b0 = cpuMs(broker.pid!);
+        const end = await viewer.next((m) => m.phase === 'end');
+        const agentCpu = cpuMs(agent.child.pid!) - a0;
+        const brokerCpu = cpuMs(broker.pid!) - b0;
+        const r = {
+          bench: 'screen',
+          peer: 'passerelle',
+          workload: w,
+          codec,
+          fps: end.fps,
+          p50_ms: end.p50_ms,
+          p95_ms: end.p95_ms,
+          bytes_per_s: end.bytes_per_s,
+          agent_cpu_ms_per_frame: end.pictures ? +(agentCpu / end.pictures).toFixed(2) : null,
+          agent_cpu_percent: +((agentCpu / (end.seconds * 1000)) * 100).toFixed(1),
+          broker_cpu_ms_per_frame: end.pictures ? +(brokerCpu / end.pictures).toFixed(2) : null,
+          broker_cpu_percent: +((brokerCpu / (end.seconds * 1000)) * 100).toFixed(1),
+          viewer_cpu_ms_per_frame: end.viewer_cpu_ms_per_frame,
+          pictures: end.pictures,
+          key_frames: end.key_frames,
+          refines: end.refines,
+          decode_errors: end.decode_errors,
+          load: load(),
+        };
         results.push(r);
         console.log(JSON.stringify(r));
+        await new Promise((res) => setTimeout(res, 300));
       }
       if (process.env.BENCH_VNC !== '0') {
+        say(`${w} / x11vnc …`);
         const v = await runVnc(x.display, w);
         if (v) {
           results.push(v);
@@ -183,24 +203,41 @@ try {
       await running.stop();
     }
   }
-  const ratio = (w: string, codec: string, key: 'fps' | 'bytes_per_s') => {
-    const a = results.find((r) => r.workload === w && r.codec === codec && r.peer === 'passerelle');
-    const b = results.find((r) => r.workload === w && r.peer === 'x11vnc');
+  viewer.child.stdin!.write(`${JSON.stringify({ quit: true })}\n`);
+  const find = (w: string, peer: string, codec?: string) => results.find((r) => r.workload === w && r.peer === peer && (!codec || r.codec === codec));
+  const ratio = (w: string, codec: string, key: string) => {
+    const a = find(w, 'passerelle', codec);
+    const b = find(w, 'x11vnc');
     return a && b && Number(b[key]) > 0 ? +(Number(a[key]) / Number(b[key])).toFixed(2) : null;
   };
+  const scroll = Object.fromEntries(codecs.map((c) => [c, find('scrolling', 'passerelle', c)]));
+  const stat = Object.fromEntries(codecs.map((c) => [c, find('static', 'passerelle', c)]));
+  const targets = Object.fromEntries(
+    codecs.map((c) => [
+      c,
+      {
+        scrolling: scroll[c] ? { fps_60: scroll[c].fps >= 60, bytes_2_2M: scroll[c].bytes_per_s <= 2.2e6, p95_30ms: scroll[c].p95_ms <= 30 } : null,
+        static: stat[c] ? { bytes_5K: stat[c].bytes_per_s <= 5000, cpu_2pct: stat[c].agent_cpu_percent <= 2 } : null,
+      },
+    ]),
+  );
   console.log(
     JSON.stringify({
       bench: 'screen',
       summary: true,
       capture: grab.method,
-      idle_grab_ms: +grab.fullGrabMs.toFixed(1),
-      scrolling_h264_fps_vs_x11vnc: ratio('scrolling', 'h264', 'fps'),
-      scrolling_h264_bytes_vs_x11vnc: ratio('scrolling', 'h264', 'bytes_per_s'),
-      scrolling_tile_fps_vs_x11vnc: ratio('scrolling', 'tile', 'fps'),
-      meshcentral: 'not installed (its Linux agent comes from a running MeshCentral server; no network for it here): x11vnc measured instead',
+      full_grab_ms: +grab.fullGrabMs.toFixed(1),
+      path: 'agent process → built broker (TLS, loopback) → console-core rep process decoding with node-av',
+      targets,
+      vs_x11vnc: Object.fromEntries(chosen.map((w) => [w, Object.fromEntries(codecs.map((c) => [c, { fps: ratio(w, c, 'fps'), bytes_per_s: ratio(w, c, 'bytes_per_s'), cpu_percent: ratio(w, c, 'agent_cpu_percent') }]))])),
+      meshcentral: process.env.BENCH_MESHCENTRAL_NOTE ?? 'not measured: see docs/screen.md',
+      load: load(),
       results: results.length,
     }),
   );
 } finally {
+  for (const k of kids.reverse()) k.kill('SIGTERM');
   await x.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }
+process.exit(0);

@@ -1,60 +1,74 @@
 // A minimal RFB (VNC) client for the bench's x11vnc comparison: handshake (3.8, no auth), ZRLE +
-// CopyRect, incremental update requests back to back; counts updates and bytes without decoding
-// (ZRLE rects carry their length, so they can be skipped).
+// CopyRect (+ Raw), one incremental FramebufferUpdateRequest outstanding at a time, as viewers do.
+// It parses every server message by its framing (ZRLE rects carry their length) and counts whole
+// FramebufferUpdates and bytes without decoding pixels.
 import net from 'node:net';
 
 export interface VncCounts {
   updates: number;
   bytes: number;
+  seconds: number;
+  cpuMs: number;
+  encoding: string;
 }
 
-export async function vncCount(port: number, ms: number): Promise<VncCounts> {
+const ENC_RAW = 0;
+const ENC_COPYRECT = 1;
+const ENC_ZRLE = 16;
+
+/** Connects, warms up for `warmupMs`, then counts updates for `ms`; `cpu()` samples the server's CPU ms. */
+export async function vncCount(port: number, ms: number, warmupMs: number, cpu: () => number): Promise<VncCounts> {
   const sock = net.connect(port, '127.0.0.1');
+  sock.setNoDelay(true);
   let buf = Buffer.alloc(0);
-  let waiting: { n: number; resolve: (b: Buffer) => void } | null = null;
   let total = 0;
+  let wake: (() => void) | null = null;
+  let failed: Error | null = null;
   sock.on('data', (d) => {
     total += d.length;
-    buf = Buffer.concat([buf, d]);
-    pump();
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    const w = wake;
+    wake = null;
+    w?.();
   });
-  const pump = () => {
-    if (waiting && buf.length >= waiting.n) {
-      const w = waiting;
-      waiting = null;
-      const out = buf.subarray(0, w.n);
-      buf = buf.subarray(w.n);
-      w.resolve(out);
-    }
-  };
-  const read = (n: number) =>
-    new Promise<Buffer>((resolve) => {
-      waiting = { n, resolve };
-      pump();
-    });
+  sock.on('error', (e) => {
+    failed = e;
+    wake?.();
+  });
   await new Promise<void>((r, j) => {
     sock.once('connect', () => r());
     sock.once('error', j);
   });
+  /** Waits for n bytes and takes them. */
+  const read = async (n: number): Promise<Buffer> => {
+    while (buf.length < n) {
+      if (failed) throw failed;
+      await new Promise<void>((r) => (wake = r));
+    }
+    const out = buf.subarray(0, n);
+    buf = buf.subarray(n);
+    return out;
+  };
   await read(12);
   sock.write('RFB 003.008\n');
   const nTypes = (await read(1))[0]!;
+  if (nTypes === 0) throw new Error('VNC server refused the connection');
   const types = [...(await read(nTypes))];
   if (!types.includes(1)) throw new Error(`x11vnc wants authentication (${types})`);
   sock.write(Buffer.from([1]));
-  const result = (await read(4)).readUInt32BE(0);
-  if (result !== 0) throw new Error('VNC security failed');
+  if ((await read(4)).readUInt32BE(0) !== 0) throw new Error('VNC security failed');
   sock.write(Buffer.from([1])); // shared
   const init = await read(24);
   const width = init.readUInt16BE(0);
   const height = init.readUInt16BE(2);
-  const nameLen = init.readUInt32BE(20);
-  await read(nameLen);
-  const enc = Buffer.alloc(4 + 8);
+  const bpp = init[4]! / 8;
+  await read(init.readUInt32BE(20));
+  const enc = Buffer.alloc(4 + 12);
   enc.writeUInt8(2, 0);
-  enc.writeUInt16BE(2, 2);
-  enc.writeInt32BE(16, 4); // ZRLE
-  enc.writeInt32BE(1, 8); // CopyRect
+  enc.writeUInt16BE(3, 2);
+  enc.writeInt32BE(ENC_ZRLE, 4);
+  enc.writeInt32BE(ENC_COPYRECT, 8);
+  enc.writeInt32BE(ENC_RAW, 12);
   sock.write(enc);
   const request = (incremental: number) => {
     const r = Buffer.alloc(10);
@@ -64,22 +78,9 @@ export async function vncCount(port: number, ms: number): Promise<VncCounts> {
     r.writeUInt16BE(height, 8);
     sock.write(r);
   };
-  request(0);
-  await readUpdate(); // the first, full picture is not counted
-  const start = total;
-  const t0 = Date.now();
-  let updates = 0;
-  while (Date.now() - t0 < ms) {
-    request(1);
-    const ok = await Promise.race([readUpdate().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms - (Date.now() - t0) + 10))]);
-    if (!ok) break;
-    updates++;
-  }
-  const bytes = total - start;
-  sock.destroy();
-  return { updates, bytes };
-
-  async function readUpdate(): Promise<void> {
+  const seen = new Set<string>();
+  /** Reads server messages up to and including one FramebufferUpdate. */
+  const readUpdate = async (): Promise<void> => {
     for (;;) {
       const type = (await read(1))[0]!;
       if (type === 0) break;
@@ -89,20 +90,68 @@ export async function vncCount(port: number, ms: number): Promise<VncCounts> {
         await read(h.readUInt32BE(3));
         continue;
       }
+      if (type === 1) {
+        const h = await read(5);
+        await read(h.readUInt16BE(3) * 6);
+        continue;
+      }
       throw new Error(`unexpected RFB message ${type}`);
     }
-    const head = await read(3);
-    const n = head.readUInt16BE(1);
+    const n = (await read(3)).readUInt16BE(1);
     for (let i = 0; i < n; i++) {
       const r = await read(12);
+      const w = r.readUInt16BE(4);
+      const h = r.readUInt16BE(6);
       const encoding = r.readInt32BE(8);
-      if (encoding === 16) await read((await read(4)).readUInt32BE(0));
-      else if (encoding === 1) await read(4);
-      else if (encoding === 0) await read(r.readUInt16BE(4) * r.readUInt16BE(6) * 4);
-      else if (encoding === -223 || encoding === -239) {
-        // DesktopSize / Cursor pseudo-encodings are not requested; nothing to skip for DesktopSize.
-        if (encoding === -239) await read(r.readUInt16BE(4) * r.readUInt16BE(6) * 4 + Math.floor((r.readUInt16BE(4) + 7) / 8) * r.readUInt16BE(6));
+      if (encoding === ENC_ZRLE) {
+        seen.add('zrle');
+        await read((await read(4)).readUInt32BE(0));
+      } else if (encoding === ENC_COPYRECT) {
+        seen.add('copyrect');
+        await read(4);
+      } else if (encoding === ENC_RAW) {
+        seen.add('raw');
+        await read(w * h * bpp);
+      } else if (encoding === -223) {
+        // DesktopSize: no payload.
       } else throw new Error(`unexpected encoding ${encoding}`);
     }
+  };
+  // The first, full picture and the warm-up are not counted.
+  request(0);
+  await readUpdate();
+  const warmEnd = Date.now() + warmupMs;
+  let counting = false;
+  let updates = 0;
+  let start = 0;
+  let cpu0 = 0;
+  let t0 = 0;
+  let pending: Promise<void> | null = null;
+  for (;;) {
+    if (!counting && Date.now() >= warmEnd) {
+      counting = true;
+      t0 = Date.now();
+      start = total - buf.length;
+      cpu0 = cpu();
+    }
+    const phaseEnd = counting ? t0 + ms : warmEnd;
+    if (counting && Date.now() >= phaseEnd) break;
+    if (!pending) {
+      request(1);
+      pending = readUpdate();
+    }
+    // An idle screen gets no answer: wait at most to the end of the phase, the request stays out.
+    let timer: NodeJS.Timeout | undefined;
+    const got = await Promise.race([pending.then(() => 'update' as const), new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, phaseEnd - Date.now()) + 1)))]);
+    clearTimeout(timer);
+    if (got === 'update') {
+      pending = null;
+      if (counting) updates++;
+    }
   }
+  const seconds = (Date.now() - t0) / 1000;
+  const cpuMs = cpu() - cpu0;
+  const bytes = total - buf.length - start;
+  sock.destroy();
+  return { updates, bytes, seconds, cpuMs, encoding: [...seen].join('+') || 'zrle' };
 }

@@ -3,14 +3,16 @@ import { Log, AV_LOG_ERROR } from 'node-av';
 import type { ScreenCodecId } from '../protocol/screen.ts';
 import { TileDecoder } from './tile-decoder.ts';
 import { TileEncoder } from './tile-encoder.ts';
-import type { EncoderSettings, ScreenDecoder, ScreenEncoder } from './types.ts';
+import { checkDimensions, type EncoderSettings, type ScreenDecoder, type ScreenEncoder } from './types.ts';
 import { VideoDecoder } from './video-decoder.ts';
 import { VideoEncoder } from './video-encoder.ts';
 
 export * from './types.ts';
 Log.setLevel(AV_LOG_ERROR);
 
+/** Throws CodecError for absurd output sizes (and, for video, odd sides or a codec missing here). */
 export function createScreenEncoder(codec: ScreenCodecId, settings: EncoderSettings): ScreenEncoder {
+  checkDimensions(settings.width, settings.height, `${codec} encoder`);
   return codec === 'tile' ? new TileEncoder(settings) : new VideoEncoder(codec, settings);
 }
 

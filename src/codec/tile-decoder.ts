@@ -1,7 +1,7 @@
 // Applies tile frames to an RGBA picture (tests, bench, replays); the console does the same on a canvas.
 import sharp from 'sharp';
 import { copyRect } from './tile-scroll.ts';
-import { CodecError, type DecodedPicture, type EncodedScreenFrame, type ScreenDecoder } from './types.ts';
+import { CodecError, checkDimensions, checkInside, type DecodedPicture, type EncodedScreenFrame, type ScreenDecoder } from './types.ts';
 
 export class TileDecoder implements ScreenDecoder {
   private pic: DecodedPicture | null = null;
@@ -13,6 +13,13 @@ export class TileDecoder implements ScreenDecoder {
 
   async decode(f: EncodedScreenFrame): Promise<DecodedPicture> {
     if (f.type !== 'tiles') throw new CodecError('codec_decode', 'not a tile frame');
+    checkDimensions(f.width, f.height, 'tile frame');
+    // Every rect is checked before anything is drawn: a bad frame leaves the picture as it was.
+    for (const t of f.tiles) {
+      checkInside(t, f.width, f.height, `${t.kind} tile`);
+      if (t.kind === 'copy') checkInside({ x: t.srcX, y: t.srcY, width: t.width, height: t.height }, f.width, f.height, 'copy source');
+      else if (t.kind !== 'fill' && t.data.length === 0) throw new CodecError('codec_decode', `empty ${t.kind} tile at ${t.x},${t.y}`);
+    }
     if (!this.pic || this.pic.width !== f.width || this.pic.height !== f.height) {
       if (!f.key) throw new CodecError('codec_decode', 'no key frame yet');
       this.pic = { width: f.width, height: f.height, rgba: Buffer.alloc(f.width * f.height * 4) };

@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { ScreenQuality, ScreenRect, Tile, TileFrameMessage } from '../protocol/screen.ts';
 import { RgbaScaler } from './rgba-scaler.ts';
-import { CodecError, type EncodeOptions, type EncoderSettings, type RawFrame, type ScreenEncoder } from './types.ts';
+import { CodecError, checkRawFrame, type EncodeOptions, type EncoderSettings, type RawFrame, type ScreenEncoder } from './types.ts';
 import { copyRect, detectVerticalScroll } from './tile-scroll.ts';
 
 export const TILE = 64;
@@ -47,7 +47,7 @@ export class TileEncoder implements ScreenEncoder {
 
   async encode(frame: RawFrame, options: EncodeOptions = {}): Promise<TileFrameMessage | null> {
     if (this.closed) throw new CodecError('codec_encode', 'encoder closed');
-    if (frame.data.length < frame.width * frame.height * 4) throw new CodecError('codec_dimensions', 'frame buffer smaller than its size');
+    checkRawFrame(frame);
     const { width: W, height: H, quality } = this.settings;
     const cur = Buffer.from(this.scaler.convert(frame.data, frame.width, frame.height, W, H));
     if (quality === 'grayscale') {

@@ -1,7 +1,7 @@
 // The one interface every screen codec implements (video through FFmpeg, tiles through sharp), so
 // the agent picks one per session and switches live; decoders exist here for tests, the bench and
 // the recording replay — the console decodes with WebCodecs / createImageBitmap.
-import type { ScreenCodecId, ScreenQuality, ScreenRect, TileFrameMessage, VideoFrameMessage } from '../protocol/screen.ts';
+import { MAX_SCREEN_DIMENSION, type ScreenCodecId, type ScreenQuality, type ScreenRect, type TileFrameMessage, type VideoFrameMessage } from '../protocol/screen.ts';
 
 /** A captured picture: BGRA (X11 ZPixmap, little-endian 32 bpp), rows packed (stride = width*4). */
 export interface RawFrame {
@@ -51,7 +51,7 @@ export interface ScreenDecoder {
 }
 
 export class CodecError extends Error {
-  constructor(readonly code: 'codec_unavailable' | 'codec_decode' | 'codec_encode' | 'codec_dimensions', message: string) {
+  constructor(readonly code: 'codec_unavailable' | 'codec_decode' | 'codec_encode' | 'codec_dimensions' | 'codec_bounds', message: string) {
     super(message);
     this.name = 'CodecError';
   }
@@ -62,4 +62,24 @@ export function fitSize(width: number, height: number, maxWidth?: number, maxHei
   const s = Math.min(1, (maxWidth ?? width) / width, (maxHeight ?? height) / height);
   const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
   return { width: even(Math.round(width * s)), height: even(Math.round(height * s)) };
+}
+
+/** Refuses sides that are not integers in [1, MAX_SCREEN_DIMENSION] (an encoder, a raw or a decoded frame). */
+export function checkDimensions(width: number, height: number, what: string): void {
+  const ok = (n: number) => Number.isInteger(n) && n >= 1 && n <= MAX_SCREEN_DIMENSION;
+  if (!ok(width) || !ok(height)) throw new CodecError('codec_dimensions', `${what}: absurd dimensions ${width}x${height}`);
+}
+
+/** Refuses a rectangle that is not wholly inside a width×height picture. */
+export function checkInside(r: ScreenRect, width: number, height: number, what: string): void {
+  const ints = [r.x, r.y, r.width, r.height].every(Number.isInteger);
+  if (!ints || r.width < 1 || r.height < 1 || r.x < 0 || r.y < 0 || r.x + r.width > width || r.y + r.height > height) {
+    throw new CodecError('codec_bounds', `${what} ${r.x},${r.y} ${r.width}x${r.height} outside ${width}x${height}`);
+  }
+}
+
+/** A raw frame the encoders can read: sane sides, a buffer that holds them. */
+export function checkRawFrame(frame: RawFrame): void {
+  checkDimensions(frame.width, frame.height, 'raw frame');
+  if (frame.data.length < frame.width * frame.height * 4) throw new CodecError('codec_dimensions', 'frame buffer smaller than its size');
 }

@@ -2,7 +2,7 @@
 // WebCodecs). Output is RGBA so it compares directly with a capture or a canvas read-back.
 import { AV_PIX_FMT_RGBA, AVERROR_EAGAIN, Codec, FF_DECODER_H264, FF_DECODER_VP9, CodecContext, Frame, Packet, SWS_BILINEAR, SoftwareScaleContext } from 'node-av';
 import type { VideoCodecId } from '../protocol/screen.ts';
-import { CodecError, type DecodedPicture, type EncodedScreenFrame, type ScreenDecoder } from './types.ts';
+import { CodecError, checkDimensions, type DecodedPicture, type EncodedScreenFrame, type ScreenDecoder } from './types.ts';
 
 export class VideoDecoder implements ScreenDecoder {
   private readonly ctx = new CodecContext();
@@ -27,6 +27,9 @@ export class VideoDecoder implements ScreenDecoder {
 
   async decode(f: EncodedScreenFrame): Promise<DecodedPicture> {
     if (f.type !== 'video' || f.codec !== this.codec) throw new CodecError('codec_decode', `not a ${this.codec} frame`);
+    checkDimensions(f.width, f.height, `${this.codec} frame`);
+    // An empty packet would be read as end of stream (a flush), after which nothing decodes.
+    if (f.data.length === 0) throw new CodecError('codec_decode', `empty ${this.codec} frame`);
     if (!this.gotKey && !f.key) throw new CodecError('codec_decode', 'no key frame yet');
     this.gotKey = true;
     this.packet.unref();

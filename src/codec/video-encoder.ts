@@ -20,7 +20,7 @@ import {
   SoftwareScaleContext,
 } from 'node-av';
 import type { ScreenQuality, VideoCodecId } from '../protocol/screen.ts';
-import { CodecError, type EncodeOptions, type EncoderSettings, type RawFrame, type ScreenEncoder } from './types.ts';
+import { CodecError, checkRawFrame, type EncodeOptions, type EncoderSettings, type RawFrame, type ScreenEncoder } from './types.ts';
 import type { VideoFrameMessage } from '../protocol/screen.ts';
 
 const x264Crf: Record<ScreenQuality, number> = { best: 21, balanced: 28, fastest: 34, grayscale: 28 };
@@ -105,7 +105,7 @@ export class VideoEncoder implements ScreenEncoder {
 
   async encode(frame: RawFrame, options: EncodeOptions = {}): Promise<VideoFrameMessage | null> {
     if (this.closed) throw new CodecError('codec_encode', 'encoder closed');
-    if (frame.data.length < frame.width * frame.height * 4) throw new CodecError('codec_dimensions', 'frame buffer smaller than its size');
+    checkRawFrame(frame);
     this.setSource(frame.width, frame.height);
     if (this.src.fromBuffer(frame.data.subarray(0, frame.width * frame.height * 4)) < 0) throw new CodecError('codec_encode', 'copy into frame failed');
     this.dst.makeWritable();

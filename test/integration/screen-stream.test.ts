@@ -9,15 +9,22 @@ import { createScreenHandler } from '../../src/endpoint/tools/screen.ts';
 import type { ToolEventBody } from '../../src/protocol/sessions.ts';
 import { decodeScreenMessage, encodeScreenMessage, type ScreenCodecId, type ScreenInfo, type ScreenMessage } from '../../src/protocol/screen.ts';
 import { crop, meanAbsDiff, xwdCapture } from '../support/screen-pixels.ts';
-import { toolChannelPair } from '../support/tool-channel-pair.ts';
+import type { Channel } from '../../src/protocol/channel-endpoint.ts';
+import { createChannelPair } from '../../src/protocol/channel-mux.ts';
 import { startXvfb, waitForWindow, type XDisplay } from '../support/x-display.ts';
 
 const log = { warn: (o: object, m: string) => console.error(m, o) };
 
+/** The two ends of a latest screen channel (the real Channel class, in memory): [rep, agent]. */
+function screenPair(meta: object): { rep: Channel; agent: Channel } {
+  const [rep, agent] = createChannelPair('screen', meta as never);
+  return { rep, agent };
+}
+
 /** The rep's end: decodes what arrives and keeps the current picture, info and events. */
-function viewer(rep: ReturnType<typeof toolChannelPair>['rep'], codec: ScreenCodecId) {
+function viewer(rep: Channel, codec: ScreenCodecId) {
   let decoder: ScreenDecoder = createScreenDecoder(codec);
-  const state = { info: null as ScreenInfo | null, picture: null as DecodedPicture | null, frames: 0, bytes: 0, cursor: null as null | { x: number; y: number }, errors: [] as string[] };
+  const state = { info: null as ScreenInfo | null, picture: null as DecodedPicture | null, frames: 0, keyFrames: 0, infos: 0, bytes: 0, cursor: null as null | { x: number; y: number }, errors: [] as string[] };
   const waiters = new Set<() => void>();
   void (async () => {
     for await (const msg of rep) {
@@ -25,7 +32,9 @@ function viewer(rep: ReturnType<typeof toolChannelPair>['rep'], codec: ScreenCod
       try {
         m = decodeScreenMessage(msg.payload);
         state.bytes += msg.payload.length;
+        if (msg.key) state.keyFrames++;
         if (m.type === 'info') {
+          state.infos++;
           state.info = m.info;
           decoder.close();
           decoder = createScreenDecoder(m.info.codec);
@@ -77,7 +86,7 @@ describe('screen stream: real Xvfb → capture → codec → channel → decoder
 
   for (const codec of ['h264', 'vp9', 'tile'] as const) {
     it(`CON-4: ${codec}: the rep's decoded picture matches an xwd capture of the display; screen view events logged`, async () => {
-      const { rep, agent } = toolChannelPair('screen', { codec, monitor: 0 });
+      const { rep, agent } = screenPair({ codec, monitor: 0 });
       const events: ToolEventBody[] = [];
       const handler = createScreenHandler({ openCapture: () => X11ScreenCapture.open(x.display, log) });
       const done = handler(agent, { filesRoot: '/tmp', report: (e) => events.push(e), warn: (m) => console.error(m) });
@@ -104,7 +113,7 @@ describe('screen stream: real Xvfb → capture → codec → channel → decoder
     randr.setMonitor(await other.internAtom('TEST-LEFT'), { x: 0, y: 0, width: 960, height: 1080 });
     randr.setMonitor(await other.internAtom('TEST-RIGHT'), { x: 960, y: 0, width: 960, height: 1080 });
     await other.sync();
-    const { rep, agent } = toolChannelPair('screen', { codec: 'h264', monitor: 0 });
+    const { rep, agent } = screenPair({ codec: 'h264', monitor: 0 });
     const events: ToolEventBody[] = [];
     const handler = createScreenHandler({ openCapture: () => X11ScreenCapture.open(x.display, log), refineAfterMs: 100 });
     const done = handler(agent, { filesRoot: '/tmp', report: (e) => events.push(e), warn: (m) => console.error('WARN', m) });
@@ -118,18 +127,64 @@ describe('screen stream: real Xvfb → capture → codec → channel → decoder
       await new Promise((r) => setTimeout(r, 1000));
       assert.ok(v.state.bytes - before < 5000, `static screen sent ${v.state.bytes - before} bytes/s`);
       const right = v.state.info!.layout.monitors.findIndex((m) => m.name === 'TEST-RIGHT');
-      await rep.write(encodeScreenMessage({ type: 'control', control: { monitor: right } }));
+      rep.writeLatest(encodeScreenMessage({ type: 'control', control: { monitor: right } }));
       await v.until(() => v.state.info?.monitor === right && v.state.picture?.width === 960, 'the right monitor');
       assert.deepEqual(v.state.info?.region, { x: 960, y: 0, width: 960, height: 1080 });
       // Bad input on the channel: refused and logged, the stream goes on.
-      await rep.write(Uint8Array.from([99, 1, 2]));
-      await rep.write(encodeScreenMessage({ type: 'cursor', x: 1, y: 1, visible: true }));
+      await rep.whenWritable();
+      rep.writeLatest(Uint8Array.from([99, 1, 2]));
+      await rep.whenWritable();
+      rep.writeLatest(encodeScreenMessage({ type: 'cursor', x: 1, y: 1, visible: true }));
       const switched = events.find((e) => e.kind === 'screen_monitor_switched');
       assert.ok(switched && switched.kind === 'screen_monitor_switched' && switched.monitor === right);
     } finally {
       rep.close('closed_by_peer');
       await done;
       other.close();
+    }
+  });
+  it('CON-4: newest wins — a viewer that stops reading gets no backlog; a key frame on request; quality and resolution cap switch live', async () => {
+    const term = x.spawn('xterm', ['-geometry', '80x20+100+500', '-T', 'stream-scroller', '-e', `sh -c 'while :; do date +%s%N; sleep 0.01; done'`]);
+    await waitForWindow(x, '^stream-scroller$');
+    const { rep, agent } = screenPair({ codec: 'h264', monitor: 0 });
+    const handler = createScreenHandler({ openCapture: () => X11ScreenCapture.open(x.display, log) });
+    const done = handler(agent, { filesRoot: '/tmp', report: () => undefined, warn: (m) => console.error('WARN', m) });
+    try {
+      // Nobody reads: the agent sends what the window allows (3 messages) and then encodes nothing.
+      const until = async (pred: () => boolean, what: string) => {
+        for (let i = 0; i < 400 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
+        assert.ok(pred(), what);
+      };
+      await until(() => agent.inFlight === rep.currentWindow, 'the window filled');
+      const sent = agent.stats.bytesSent;
+      await new Promise((r) => setTimeout(r, 500)); // the xterm keeps changing meanwhile
+      assert.equal(agent.stats.bytesSent, sent, 'nothing more was sent while the viewer did not read');
+      assert.equal(agent.stats.messagesDropped, 0, 'no frame was encoded only to be replaced');
+      assert.equal(agent.inFlight, rep.currentWindow);
+      // Reading again: the stream goes on, and what comes after the backlog is fresh.
+      const v = viewer(rep, 'h264');
+      await v.until(() => v.state.frames >= 6, 'frames after the pause');
+      const resumedAt = Date.now();
+      await v.until(() => v.state.frames >= 12, 'more frames');
+      // A key frame on request: the layout info, then a key video frame.
+      const keys = v.state.keyFrames;
+      const infos = v.state.infos;
+      rep.requestKeyFrame();
+      await v.until(() => v.state.infos > infos && v.state.keyFrames >= keys + 2, 'info and a key frame after the request');
+      // Live switch: grayscale, capped at 480 wide (the scroller sits on monitor 0 whatever the layout).
+      await rep.whenWritable();
+      rep.writeLatest(encodeScreenMessage({ type: 'control', control: { quality: 'grayscale', maxWidth: 480 } }));
+      await v.until(() => v.state.info?.quality === 'grayscale' && v.state.picture?.width === 480 && v.state.picture.height === v.state.info.streamHeight, 'the grayscale stream capped at 480 wide');
+      const pic = v.state.picture!;
+      let colour = 0;
+      for (let p = 0; p < pic.rgba.length; p += 4 * 97) colour = Math.max(colour, Math.abs(pic.rgba[p]! - pic.rgba[p + 1]!), Math.abs(pic.rgba[p + 1]! - pic.rgba[p + 2]!));
+      assert.ok(colour < 12, `grayscale picture has colour ${colour}`);
+      assert.ok(Date.now() >= resumedAt);
+      assert.deepEqual(v.state.errors, []);
+    } finally {
+      rep.close('closed_by_peer');
+      await done;
+      term.kill('SIGTERM');
     }
   });
 });

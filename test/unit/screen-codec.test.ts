@@ -125,4 +125,55 @@ describe('screen codecs (src/codec), without a display', () => {
     enc.close();
     assert.throws(() => createScreenEncoder('h264', { quality: 'balanced', width: 321, height: 200 }), (e: unknown) => e instanceof CodecError && e.code === 'codec_dimensions');
   });
+  it('CON-4: bad input — truncated and corrupted video frames, absurd dimensions, tiles and copy sources out of bounds — typed errors, the decoder goes on', async () => {
+    const isCodec = (code: string) => (e: unknown) => e instanceof CodecError && e.code === code;
+    for (const codec of ['h264', 'vp9'] as const) {
+      const enc = createScreenEncoder(codec, { quality: 'balanced', width: W, height: H });
+      const key = (await enc.encode(frame(terminal(0)), { key: true }))!;
+      const next = (await enc.encode(frame(terminal(12))))!;
+      assert.ok(key.type === 'video' && next.type === 'video');
+      const dec = createScreenDecoder(codec);
+      // Truncated to a few bytes, or with its middle overwritten: refused, or decoded with
+      // concealment at the announced size; never a crash, never a picture of another size.
+      for (const bad of [key.data.subarray(0, 6), Buffer.concat([Buffer.from(key.data.subarray(0, 40)), Buffer.alloc(key.data.length - 40, 0xa5)])]) {
+        try {
+          const pic = await dec.decode({ ...key, data: bad });
+          assert.equal(pic.width, W);
+          assert.equal(pic.height, H);
+        } catch (e) {
+          assert.ok(e instanceof CodecError && e.code === 'codec_decode', `${codec}: ${String(e)}`);
+        }
+      }
+      await assert.rejects(dec.decode({ ...key, data: new Uint8Array(0) }), isCodec('codec_decode'), 'an empty frame is not a flush');
+      await assert.rejects(dec.decode({ ...key, width: 0 }), isCodec('codec_dimensions'));
+      await assert.rejects(dec.decode({ ...key, height: 100_000 }), isCodec('codec_dimensions'));
+      // After all that, a good key frame and its delta still decode.
+      const fresh = createScreenDecoder(codec);
+      await fresh.decode(key);
+      assert.equal((await fresh.decode(next)).width, W);
+      await assert.rejects(enc.encode({ width: 0, height: H, data: Buffer.alloc(16), captureTime: 0 }), isCodec('codec_dimensions'));
+      await assert.rejects(enc.encode({ width: 1e6, height: 1e6, data: Buffer.alloc(16), captureTime: 0 }), isCodec('codec_dimensions'));
+      enc.close();
+      dec.close();
+      fresh.close();
+    }
+    for (const codec of ['h264', 'vp9', 'tile'] as const) {
+      assert.throws(() => createScreenEncoder(codec, { quality: 'balanced', width: 100_000, height: 64 }), isCodec('codec_dimensions'));
+      assert.throws(() => createScreenEncoder(codec, { quality: 'balanced', width: 64, height: 0 }), isCodec('codec_dimensions'));
+    }
+    const td = createScreenDecoder('tile');
+    const enc = createScreenEncoder('tile', { quality: 'balanced', width: W, height: H });
+    const good = (await enc.encode(frame(terminal(0)), { key: true }))!;
+    const before = Buffer.from((await td.decode(good)).rgba);
+    const base = { type: 'tiles' as const, key: false, width: W, height: H, captureTime: 0 };
+    await assert.rejects(td.decode({ ...base, tiles: [{ kind: 'fill', x: W - 4, y: 0, width: 8, height: 8, rgba: 0xff0000ff }] }), isCodec('codec_bounds'));
+    await assert.rejects(td.decode({ ...base, tiles: [{ kind: 'copy', x: 0, y: 0, width: 8, height: 8, srcX: 0, srcY: H - 2 }] }), isCodec('codec_bounds'));
+    await assert.rejects(td.decode({ ...base, tiles: [{ kind: 'fill', x: -1, y: 0, width: 8, height: 8, rgba: 1 }] }), isCodec('codec_bounds'));
+    await assert.rejects(td.decode({ ...base, tiles: [{ kind: 'jpeg', x: 0, y: 0, width: 8, height: 8, data: new Uint8Array(0) }] }), isCodec('codec_decode'));
+    await assert.rejects(td.decode({ ...base, width: 9000, height: 10, key: true, tiles: [] }), isCodec('codec_dimensions'));
+    // A valid fill next to a bad one: nothing of the bad frame was drawn.
+    await assert.rejects(td.decode({ ...base, tiles: [{ kind: 'fill', x: 0, y: 0, width: 8, height: 8, rgba: 0xff0000ff }, { kind: 'fill', x: W, y: 0, width: 8, height: 8, rgba: 1 }] }), isCodec('codec_bounds'));
+    assert.ok((await td.decode({ ...base, tiles: [] })).rgba.equals(before), 'the picture is as it was before the refused frames');
+    enc.close();
+  });
 });

@@ -2,6 +2,7 @@
 // calls the handler for each channel a rep opens, and advertises these kinds as its capabilities.
 import type { Channel } from '../../protocol/channel-endpoint.ts';
 import type { ChannelKind } from '../../protocol/channels.ts';
+import type { ScreenChannel } from './screen.ts';
 import type { ToolContext, ToolHandler } from './tool-context.ts';
 
 export type { ToolContext, ToolHandler } from './tool-context.ts';
@@ -29,9 +30,11 @@ export const toolHandlers: Partial<Record<string, ToolHandler>> = {
   annotation: lazy(async () => (await import('./annotation.ts')).annotationHandler),
   screen: lazy(async () => {
     const [{ createScreenHandler }, { X11ScreenCapture }] = await Promise.all([import('./screen.ts'), import('../platform/linux-x11/capture.ts')]);
-    return createScreenHandler({
+    const screen = createScreenHandler({
       openCapture: () => X11ScreenCapture.open(process.env.DISPLAY ?? ':0', { warn: (o, m) => console.error(m, JSON.stringify(o)) }),
     });
+    // Screen channels are latest (newest-wins) Channels; the handler checks for writeLatest itself.
+    return (ch, ctx) => screen(ch as unknown as ScreenChannel, ctx);
   }),
 };
 

@@ -1,8 +1,12 @@
-// The 'screen' channel kind on the customer's machine: capture → encode → channel, driven by
-// damage (an unchanged screen sends nothing), paced by the channel's flow control (each write
-// waits for credit, and the next picture is read only then, so a slow link lowers the frame rate
-// and never queues old frames). The rep's meta picks monitor, codec, quality and resolution cap,
-// switchable live with control messages; a key frame goes out whenever the channel asks for one.
+// The 'screen' channel kind on the customer's machine: capture → encode → channel, newest wins.
+// A picture is read and encoded only when the channel can take a message (`whenWritable`: the
+// broker grants credit at the pace of the roomiest viewer) *and* something changed (XDamage), so
+// an unchanged screen costs nothing and a slow link lowers the frame rate without queueing old
+// frames. Each key frame (asked for by the channel: a viewer joined, fell behind or skipped) is
+// preceded by the layout info, so any viewer can start from it. When a video stream rests, what
+// it made lossy is sent again losslessly (the sharpening pass). The rep's meta picks monitor,
+// codec, quality and resolution cap; a new channel (or a control message where the transport
+// carries one) switches them live.
 import { createScreenEncoder, fitSize, type EncodedScreenFrame, type ScreenEncoder } from '../../codec/index.ts';
 import { TileEncoder } from '../../codec/tile-encoder.ts';
 import {
@@ -18,12 +22,14 @@ import {
 import type { ScreenCapture } from '../platform/screen-capture.ts';
 import type { ToolContext } from './tool-context.ts';
 
-/** The subset of the live channel the screen tool uses. */
+/** The subset of a latest live channel (protocol/channel-endpoint.ts) the screen tool uses. */
 export interface ScreenChannel {
   readonly kind: string;
   readonly meta: unknown;
-  write(payload: Uint8Array, options?: { key?: boolean }): Promise<void>;
-  onKeyFrameRequest?(cb: () => void): void;
+  readonly writable: boolean;
+  whenWritable(): Promise<void>;
+  writeLatest(payload: Uint8Array, options?: { key?: boolean }): boolean;
+  onKeyFrameRequest(cb: () => void): void;
   [Symbol.asyncIterator](): AsyncIterator<{ payload: Uint8Array }>;
   close(reason?: string): void;
   readonly closed: Promise<string>;
@@ -74,6 +80,7 @@ export class ScreenStreamer {
   private dirty = true;
   private refineArea: ScreenRect | null = null;
   private lastFrameAt = 0;
+  private lastCursorPoll = 0;
   private lastCursor = { x: -1, y: -1, serial: -2, visible: false };
   private cursorShapeChanged = true;
   private stopped = false;
@@ -96,6 +103,20 @@ export class ScreenStreamer {
     w?.();
   }
 
+  /** Sleeps until poked (damage, key request, control, stop) or `ms` passed. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, Math.max(0, ms));
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
   /** Applies a control message from the rep (monitor / codec / quality / cap switched live). */
   control(change: Partial<ScreenChannelMeta>): void {
     const next = ScreenChannelMeta.parse({ ...this.meta, ...change });
@@ -105,12 +126,13 @@ export class ScreenStreamer {
     }
     this.meta = next;
     // Applied at the start of the next step, never under a picture being encoded.
-    this.needInfo = true;
     this.requestKeyFrame();
   }
 
+  /** A viewer needs a picture that decodes on its own: the layout info, then a key frame. */
   requestKeyFrame(): void {
     this.needKey = true;
+    this.needInfo = true;
     this.dirty = true;
     this.poke();
   }
@@ -129,17 +151,24 @@ export class ScreenStreamer {
       this.encoder = createScreenEncoder(this.meta.codec, { quality: this.meta.quality, ...size });
       this.refiner?.close();
       this.refiner = this.meta.codec === 'tile' ? null : new TileEncoder({ quality: 'best', ...size });
+      this.refineArea = null;
+      this.needKey = true;
     }
     this.info = { layout, monitor, region, streamWidth: size.width, streamHeight: size.height, codec: this.meta.codec, quality: this.meta.quality };
     return { encoder: this.encoder, info: this.info };
   }
 
-  private async send(frame: EncodedScreenFrame): Promise<void> {
+  /** Sends one message; the caller made sure the channel was writable (so nothing is replaced). */
+  private put(bytes: Uint8Array, key: boolean): void {
+    this.ch.writeLatest(bytes, { key });
+  }
+
+  private sendFrame(frame: EncodedScreenFrame): void {
     const bytes = encodeScreenMessage(frame);
     this.stats.frames++;
     this.stats.bytes += bytes.length;
     if (frame.key) this.stats.keyFrames++;
-    await this.ch.write(bytes, { key: frame.key });
+    this.put(bytes, frame.key);
   }
 
   async run(): Promise<string> {
@@ -148,14 +177,11 @@ export class ScreenStreamer {
         this.dirty = true;
         this.poke();
       }),
-      this.capture.onLayout(() => {
-        this.needInfo = true;
-        this.requestKeyFrame();
-      }),
+      this.capture.onLayout(() => this.requestKeyFrame()),
     );
     const shape = (this.capture as { onCursorShape?: (cb: () => void) => () => void }).onCursorShape;
     if (shape) this.offs.push(shape.call(this.capture, () => (this.cursorShapeChanged = true)));
-    this.ch.onKeyFrameRequest?.(() => this.requestKeyFrame());
+    this.ch.onKeyFrameRequest(() => this.requestKeyFrame());
     void this.readControl();
     this.ctx.report({ kind: 'screen_view_started', monitor: this.meta.monitor, codec: this.meta.codec, quality: this.meta.quality });
     const reason = this.ch.closed.then((r) => {
@@ -165,19 +191,18 @@ export class ScreenStreamer {
     });
     try {
       while (!this.stopped) {
-        await this.step();
-        if (this.stopped) break;
-        if (!this.dirty && !this.needKey) {
-          const quietFor = this.opts.cursorPollMs;
-          await new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, quietFor);
-            this.wake = () => {
-              clearTimeout(t);
-              resolve();
-            };
-          });
-          if (!this.dirty && !this.needKey && this.refineArea && Date.now() - this.lastFrameAt >= this.opts.refineAfterMs) await this.refine();
+        // Produce only when the channel (the roomiest viewer) can take a message: newest wins.
+        if (!this.ch.writable) {
+          await Promise.race([this.ch.whenWritable(), reason]);
+          continue;
         }
+        if (await this.step()) continue;
+        if (this.dirty || this.needKey || this.stopped) continue;
+        // Nothing to send: sleep until damage / a key request, the next cursor poll or the refine time.
+        const now = Date.now();
+        let until = this.lastCursorPoll + this.opts.cursorPollMs;
+        if (this.refineArea) until = Math.min(until, this.lastFrameAt + this.opts.refineAfterMs);
+        await this.sleep(until - now);
       }
     } catch (err) {
       if (!this.stopped) {
@@ -194,61 +219,78 @@ export class ScreenStreamer {
     return r;
   }
 
-  /** One iteration: cursor, then (if something changed) one picture. */
-  private async step(): Promise<void> {
+  /** Sends at most one message (the channel is writable). False when there was nothing to send. */
+  private async step(): Promise<boolean> {
     const { encoder, info } = this.ensureEncoder();
     if (this.needInfo) {
       this.needInfo = false;
-      await this.ch.write(encodeScreenMessage({ type: 'info', info }), { key: true });
+      this.put(encodeScreenMessage({ type: 'info', info }), true);
+      return true;
     }
-    await this.sendCursor(info);
-    if (!this.dirty && !this.needKey) return;
-    // Pace to maxFps: wait out the rest of the frame interval (damage keeps accumulating meanwhile).
-    const wait = this.lastFrameAt + 1000 / this.opts.maxFps - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const key = this.needKey;
-    this.dirty = false;
-    this.needKey = false;
-    const t0 = performance.now();
-    const frame = await this.capture.grab(info.region, key);
-    this.stats.grabMs += performance.now() - t0;
-    if (!frame) return;
-    const t1 = performance.now();
-    const out = await encoder.encode(frame, { key });
-    this.stats.encodeMs += performance.now() - t1;
-    this.lastFrameAt = Date.now();
-    if (!out) return;
-    if (this.refiner && out.type === 'video') {
-      const sx = info.streamWidth / info.region.width;
-      const sy = info.streamHeight / info.region.height;
-      for (const d of frame.damage ?? [{ x: 0, y: 0, width: frame.width, height: frame.height }]) {
-        const x = Math.max(0, Math.floor(d.x * sx));
-        const y = Math.max(0, Math.floor(d.y * sy));
-        const r = { x, y, width: Math.min(info.streamWidth - x, Math.ceil(d.width * sx) + 1), height: Math.min(info.streamHeight - y, Math.ceil(d.height * sy) + 1) };
-        if (r.width > 0 && r.height > 0) this.refineArea = union(this.refineArea, r);
+    if (Date.now() - this.lastCursorPoll >= this.opts.cursorPollMs && (await this.sendCursor(info))) return true;
+    if (this.dirty || this.needKey) {
+      // Pace to maxFps: wait out the rest of the frame interval (damage keeps accumulating meanwhile).
+      const wait = this.lastFrameAt + 1000 / this.opts.maxFps - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (this.stopped || this.needInfo) return true;
+      const key = this.needKey;
+      this.dirty = false;
+      this.needKey = false;
+      const t0 = performance.now();
+      const frame = await this.capture.grab(info.region, key);
+      this.stats.grabMs += performance.now() - t0;
+      if (!frame) return false;
+      const t1 = performance.now();
+      const out = await encoder.encode(frame, { key });
+      this.stats.encodeMs += performance.now() - t1;
+      this.lastFrameAt = Date.now();
+      if (!out) return false;
+      if (this.refiner && out.type === 'video') this.noteRefine(info, frame.damage ?? [{ x: 0, y: 0, width: frame.width, height: frame.height }]);
+      if (this.stopped || this.needInfo || !this.ch.writable) {
+        // A switch or a key request came in meanwhile: this picture is stale for the new chain.
+        if (out.key) this.needKey = true;
+        this.dirty = true;
+        return true;
       }
+      this.sendFrame(out);
+      return true;
     }
-    await this.send(out);
+    if (this.refineArea && Date.now() - this.lastFrameAt >= this.opts.refineAfterMs) return this.refine(info);
+    return false;
+  }
+
+  /** Video made these stream areas lossy: the next rest refreshes them losslessly. */
+  private noteRefine(info: ScreenInfo, damage: ScreenRect[]): void {
+    const sx = info.streamWidth / info.region.width;
+    const sy = info.streamHeight / info.region.height;
+    for (const d of damage) {
+      const x = Math.max(0, Math.floor(d.x * sx));
+      const y = Math.max(0, Math.floor(d.y * sy));
+      const r = { x, y, width: Math.min(info.streamWidth - x, Math.ceil(d.width * sx) + 1), height: Math.min(info.streamHeight - y, Math.ceil(d.height * sy) + 1) };
+      if (r.width > 0 && r.height > 0) this.refineArea = union(this.refineArea, r);
+    }
   }
 
   /** The sharpening pass: once the screen rests, what the video made lossy is sent losslessly. */
-  private async refine(): Promise<void> {
+  private async refine(info: ScreenInfo): Promise<boolean> {
     const area = this.refineArea;
-    const { info } = this.ensureEncoder();
     this.refineArea = null;
-    if (!area || !this.refiner) return;
+    if (!area || !this.refiner) return false;
     const frame = await this.capture.grab(info.region, true);
-    if (!frame) return;
+    if (!frame) return false;
     const sx = info.region.width / info.streamWidth;
     const sy = info.region.height / info.streamHeight;
     frame.damage = [{ x: Math.floor(area.x * sx), y: Math.floor(area.y * sy), width: Math.ceil(area.width * sx), height: Math.ceil(area.height * sy) }];
     const out = await this.refiner.encode(frame, { refresh: true });
-    if (!out) return;
+    if (!out || this.stopped || this.needInfo || !this.ch.writable) return true;
     this.stats.refines++;
-    await this.send({ ...out, key: false });
+    this.sendFrame({ ...out, key: false });
+    return true;
   }
 
-  private async sendCursor(info: ScreenInfo): Promise<void> {
+  /** Sends the cursor if it moved or changed shape; true when a message went out. */
+  private async sendCursor(info: ScreenInfo): Promise<boolean> {
+    this.lastCursorPoll = Date.now();
     const c = await this.capture.cursor(this.cursorShapeChanged);
     const withImage = this.cursorShapeChanged && c.image !== undefined;
     this.cursorShapeChanged = false;
@@ -257,10 +299,15 @@ export class ScreenStreamer {
     const x = Math.round(((c.x - r.x) * info.streamWidth) / r.width);
     const y = Math.round(((c.y - r.y) * info.streamHeight) / r.height);
     const last = this.lastCursor;
-    if (!withImage && last.x === x && last.y === y && last.visible === visible) return;
+    if (!withImage && last.x === x && last.y === y && last.visible === visible) return false;
+    if (this.stopped || this.needInfo || !this.ch.writable) {
+      if (withImage) this.cursorShapeChanged = true;
+      return false;
+    }
     this.lastCursor = { x, y, serial: c.serial, visible };
     const clamp = (v: number) => Math.max(-32768, Math.min(32767, v));
-    await this.ch.write(encodeScreenMessage({ type: 'cursor', x: clamp(x), y: clamp(y), visible, image: withImage ? c.image : undefined }));
+    this.put(encodeScreenMessage({ type: 'cursor', x: clamp(x), y: clamp(y), visible, image: withImage ? c.image : undefined }), false);
+    return true;
   }
 
   private async readControl(): Promise<void> {
@@ -287,6 +334,11 @@ export class ScreenStreamer {
 
 export function createScreenHandler(options: ScreenToolOptions): (ch: ScreenChannel, ctx: ToolContext) => Promise<void> {
   return async (ch, ctx) => {
+    if (typeof ch.writeLatest !== 'function' || typeof ch.whenWritable !== 'function') {
+      ctx.warn?.('screen channel refused: not a latest (newest-wins) channel');
+      ch.close('unsupported_kind');
+      return;
+    }
     const meta = ScreenChannelMeta.safeParse(ch.meta ?? {});
     if (!meta.success) {
       ctx.warn?.(`screen channel refused: bad meta (${meta.error.issues[0]?.message ?? 'invalid'})`);
