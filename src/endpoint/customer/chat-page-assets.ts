@@ -14,6 +14,7 @@ export const chatPageHtml = `<!doctype html>
 <body>
 <img id="banner" alt="Support banner" width="480" hidden>
 <header><strong id="title">Passerelle support</strong> <span id="status"></span></header>
+<section id="live" role="status" aria-live="assertive" hidden><span id="live-text"></span> <button id="take-back" type="button" hidden>Take back control</button></section>
 <section id="prompts" aria-live="assertive"></section>
 <main id="log" aria-live="polite"></main>
 <p id="typing"></p>
@@ -28,7 +29,9 @@ header,footer{padding:.6rem 1rem;background:#1f3b57;color:#fff}footer{background
 #log{flex:1;overflow:auto;padding:1rem;overflow-wrap:anywhere}#limit{margin:0 1rem;min-height:1.2em;color:#555}#limit.over{color:#a00}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
 .error{color:#a00}#prompts .prompt{background:#fff7d6;border:1px solid #e0c050;margin:.5rem 1rem;padding:.6rem;border-radius:4px}
 #prompts button{margin-left:.5rem}#send{display:flex;padding:.5rem 1rem;gap:.5rem}#text{flex:1;padding:.4rem}#typing{margin:0 1rem;color:#666;min-height:1.2em}
-.revoke{margin-left:.4rem}`;
+.revoke{margin-left:.4rem}
+#live{display:flex;align-items:center;gap:1rem;padding:.7rem 1rem;background:#b00020;color:#fff;font-weight:600;font-size:1.05rem}
+#live[hidden],#take-back[hidden]{display:none}#live.viewed{background:#8a4b00}#take-back{font-size:1.05rem;font-weight:700;padding:.4rem .9rem;background:#fff;color:#b00020;border:2px solid #fff;border-radius:4px;cursor:pointer}`;
 
 export const chatPageJs = `const fr = (navigator.language || '').startsWith('fr');
 const t = (en, frText) => (fr ? frText : en);
@@ -44,6 +47,7 @@ const $ = (id) => document.getElementById(id);
 document.documentElement.lang = fr ? 'fr' : 'en';
 $('send-button').textContent = t('Send', 'Envoyer');
 $('end').textContent = t('End session', 'Terminer la session');
+$('take-back').textContent = t('Take back control', 'Reprendre le contrôle');
 const grants = new Set();
 function line(cls, who, text) {
   const p = document.createElement('p');
@@ -68,6 +72,21 @@ function showGrants() {
     f.append(b);
   }
 }
+// Always in view while a rep looks at, controls or draws on this computer.
+function showLive(l) {
+  const who = l.reps.length ? l.reps.join(', ') : t('Your support representative', 'Votre technicien');
+  const parts = [];
+  if (l.controlled) parts.push(t(who + ' is controlling your mouse and keyboard.', who + ' contrôle votre souris et votre clavier.'));
+  else if (l.controlGranted) parts.push(t(who + ' may control your mouse and keyboard.', who + ' peut contrôler votre souris et votre clavier.'));
+  if (l.viewed) parts.push(t('Your screen is being viewed.', "Votre écran est visible par l'assistance."));
+  if (l.annotated) parts.push(t(who + ' may draw on your screen.', who + ' peut dessiner sur votre écran.'));
+  $('live-text').textContent = parts.join(' ');
+  $('live').hidden = parts.length === 0;
+  $('live').className = l.controlled || l.controlGranted ? 'controlled' : 'viewed';
+  $('take-back').hidden = !l.controlGranted;
+  document.title = parts.length ? '● ' + t('Passerelle support', 'Assistance Passerelle') : t('Passerelle support', 'Assistance Passerelle');
+}
+$('take-back').onclick = () => post('takeback');
 function onUpdate(u) {
   if (u.kind === 'status') {
     const s = { joined: t('Waiting for a representative…', 'En attente d\\'un technicien…'), resumed: t('Connected', 'Connecté'),
@@ -75,6 +94,7 @@ function onUpdate(u) {
     $('status').textContent = s || '';
     if (u.status === 'ended') { $('text').disabled = true; $('end').disabled = true; }
   } else if (u.kind === 'error') line('error', '', u.message);
+  else if (u.kind === 'live') showLive(u.live);
   else if (u.kind === 'banner') { const b = $('banner'); b.alt = t('Support banner', "Bannière de l'assistance"); b.src = 'banner.bmp?v=' + u.version; b.hidden = false; }
   else if (u.kind === 'typing') $('typing').textContent = u.typing ? u.name + t(' is typing…', ' écrit…') : '';
   else if (u.kind === 'prompt') {

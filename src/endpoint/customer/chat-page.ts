@@ -1,5 +1,6 @@
 // The customer client's chat window, served on 127.0.0.1 under a random path and opened in the
-// customer's browser: the conversation, consent prompts with Allow/Refuse, revoke, end.
+// customer's browser: the conversation, consent prompts with Allow/Refuse, revoke, end;
+// and, always on top, whether the screen is being viewed or controlled, with "Take back control".
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ const bodies = {
   revoke: z.object({ permission: SessionPermission }).strict(),
   typing: z.object({ typing: z.boolean() }).strict(),
   end: z.object({}).strict(),
+  takeback: z.object({}).strict(),
 };
 
 export interface ChatPage {
@@ -67,6 +69,7 @@ export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
         for (const u of app.history) res.write(`data: ${JSON.stringify(u)}\n\n`);
         for (const p of app.prompts.values()) res.write(`data: ${JSON.stringify({ kind: 'prompt', prompt: p })}\n\n`);
+        res.write(`data: ${JSON.stringify({ kind: 'live', live: app.live })}\n\n`);
         streams.add(res);
         req.on('close', () => streams.delete(res));
         return;
@@ -83,7 +86,10 @@ export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
         if (action === 'chat') app.session.chat(b.text as string);
         else if (action === 'consent') {
           if (!app.answer(b.requestId as string, b.granted as boolean)) return send(409, 'application/json', '{"error":"already answered"}');
-        } else if (action === 'revoke') app.session.revoke(b.permission as SessionPermission);
+        } else if (action === 'revoke') app.revoke(b.permission as SessionPermission);
+        else if (action === 'takeback') {
+          if (!app.takeBackControl()) return send(409, 'application/json', '{"error":"control is not granted"}');
+        }
         else if (action === 'typing') app.session.typing(b.typing as boolean);
         else app.session.end();
         return send(200, 'application/json', '{"ok":true}');

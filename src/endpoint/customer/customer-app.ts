@@ -30,7 +30,22 @@ export type AppUpdate =
   | { kind: 'prompt_closed'; requestId: string }
   | { kind: 'error'; code: string; message: string }
   /** POR-6: the session's chat banner is ready to show (the chat page serves its bytes). */
-  | { kind: 'banner'; version: number };
+  | { kind: 'banner'; version: number }
+  /** What the reps are doing with this computer right now (never kept in the history: the latest counts). */
+  | { kind: 'live'; live: LiveState };
+
+/**
+ * What the customer must see at all times: whether a rep is looking at the screen, controlling it
+ * or drawing on it, and whether control is granted (then "take control back" is offered).
+ */
+export interface LiveState {
+  viewed: boolean;
+  controlled: boolean;
+  annotated: boolean;
+  controlGranted: boolean;
+  /** The reps in the session now (who may be looking). */
+  reps: string[];
+}
 
 export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   readonly history: AppUpdate[] = [];
@@ -40,6 +55,9 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   /** The chat banner of this session (a BMP), once fetched from the site. */
   banner: Uint8Array | null = null;
   private bannerPath: string | null = null;
+  /** Open live channels by kind (screen = viewed, input = controlled, annotation = drawn on). */
+  private readonly open = new Map<string, number>();
+  private readonly reps = new Map<number, string>();
 
   constructor(
     readonly session: CustomerSession,
@@ -68,7 +86,13 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
     });
     session.on('event', (event) => this.onEvent(event));
     // Each live channel a rep opens is served by the tool for its kind (src/endpoint/tools).
-    session.onChannel((ch) =>
+    session.onChannel((ch) => {
+      this.open.set(ch.kind, (this.open.get(ch.kind) ?? 0) + 1);
+      this.liveChanged();
+      void ch.closed.then(() => {
+        this.open.set(ch.kind, (this.open.get(ch.kind) ?? 1) - 1);
+        this.liveChanged();
+      });
       serveChannel(ch, {
         filesRoot: this.filesRoot,
         // What the rep does with the tool goes to the session log, credited by the broker to the
@@ -77,8 +101,8 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
         // The customer may take a permission back at any moment: tools stop using it at once.
         granted: (permission) => this.grants.has(permission),
         warn: (message) => this.update({ kind: 'error', code: 'tool', message }),
-      }),
-    );
+      });
+    });
     session.on('typing', (t) => this.emit('update', { kind: 'typing', ...t }));
     session.on('reconnecting', ({ attempt }) => this.update({ kind: 'status', status: 'reconnecting', detail: String(attempt) }));
     session.on('error', (e) => this.update({ kind: 'error', ...e }));
@@ -91,9 +115,47 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
     this.emit('update', u);
   }
 
+  get live(): LiveState {
+    const n = (k: string) => (this.open.get(k) ?? 0) > 0;
+    return { viewed: n('screen'), controlled: n('input'), annotated: n('annotation'), controlGranted: this.grants.has('screen_control'), reps: [...this.reps.values()] };
+  }
+
+  private liveChanged(): void {
+    this.emit('update', { kind: 'live', live: this.live });
+  }
+
+  /**
+   * The customer takes control back (a button on the chat page, a key on the terminal): from now
+   * on the tools inject nothing, and the broker is told, which closes the input and clipboard
+   * channels and logs it. False if control was not granted.
+   */
+  takeBackControl(): boolean {
+    if (!this.grants.delete('screen_control')) return false;
+    this.session.revoke('screen_control');
+    this.liveChanged();
+    return true;
+  }
+
+  /** Takes a permission back (the page's and the terminal's revoke): tools stop at once, the broker closes its channels. */
+  revoke(permission: SessionPermission): void {
+    if (permission === 'screen_control') {
+      this.takeBackControl();
+      return;
+    }
+    this.grants.delete(permission);
+    this.session.revoke(permission);
+    this.liveChanged();
+  }
+
   private onEvent(event: SessionEvent): void {
     this.update({ kind: 'event', event });
     const b = event.body;
+    if (b.kind === 'rep_joined') this.reps.set(b.userId, b.name);
+    else if (b.kind === 'rep_left') this.reps.delete(b.userId);
+    else if (b.kind === 'transferred') {
+      this.reps.delete(b.fromUserId);
+      this.reps.set(b.toUserId, b.toName);
+    }
     if (b.kind === 'permission_requested') {
       const prompt = { requestId: b.requestId, permission: b.permission, repName: event.actor.name };
       if (this.autoApprove && this.session.welcomeInfo?.autoApproveAllowed) {
@@ -105,9 +167,11 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
     } else if (b.kind === 'permission_granted' || b.kind === 'permission_denied') {
       if (b.kind === 'permission_granted') this.grants.add(b.permission);
       if (this.prompts.delete(b.requestId)) this.update({ kind: 'prompt_closed', requestId: b.requestId });
+      this.liveChanged();
     } else if (b.kind === 'permission_revoked') {
       this.grants.delete(b.permission);
-    }
+      this.liveChanged();
+    } else if (b.kind === 'rep_joined' || b.kind === 'rep_left' || b.kind === 'transferred') this.liveChanged();
   }
 
   /** Answers a prompt; false if it was already answered (from the other face). */

@@ -20,7 +20,8 @@ export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY
   --yes            approve the representative's requests without asking, where the site allows it
   --name NAME      your name, shown to the representative
   --no-browser     do not open the chat window in the browser (its address is printed)
-On the terminal: type to chat, y/n to answer a request, /revoke <permission>, /end.`;
+On the terminal: type to chat, y/n to answer a request, Esc or /takeback to take control of your
+  screen back, /revoke <permission>, /end.`;
 
 
 /** Options a downloaded single-executable carries, so the customer has nothing to type. */

@@ -28,10 +28,13 @@ function useLine() {
         return t(`queue.event.${b.kind}`, { name: b.name });
       case 'transferred':
         return t('queue.event.transferred', { name: b.toName });
-      case 'permission_requested':
-      case 'permission_granted':
-      case 'permission_denied':
       case 'permission_revoked':
+      case 'permission_granted':
+        // Issue 13 item 7: control given / taken back, in those words.
+        if (b.permission === 'screen_control' && !(b.kind === 'permission_granted' && b.by === 'policy')) return t(b.kind === 'permission_granted' ? 'queue.event.control_given' : 'queue.event.control_taken_back', { name: e.actor.name });
+        return t(`queue.event.${b.kind}`, { permission: t(`queue.permission.${b.permission}`) });
+      case 'permission_requested':
+      case 'permission_denied':
         return t(`queue.event.${b.kind}`, { permission: t(`queue.permission.${b.permission}`) });
       case 'session_ended':
         return t('queue.event.session_ended', { reason: t(`queue.endReason.${b.reason}`, { defaultValue: t('queue.endReason.other') }) });
