@@ -1,5 +1,5 @@
 // Certificate pinning of the broker (DESIGN: clients pin the self-signed certificate's SHA-256).
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 
 /** Canonical form of a fingerprint: upper-case hex pairs joined by colons. */
 export function normaliseFingerprint(fp: string): string | null {
@@ -13,9 +13,6 @@ export function fingerprintOfPem(pem: string): string {
   return new X509Certificate(pem).fingerprint256.toUpperCase();
 }
 
-export function fingerprintOfDer(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
-}
 
 /**
  * Whether a server certificate (PEM, as Electron gives it) is the pinned one. No pin means no

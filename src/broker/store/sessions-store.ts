@@ -63,7 +63,6 @@ export interface SessionsStore {
   insertSupportSession(s: NewSupportSession): Promise<SupportSessionRecord>;
   updateSupportSession(lsid: string, patch: SupportSessionPatch): Promise<void>;
   getSupportSession(lsid: string): Promise<SupportSessionRecord | undefined>;
-  getSupportSessionBySeq(seq: number): Promise<SupportSessionRecord | undefined>;
   listSupportSessionsInState(states: SessionState[]): Promise<SupportSessionRecord[]>;
   appendSessionEvent(e: SessionEventRecord): Promise<void>;
   listSessionEvents(lsid: string, afterSeq?: number): Promise<SessionEventRecord[]>;

@@ -2,93 +2,21 @@
 // the async surface matches the Postgres implementation to come.
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Permissions } from '../../protocol/users.ts';
 import { migrations } from './migrations/index.ts';
 import { sqliteReportsStore } from './sqlite-reports-store.ts';
 import { sqliteJumpStore } from './sqlite-jump-store.ts';
 import { sqliteSessionsStore } from './sqlite-sessions-store.ts';
 import { sqliteSiteImagesStore } from './sqlite-site-images-store.ts';
-import type { AuthSessionRecord, NewUser, Store, UserPatch, UserRecord } from './store.ts';
+import type { Permissions } from '../../protocol/users.ts';
+import type { AuthSessionRecord, NewUser, Store, UserRecord } from './store.ts';
+import { bool, json, plain, rowMapping, type Codec } from './sqlite-rows.ts';
 
-interface UserRow {
-  id: number;
-  username: string;
-  display_name: string;
-  display_number: number;
-  password_hash: string;
-  password_changed_at: string;
-  password_expires_on: string | null;
-  must_change_password: number;
-  security_question: string | null;
-  security_answer_hash: string | null;
-  last_authenticated_at: string | null;
-  failed_logins: number;
-  locked_until: string | null;
-  disabled: number;
-  permissions: string;
-  totp_secret: string | null;
-  totp_pending_secret: string | null;
-  totp_last_step: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface AuthSessionRow {
-  id: string;
-  user_id: number;
-  token_hash: string;
-  csrf_token: string;
-  client: 'browser' | 'desktop';
-  address: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-}
-
-const userColumns: Record<keyof UserPatch, string> = {
-  username: 'username',
-  displayName: 'display_name',
-  displayNumber: 'display_number',
-  passwordHash: 'password_hash',
-  passwordChangedAt: 'password_changed_at',
-  passwordExpiresOn: 'password_expires_on',
-  mustChangePassword: 'must_change_password',
-  securityQuestion: 'security_question',
-  securityAnswerHash: 'security_answer_hash',
-  lastAuthenticatedAt: 'last_authenticated_at',
-  failedLogins: 'failed_logins',
-  lockedUntil: 'locked_until',
-  disabled: 'disabled',
-  permissions: 'permissions',
-  totpSecret: 'totp_secret',
-  totpPendingSecret: 'totp_pending_secret',
-  totpLastStep: 'totp_last_step',
+const userFields: { [K in keyof UserRecord]-?: Codec } = {
+  id: plain, username: plain, displayName: plain, displayNumber: plain, passwordHash: plain, passwordChangedAt: plain,
+  passwordExpiresOn: plain, mustChangePassword: bool, securityQuestion: plain, securityAnswerHash: plain,
+  lastAuthenticatedAt: plain, failedLogins: plain, lockedUntil: plain, disabled: bool, permissions: { toDb: json.toDb, fromDb: (v) => permissionsOf(v as string) },
+  totpSecret: plain, totpPendingSecret: plain, totpLastStep: plain, createdAt: plain, updatedAt: plain,
 };
-
-function toUser(r: UserRow): UserRecord {
-  return {
-    id: r.id,
-    username: r.username,
-    displayName: r.display_name,
-    displayNumber: r.display_number,
-    passwordHash: r.password_hash,
-    passwordChangedAt: r.password_changed_at,
-    passwordExpiresOn: r.password_expires_on,
-    mustChangePassword: r.must_change_password === 1,
-    securityQuestion: r.security_question,
-    securityAnswerHash: r.security_answer_hash,
-    lastAuthenticatedAt: r.last_authenticated_at,
-    failedLogins: r.failed_logins,
-    lockedUntil: r.locked_until,
-    disabled: r.disabled === 1,
-    permissions: permissionsOf(r.permissions),
-    totpSecret: r.totp_secret,
-    totpPendingSecret: r.totp_pending_secret,
-    totpLastStep: r.totp_last_step,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 /**
  * A user's stored permissions. Accounts saved before the shell had its own right (CON-7) lack
@@ -99,25 +27,10 @@ function permissionsOf(json: string): Permissions {
   return { ...p, shell: p.shell ?? p.screenSharing };
 }
 
-function toDb(key: keyof UserPatch, value: unknown): unknown {
-  if (key === 'permissions') return JSON.stringify(value);
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value;
-}
-
-function toAuthSession(r: AuthSessionRow): AuthSessionRecord {
-  return {
-    id: r.id,
-    userId: r.user_id,
-    tokenHash: r.token_hash,
-    csrfToken: r.csrf_token,
-    client: r.client,
-    address: r.address,
-    createdAt: r.created_at,
-    lastSeenAt: r.last_seen_at,
-    expiresAt: r.expires_at,
-  };
-}
+const authSessionFields: { [K in keyof AuthSessionRecord]-?: Codec } = {
+  id: plain, userId: plain, tokenHash: plain, csrfToken: plain, client: plain, address: plain,
+  createdAt: plain, lastSeenAt: plain, expiresAt: plain,
+};
 
 /** Escapes LIKE wildcards so a search for `%` or `_` matches those characters literally. */
 function likePattern(q: string): string {
@@ -132,18 +45,22 @@ export function openSqliteStore(file: string, log?: Logger): Store {
   db.pragma('busy_timeout = 5000');
   migrate(db, log);
 
+  const users = rowMapping<UserRecord>(db, 'users', userFields);
+  const authSessions = rowMapping<AuthSessionRecord>(db, 'auth_sessions', authSessionFields);
+  const toUser = (r: object): UserRecord => users.fromRow(r);
+  const toAuthSession = (r: object): AuthSessionRecord => authSessions.fromRow(r);
   const q = {
-    userById: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
-    userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
-    allUsers: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username COLLATE NOCASE'),
-    searchUsers: db.prepare<[string, string], UserRow>(
+    userById: db.prepare<[number], object>('SELECT * FROM users WHERE id = ?'),
+    userByName: db.prepare<[string], object>('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
+    allUsers: db.prepare<[], object>('SELECT * FROM users ORDER BY username COLLATE NOCASE'),
+    searchUsers: db.prepare<[string, string], object>(
       "SELECT * FROM users WHERE username LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' ORDER BY username COLLATE NOCASE",
     ),
     insertUser: db.prepare(
       `INSERT INTO users (username, display_name, display_number, password_hash, password_changed_at, password_expires_on,
         must_change_password, security_question, security_answer_hash, disabled, permissions, created_at, updated_at)
-       VALUES (@username, @display_name, @display_number, @password_hash, @password_changed_at, @password_expires_on,
-        @must_change_password, @security_question, @security_answer_hash, @disabled, @permissions, @now, @now)`,
+       VALUES (@username, @displayName, @displayNumber, @passwordHash, @passwordChangedAt, @passwordExpiresOn,
+        @mustChangePassword, @securityQuestion, @securityAnswerHash, @disabled, @permissions, @now, @now)`,
     ),
     deleteUser: db.prepare<[number]>('DELETE FROM users WHERE id = ?'),
     countUsers: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
@@ -152,8 +69,8 @@ export function openSqliteStore(file: string, log?: Logger): Store {
       `INSERT INTO auth_sessions (id, user_id, token_hash, csrf_token, client, address, created_at, last_seen_at, expires_at)
        VALUES (@id, @userId, @tokenHash, @csrfToken, @client, @address, @createdAt, @lastSeenAt, @expiresAt)`,
     ),
-    sessionByToken: db.prepare<[string], AuthSessionRow>('SELECT * FROM auth_sessions WHERE token_hash = ?'),
-    sessionById: db.prepare<[string], AuthSessionRow>('SELECT * FROM auth_sessions WHERE id = ?'),
+    sessionByToken: db.prepare<[string], object>('SELECT * FROM auth_sessions WHERE token_hash = ?'),
+    sessionById: db.prepare<[string], object>('SELECT * FROM auth_sessions WHERE id = ?'),
     touchSession: db.prepare<[string, string, string]>('UPDATE auth_sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?'),
     deleteSession: db.prepare<[string]>('DELETE FROM auth_sessions WHERE id = ?'),
     deleteUserSessions: db.prepare<[number, string]>('DELETE FROM auth_sessions WHERE user_id = ? AND id != ?'),
@@ -185,30 +102,11 @@ export function openSqliteStore(file: string, log?: Logger): Store {
       return rows.map(toUser);
     },
     async insertUser(u: NewUser, now) {
-      const info = q.insertUser.run({
-        username: u.username,
-        display_name: u.displayName,
-        display_number: u.displayNumber,
-        password_hash: u.passwordHash,
-        password_changed_at: u.passwordChangedAt,
-        password_expires_on: u.passwordExpiresOn,
-        must_change_password: u.mustChangePassword ? 1 : 0,
-        security_question: u.securityQuestion,
-        security_answer_hash: u.securityAnswerHash,
-        disabled: u.disabled ? 1 : 0,
-        permissions: JSON.stringify(u.permissions),
-        now,
-      });
+      const info = q.insertUser.run({ ...users.toParams(u), now });
       return toUser(q.userById.get(Number(info.lastInsertRowid))!);
     },
     async updateUser(id, patch, now) {
-      const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined);
-      if (keys.length > 0) {
-        const sets = keys.map((k) => `${userColumns[k]} = @${k}`).join(', ');
-        const params: Record<string, unknown> = { id, now };
-        for (const k of keys) params[k] = toDb(k, patch[k]);
-        db.prepare(`UPDATE users SET ${sets}, updated_at = @now WHERE id = @id`).run(params);
-      }
+      users.update(patch, 'id = @id', { id, now }, 'updated_at = @now');
       const r = q.userById.get(id);
       return r && toUser(r);
     },
