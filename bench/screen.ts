@@ -17,7 +17,7 @@ import { measureGrab, startWorkload, workloads, type Workload } from './screen-w
 import { vncCount } from './vnc-client.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
 const codecs = (process.env.BENCH_CODECS ?? 'h264,vp9,tile').split(',') as ('h264' | 'vp9' | 'tile')[];
 const chosen = (process.env.BENCH_WORKLOADS?.split(',') as Workload[] | undefined) ?? workloads;
 const say = (s: string) => process.stderr.write(`[bench:screen] ${s}\n`);

@@ -52,6 +52,8 @@ export class VideoEncoder implements ScreenEncoder {
   private gray: Frame | null = null;
   private packed: Buffer | null = null;
   private opened = false;
+  private readonly bands = new Map<number, SoftwareScaleContext>();
+  private primed = false;
   private closed = false;
 
   constructor(
@@ -106,13 +108,14 @@ export class VideoEncoder implements ScreenEncoder {
   async encode(frame: RawFrame, options: EncodeOptions = {}): Promise<VideoFrameMessage | null> {
     if (this.closed) throw new CodecError('codec_encode', 'encoder closed');
     checkRawFrame(frame);
-    this.setSource(frame.width, frame.height);
-    if (this.src.fromBuffer(frame.data.subarray(0, frame.width * frame.height * 4)) < 0) throw new CodecError('codec_encode', 'copy into frame failed');
-    this.dst.makeWritable();
-    if (this.settings.quality === 'grayscale') {
-      this.grayInto();
+    if (frame.width === this.settings.width && frame.height === this.settings.height && this.settings.quality !== 'grayscale') {
+      this.convertDamaged(frame, options.key === true);
     } else {
-      this.sws.scaleFrameSync(this.dst, this.src);
+      this.setSource(frame.width, frame.height);
+      if (this.src.fromBuffer(frame.data.subarray(0, frame.width * frame.height * 4)) < 0) throw new CodecError('codec_encode', 'copy into frame failed');
+      this.dst.makeWritable();
+      if (this.settings.quality === 'grayscale') this.grayInto();
+      else this.sws.scaleFrameSync(this.dst, this.src);
     }
     this.dst.pts = this.pts++;
     this.dst.pictType = options.key || this.pts === 1n ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
@@ -130,6 +133,50 @@ export class VideoEncoder implements ScreenEncoder {
     }
     if (chunks.length === 0) return null;
     return { type: 'video', codec: this.codec, key, width: this.settings.width, height: this.settings.height, captureTime: frame.captureTime, data: Buffer.concat(chunks) };
+  }
+
+  /**
+   * Unscaled: BGRA → yuv420p straight from the capture buffer into the encoder's frame (no copy
+   * into an AVFrame first), and only the band of rows that changed (16-row aligned); the rest of
+   * the frame still holds the previous picture. One swscale context per band height, cached.
+   */
+  private convertDamaged(frame: RawFrame, key: boolean): void {
+    const W = this.settings.width;
+    const H = this.settings.height;
+    let y0 = 0;
+    let y1 = H;
+    if (!key && this.primed && frame.damage) {
+      if (frame.damage.length === 0) return;
+      y0 = Math.max(0, Math.floor(Math.min(...frame.damage.map((d) => d.y)) / 16) * 16);
+      y1 = Math.min(H, Math.ceil(Math.max(...frame.damage.map((d) => d.y + d.height)) / 16) * 16);
+      if (y1 <= y0) return;
+    }
+    const h = y1 - y0;
+    let sws = this.bands.get(h);
+    if (!sws) {
+      if (this.bands.size >= 96) {
+        for (const c of this.bands.values()) c.freeContext();
+        this.bands.clear();
+      }
+      sws = new SoftwareScaleContext();
+      sws.getContext(W, h, AV_PIX_FMT_BGRA, W, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+      sws.initContext();
+      this.bands.set(h, sws);
+    }
+    this.dst.makeWritable();
+    const planes = this.dst.data;
+    const ls = this.dst.linesize;
+    if (!planes || planes.length < 3) throw new CodecError('codec_encode', 'encoder frame has no planes');
+    const r = sws.scaleSync(
+      [frame.data.subarray(y0 * W * 4, y1 * W * 4)],
+      [W * 4],
+      0,
+      h,
+      [planes[0]!.subarray(y0 * ls[0]!), planes[1]!.subarray((y0 / 2) * ls[1]!), planes[2]!.subarray((y0 / 2) * ls[2]!)],
+      [ls[0]!, ls[1]!, ls[2]!],
+    );
+    if (r < 0) throw new CodecError('codec_encode', `colour conversion failed (${r})`);
+    this.primed = true;
   }
 
   /** Grayscale: luma through swscale into a GRAY8 frame, chroma planes flat grey. */
@@ -155,6 +202,8 @@ export class VideoEncoder implements ScreenEncoder {
     this.closed = true;
     if (this.opened) this.ctx.freeContext();
     this.sws.freeContext();
+    for (const c of this.bands.values()) c.freeContext();
+    this.bands.clear();
     this.src.free();
     this.dst.free();
     this.packet.free();

@@ -58,6 +58,26 @@ describe('screen codecs (src/codec), without a display', () => {
     });
   }
 
+  it('CON-4: video converts only the damaged rows; the decoded picture follows the change and keeps the rest', async () => {
+    for (const codec of ['h264', 'vp9'] as const) {
+      const enc = createScreenEncoder(codec, { quality: 'best', width: W, height: H });
+      const dec = createScreenDecoder(codec);
+      await dec.decode((await enc.encode(frame(terminal(0)), { key: true }))!);
+      // Rows 70..105 change (a line of text); the damage says so.
+      const next = Buffer.from(terminal(0));
+      terminal(7).copy(next, 70 * W * 4, 70 * W * 4, 106 * W * 4);
+      let pic = await dec.decode((await enc.encode(frame(next, [{ x: 0, y: 70, width: W, height: 36 }])))!);
+      assert.ok(meanAbsDiff(next, pic.rgba) < 8, `${codec}: band update ${meanAbsDiff(next, pic.rgba).toFixed(2)}`);
+      // Then the top rows only.
+      const top = Buffer.from(next);
+      terminal(3).copy(top, 0, 0, 20 * W * 4);
+      pic = await dec.decode((await enc.encode(frame(top, [{ x: 5, y: 2, width: 40, height: 17 }])))!);
+      assert.ok(meanAbsDiff(top, pic.rgba) < 8, `${codec}: top update ${meanAbsDiff(top, pic.rgba).toFixed(2)}`);
+      enc.close();
+      dec.close();
+    }
+  });
+
   it('CON-4: the tile codec sends a scroll as one copy rect plus the new lines, and nothing for an unchanged screen', async () => {
     const enc = createScreenEncoder('tile', { quality: 'balanced', width: W, height: H });
     const dec = createScreenDecoder('tile');
