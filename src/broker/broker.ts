@@ -17,6 +17,7 @@ import { totpRoutes } from './http/totp-routes.ts';
 import { downloadsRoutes } from './http/downloads-routes.ts';
 import { ConsoleReleases } from './services/console-releases.ts';
 import { registerAuth, withOperationSecurity } from './http/auth-plugin.ts';
+import { recordingsRoutes } from './http/recordings-routes.ts';
 import { reportsRoutes } from './http/reports-routes.ts';
 import { registerErrorHandling } from './http/errors-plugin.ts';
 import { siteRoutes } from './http/site-routes.ts';
@@ -101,8 +102,10 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     customerCommand: () => `passerelle customer --broker ${publicUrl} --pin ${tls.fingerprint}`,
     publicUrl: () => publicUrl,
     jump: config.jump,
+    dataDir: config.dataDir,
   });
   await services.accounts.ensureInitialAdmin();
+  await services.recordings.init();
   await services.sessions.recoverAfterRestart();
 
   // Typed as the default instance so plugins written against FastifyInstance accept it; it serves HTTPS.
@@ -149,6 +152,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       await api.register(siteRoutes, { services, restart: config.onRestartRequested });
       await api.register(sessionsRoutes, { services });
       await api.register(reportsRoutes, { services });
+      await api.register(recordingsRoutes, { services });
       await api.register(jumpRoutes, { services });
       await api.register(portalRoutes, { services, startRateLimit: config.sessions?.portalStartRateLimit ?? { max: 30, timeWindow: 60_000 } });
       await api.register(portalLookRoutes, { services });
@@ -188,6 +192,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       closed = true;
       await services.sessions.shutdown();
       services.jumpClients.stop();
+      services.recordings.stop();
       services.presence.closeAll('broker_shutdown');
       await app.close();
       store.close();

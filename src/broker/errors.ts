@@ -49,6 +49,8 @@ const statusByCode: Record<ErrorCode, number> = {
   invalid_image: 422,
   contrast_too_low: 422,
   presentation_not_found: 404,
+  recording_not_found: 404,
+  recording_unreadable: 422,
   invalid_deployment_key: 403,
   jump_client_offline: 409,
   email_failed: 502,

@@ -41,6 +41,8 @@ export const errorCodes = [
   'invalid_deployment_key',
   'jump_client_offline',
   'email_failed',
+  'recording_not_found',
+  'recording_unreadable',
   'internal',
 ] as const;
 

@@ -240,6 +240,8 @@ export const CustomerWelcome = z.object({
   resumed: z.boolean(),
   /** POR-6: the chat banner to show (a site path), the one the session started with. */
   chatBanner: z.string().optional(),
+  /** REP-5: this session is recorded (the customer must be told). */
+  recorded: z.boolean().optional(),
 });
 export type CustomerWelcome = z.infer<typeof CustomerWelcome>;
 

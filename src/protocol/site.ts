@@ -19,6 +19,10 @@ export const SiteSettings = z.object({
   totpRequired: z.boolean(),
   lockoutThreshold: z.number().int(),
   lockoutMinutes: z.number().int(),
+  /** REP-5: sessions that start while this is on are recorded (the customer is told). */
+  recordSessions: z.boolean(),
+  /** REP-5: recordings older than this many days are removed (0: kept until deleted). */
+  recordingRetentionDays: z.number().int(),
   namedUserLicences: z.number().int(),
   jumpClientLicences: z.number().int(),
 });
@@ -32,6 +36,8 @@ export const UpdateSiteSettingsBody = z
     totpRequired: z.boolean().optional(),
     lockoutThreshold: z.number().int().min(1).max(100).optional(),
     lockoutMinutes: z.number().int().min(1).max(24 * 60).optional(),
+    recordSessions: z.boolean().optional(),
+    recordingRetentionDays: z.number().int().min(0).max(3650).optional(),
   })
   .strict();
 export type UpdateSiteSettingsBody = z.infer<typeof UpdateSiteSettingsBody>;

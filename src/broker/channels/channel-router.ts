@@ -41,7 +41,18 @@ export interface ChannelSession {
 }
 
 /** Something that sees every frame of a session's channels as it passes (the recording tee). */
-export type ChannelTap = (ch: { channelId: number; kind: ChannelKind; meta: ChannelMeta; fromCustomer: boolean }, h: FrameHeader, frame: Uint8Array) => void;
+export interface TappedChannel {
+  channelId: number;
+  kind: ChannelKind;
+  meta: ChannelMeta;
+  fromCustomer: boolean;
+  /** The rep who opened the channel (on an input channel: who holds the mouse and keyboard). */
+  userId: number | null;
+}
+export type ChannelTap = ((ch: TappedChannel, h: FrameHeader, frame: Uint8Array) => void) & {
+  /** The channel closed (after its last frame). */
+  closed?: (ch: TappedChannel, reason: string) => void;
+};
 
 interface Direction {
   /** Payload bytes relayed toward the receiver, and how far its grants let the sender go. */
@@ -86,6 +97,10 @@ function counterOf(bytes: Uint8Array): number {
   } catch (err) {
     frameError(err);
   }
+}
+
+function tapped(ch: BrokerChannel, fromCustomer: boolean): TappedChannel {
+  return { channelId: ch.id, kind: ch.kind, meta: ch.meta, fromCustomer, userId: ch.reps[0]?.userId ?? null };
 }
 
 function frameError(err: unknown): never {
@@ -261,6 +276,8 @@ export class ChannelRouter {
     if (tell.customer) ch.session.customerParty()?.send(frame);
     if (tell.reps) for (const end of ch.reps) end.party?.send(frame);
     ch.fanout?.dispose();
+    const taps = this.taps.get(ch.session.lsid);
+    if (taps) for (const tap of taps) tap.closed?.(tapped(ch, false), reason);
     this.o.onClose?.(ch, reason);
   }
 
@@ -379,7 +396,8 @@ export class ChannelRouter {
   private tapFrame(ch: BrokerChannel, h: FrameHeader, bytes: Uint8Array, fromCustomer: boolean): void {
     const taps = this.taps.get(ch.session.lsid);
     if (!taps) return;
-    for (const tap of taps) tap({ channelId: ch.id, kind: ch.kind, meta: ch.meta, fromCustomer }, h, bytes);
+    const view = tapped(ch, fromCustomer);
+    for (const tap of taps) tap(view, h, bytes);
   }
 
   /**

@@ -9,6 +9,7 @@ import { PortalService } from './portal.ts';
 import { PortalLookService } from './portal-look.ts';
 import { PresenceService } from './presence.ts';
 import { ReportsService } from './reports/reports.ts';
+import { RecordingsService } from '../recordings/recordings.ts';
 import { RepSessionActions } from './session-rep-actions.ts';
 import { SessionKeysService } from './session-keys.ts';
 import { SessionsService } from './sessions.ts';
@@ -31,6 +32,7 @@ export interface Services {
   sessions: SessionsService;
   repSessionActions: RepSessionActions;
   reports: ReportsService;
+  recordings: RecordingsService;
   jumpDeployments: JumpDeployments;
   jumpClients: JumpClientsService;
   jumpMailer: JumpMailer;
@@ -55,6 +57,10 @@ export interface ServiceOptions {
   publicUrl?: () => string;
   /** Jump Clients: registrations per address and minute, heartbeat period. */
   jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
+  /** The data directory (session recordings go in its `recordings` folder); none: no recording. */
+  dataDir?: string;
+  /** Frames per second of recordings converted to video (default 10). */
+  recordingVideoFps?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -72,6 +78,16 @@ export function createServices(o: ServiceOptions): Services {
   const sessionKeys = new SessionKeysService(o.store, clock, o.log, { max: o.sessions?.keyAttemptsPerMinute ?? 10, windowMs: 60_000 });
   const portal = new PortalService(o.store, clock);
   const portalLook = new PortalLookService(o.store, clock, o.log);
+  let sessionsRef: SessionsService | null = null;
+  const recordings = new RecordingsService({
+    store: o.store,
+    site,
+    clock,
+    log: o.log,
+    dataDir: o.dataDir ?? null,
+    channels: () => sessionsRef!.channels,
+    ...(o.recordingVideoFps ? { videoFps: o.recordingVideoFps } : {}),
+  });
   const sessions = new SessionsService({
     store: o.store,
     clock,
@@ -82,7 +98,13 @@ export function createServices(o: ServiceOptions): Services {
     presence,
     resumeGraceMs: o.sessions?.resumeGraceMs ?? 60_000,
     startsPerMinute: o.sessions?.startsPerMinute ?? 60,
+    recordings: {
+      start: (s) => recordings.start(s),
+      event: (lsid, actor, body) => recordings.event(lsid, actor, body),
+      finish: (lsid, reason) => recordings.finish(lsid, reason),
+    },
   });
+  sessionsRef = sessions;
   const repSessionActions = new RepSessionActions(sessions, o.store, o.customerCommand ?? (() => 'passerelle customer'));
   const jumpDeployments = new JumpDeployments(o.store, clock, o.log, { publicUrl: o.publicUrl ?? (() => ''), fingerprint: o.certificateFingerprint });
   const jumpClients = new JumpClientsService({
@@ -111,7 +133,8 @@ export function createServices(o: ServiceOptions): Services {
     portalLook,
     sessions,
     repSessionActions,
-    reports: new ReportsService(o.store, site, clock, o.log),
+    reports: new ReportsService(o.store, site, clock, o.log, (lsid) => recordings.has(lsid)),
+    recordings,
     jumpDeployments,
     jumpClients,
     jumpMailer,

@@ -95,6 +95,8 @@ export class LiveSession {
   /** Every channel opened in this session (open or closed since): whose, for what; a tool event names one. */
   readonly channelOwners = new Map<number, { userId: number; permission: SessionPermission }>();
   ended = false;
+  /** REP-5: this session is being recorded (decided when it started). */
+  recorded = false;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(

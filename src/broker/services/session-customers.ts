@@ -116,6 +116,7 @@ export class SessionCustomers {
     });
     const s = new LiveSession(record, newToken(24));
     s.capabilities = toolsOf(hello);
+    s.recorded = (await this.o.recordings?.start(s)) ?? false;
     this.sessions.live.set(s.lsid, s);
     s.customer = sink;
     await s.run(async () => {
@@ -184,6 +185,7 @@ export class SessionCustomers {
       lastCid: s.customerCids.last,
       resumed,
       chatBanner: siteImageUrl(s.record.chatBanner ?? 'default'),
+      ...(s.recorded ? { recorded: true } : {}),
     });
   }
 

@@ -30,6 +30,14 @@ export interface SessionsOptions {
   resumeGraceMs: number;
   /** New sessions one address may start per minute (anonymous starts cost store rows). */
   startsPerMinute: number;
+  /** REP-5: the recordings module (a new session may be recorded; its chat lines go in). */
+  recordings?: SessionRecordingHooks;
+}
+
+export interface SessionRecordingHooks {
+  start(s: LiveSession): Promise<boolean>;
+  event(lsid: string, actor: Participant, body: SessionEventBody): void;
+  finish(lsid: string, reason: string): Promise<void>;
 }
 
 export class SessionsService {
@@ -146,8 +154,10 @@ export class SessionsService {
   }
 
   /** Writes the event, then delivers it to the customer and every rep in the session. */
-  append(s: LiveSession, actor: Participant, body: SessionEventBody, cid?: number): Promise<SessionEvent> {
-    return this.eventLog.append(s, actor, body, cid);
+  async append(s: LiveSession, actor: Participant, body: SessionEventBody, cid?: number): Promise<SessionEvent> {
+    const event = await this.eventLog.append(s, actor, body, cid);
+    if (s.recorded) this.o.recordings?.event(s.lsid, actor, body);
+    return event;
   }
 
   updateRecord(s: LiveSession, patch: Parameters<Store['updateSupportSession']>[1]): Promise<void> {
@@ -158,6 +168,7 @@ export class SessionsService {
   async endLocked(s: LiveSession, reason: string, actor: Participant, cid?: number): Promise<SessionEvent> {
     const event = await this.append(s, actor, { kind: 'session_ended', reason }, cid);
     this.channels.endSession(s, ChannelCloseReason.ended);
+    if (s.recorded) await this.o.recordings?.finish(s.lsid, reason).catch((err: unknown) => this.o.log.error({ err, lsid: s.lsid }, 'closing the recording failed'));
     await this.eventLog.endRecord(s, reason, !this.live.has(s.lsid));
     this.publish(s);
     if (s.customerLost) clearTimeout(s.customerLost);

@@ -49,6 +49,8 @@ export class SiteService {
       totpRequired: false,
       lockoutThreshold: 5,
       lockoutMinutes: 15,
+      recordSessions: false,
+      recordingRetentionDays: 0,
       ...saved,
       // Licences come from the broker's configuration, never from an API call.
       namedUserLicences: this.licences.namedUsers,

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { migrations } from './migrations/index.ts';
 import { sqliteReportsStore } from './sqlite-reports-store.ts';
+import { sqliteRecordingsStore } from './sqlite-recordings-store.ts';
 import { sqliteJumpStore } from './sqlite-jump-store.ts';
 import { sqliteSessionsStore } from './sqlite-sessions-store.ts';
 import { sqliteSiteImagesStore } from './sqlite-site-images-store.ts';
@@ -87,6 +88,7 @@ export function openSqliteStore(file: string, log?: Logger): Store {
   const store: Store = {
     ...sqliteSessionsStore(db),
     ...sqliteReportsStore(db),
+    ...sqliteRecordingsStore(db),
     ...sqliteSiteImagesStore(db),
     ...sqliteJumpStore(db),
     async getUserById(id) {

@@ -2,6 +2,7 @@
 // (SQLite now, Postgres later through the same interface), so the interface is async.
 import type { Permissions } from '../../protocol/users.ts';
 import type { ReportsStore } from './reports-store.ts';
+import type { RecordingsStore } from './recordings-store.ts';
 import type { JumpStore } from './jump-store.ts';
 import type { SessionsStore } from './sessions-store.ts';
 import type { SiteImagesStore } from './site-images-store.ts';
@@ -77,7 +78,7 @@ export interface SettingsStore {
   putSetting(key: string, value: string): Promise<void>;
 }
 
-export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore, ReportsStore, SiteImagesStore, JumpStore {
+export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore, ReportsStore, RecordingsStore, SiteImagesStore, JumpStore {
   /** Runs `fn` atomically: all its writes land or none do. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   schemaVersion(): number;

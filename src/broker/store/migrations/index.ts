@@ -5,6 +5,7 @@ import { migration0003 } from './0003-totp.ts';
 import { migration0004 } from './0004-reports.ts';
 import { migration0005 } from './0005-portal-look.ts';
 import { migration0006 } from './0006-jump-clients.ts';
+import { migration0008 } from './0008-recordings.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0008];
