@@ -1,6 +1,7 @@
 // The rep's side of `npm run bench:screen`, in its own process: console-core (as the desktop
 // console runs it) accepts the bench customer, gets screen_view, and for each order on stdin
-// (`{"codec":"h264","seconds":6,"warmupMs":1500}`) opens a screen channel through the broker and
+// (`{"codec":"h264","seconds":6,"warmupMs":3000,"settle":false}`; settle: wait for the
+// stream to rest before measuring, for the static desktop) opens a screen channel through the broker and
 // decodes every picture with node-av (FFmpeg's H.264/VP9 decoders, the ones Chromium uses too; tile
 // frames with sharp), granting credit only once a picture is decoded, as the console's viewer does.
 // Prints `{"phase":"start"}` when measuring begins and the figures when it ends.
@@ -28,11 +29,12 @@ await core.sessions.requestPermission(lsid, 'screen_view');
 await waitForQueue(core, (s) => s.find((x) => x.lsid === lsid)?.grants.includes('screen_view') === true, 'screen_view', 30_000);
 out({ ready: lsid });
 
-async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number) {
+async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number, settle: boolean) {
   const ch = await core.channels.open(lsid, 'screen', { codec, monitor: 0, quality: 'balanced' });
   let decoder: ScreenDecoder = createScreenDecoder(codec);
   let picture: DecodedPicture | null = null;
   let measuring = false;
+  let lastPictureAt = 0;
   const m = { pictures: 0, keyFrames: 0, refines: 0, bytes: 0, latencies: [] as number[], cpuMs: 0, errors: 0 };
   ch.onMessage(async (msg) => {
     const c0 = process.cpuUsage();
@@ -51,6 +53,7 @@ async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number) 
           }
           if (measuring) m.refines++;
         } else picture = await decoder.decode(s);
+        lastPictureAt = Date.now();
         if (measuring) {
           m.pictures++;
           if (s.key) m.keyFrames++;
@@ -68,6 +71,8 @@ async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number) 
     }
   });
   await new Promise((r) => setTimeout(r, warmupMs));
+  // A screen at rest is measured at rest: past the first key frame and its sharpening pass.
+  for (let i = 0; settle && i < 40 && Date.now() - lastPictureAt < 1000; i++) await new Promise((r) => setTimeout(r, 250));
   out({ phase: 'start' });
   measuring = true;
   const t0 = performance.now();
@@ -94,9 +99,9 @@ async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number) 
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {
   if (!line.trim()) continue;
-  const order = JSON.parse(line) as { codec: ScreenCodecId; seconds: number; warmupMs: number } | { quit: true };
+  const order = JSON.parse(line) as { codec: ScreenCodecId; seconds: number; warmupMs: number; settle?: boolean } | { quit: true };
   if ('quit' in order) break;
-  await measure(order.codec, order.seconds, order.warmupMs);
+  await measure(order.codec, order.seconds, order.warmupMs, order.settle === true);
 }
 await close();
 process.exit(0);

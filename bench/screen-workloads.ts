@@ -20,7 +20,8 @@ export async function startWorkload(x: XDisplay, w: Workload): Promise<Running> 
   let conn: XConnection | null = null;
   const name = `bench-${w}-${process.pid}`;
   if (w === 'static' || w === 'typing') {
-    kids.push(x.spawn('xterm', ['-geometry', '120x40+50+50', '-T', name, '-e', 'sh -c "cat > /dev/null"']));
+    // xterm ignores synthetic (XSendEvent) keys unless allowSendEvents is set: xdotool --window uses them.
+    kids.push(x.spawn('xterm', ['-geometry', '120x40+50+50', '-xrm', 'XTerm*allowSendEvents: true', '-T', name, '-e', 'sh -c "cat > /dev/null"']));
     await waitForWindow(x, `^${name}$`);
     if (w === 'typing') {
       const wid = await waitForWindow(x, `^${name}$`);

@@ -160,7 +160,7 @@ try {
     try {
       for (const codec of codecs) {
         say(`${w} / ${codec} …`);
-        viewer.child.stdin!.write(`${JSON.stringify({ codec, seconds: SECONDS, warmupMs: WARMUP_MS })}\n`);
+        viewer.child.stdin!.write(`${JSON.stringify({ codec, seconds: SECONDS, warmupMs: WARMUP_MS, settle: w === 'static' })}\n`);
         await viewer.next((m) => m.phase === 'start');
         const a0 = cpuMs(agent.child.pid!);
         const b0 = cpuMs(broker.pid!);
