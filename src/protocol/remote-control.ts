@@ -88,6 +88,11 @@ export const AnnotationMessage = z.discriminatedUnion('t', [
 ]);
 export type AnnotationMessage = z.infer<typeof AnnotationMessage>;
 
+/** Session events the customer's annotation tool reports (issue 13 item 7): strokes appeared on an empty screen … */
+export const AnnotationsShownEvent = z.object({ kind: z.literal('annotations_shown') }).strict();
+/** … and the screen is clean again: the rep cleared it, the permission was revoked, the session ended, the rep left. */
+export const AnnotationsClearedEvent = z.object({ kind: z.literal('annotations_cleared'), reason: z.string().max(64) }).strict();
+
 export class ChannelMessageError extends Error {
   constructor(
     readonly code: 'message_too_large' | 'bad_message',

@@ -7,6 +7,7 @@ import { ShellClosedEvent, ShellOpenedEvent, ShellTranscriptEvent } from './shel
 import { ScreenMonitorSwitchedEvent, ScreenViewStartedEvent, ScreenViewStoppedEvent } from './screen.ts';
 import { ChannelKind, ChannelMeta, ChannelOpenedMessage, ChannelView } from './channels.ts';
 import { plainText } from './text.ts';
+import { AnnotationsClearedEvent, AnnotationsShownEvent } from './remote-control.ts';
 import type { Permissions } from './users.ts';
 
 /** Bumped when a message changes incompatibly; older customer clients are refused with `protocol_version`. */
@@ -123,11 +124,14 @@ const toolEventBodies = [
   ScreenViewStartedEvent,
   ScreenViewStoppedEvent,
   ScreenMonitorSwitchedEvent,
+  AnnotationsShownEvent,
+  AnnotationsClearedEvent,
 ] as const;
 export const ToolEventBody = z.discriminatedUnion('kind', [...toolEventBodies]);
 export type ToolEventBody = z.infer<typeof ToolEventBody>;
 /** The permission a tool event belongs to: it is logged only for a channel opened with it. */
-export function toolEventPermission(body: ToolEventBody): 'file_transfer' | 'shell' | 'screen_view' {
+export function toolEventPermission(body: ToolEventBody): 'file_transfer' | 'shell' | 'screen_view' | 'annotations' {
+  if (body.kind === 'annotations_shown' || body.kind === 'annotations_cleared') return 'annotations';
   if (body.kind === 'file_transfer' || body.kind === 'file_operation') return 'file_transfer';
   if (body.kind === 'shell_opened' || body.kind === 'shell_transcript' || body.kind === 'shell_closed') return 'shell';
   return 'screen_view';

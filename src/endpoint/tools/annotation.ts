@@ -29,11 +29,19 @@ export const annotationHandler: ToolHandler = async (ch, ctx) => {
   const bucket = new TokenBucket(STROKE_UPDATES_PER_SECOND, STROKE_UPDATES_PER_SECOND * 2);
   const refusals = new RefusalLog((counts) => log('warn', { refused: counts }, 'annotations: messages refused'));
   const ids = new Set<string>();
+  // The session log says when drawings appear on a clean screen and when the screen is clean again.
+  let shown = false;
+  const cleared = (reason: string) => {
+    if (!shown) return;
+    shown = false;
+    ctx.report({ kind: 'annotations_cleared', reason });
+  };
   try {
     for await (const m of ch) {
       if (ctx.granted && !ctx.granted('annotations')) {
         if (ids.size) overlay.clear();
         ids.clear();
+        cleared('permission_revoked');
         refusals.add('annotations_not_granted');
         continue;
       }
@@ -56,16 +64,25 @@ export const annotationHandler: ToolHandler = async (ch, ctx) => {
         }
         ids.add(msg.stroke.id);
         await overlay.draw(msg.stroke);
+        if (!shown) {
+          shown = true;
+          ctx.report({ kind: 'annotations_shown' });
+        }
       } else if (msg.t === 'erase') {
         for (const id of msg.ids) ids.delete(id);
         overlay.erase(msg.ids);
+        if (!ids.size) cleared('erased');
       } else {
         ids.clear();
         overlay.clear();
+        cleared('cleared');
       }
     }
   } finally {
     refusals.flush();
+    // Whatever ended the channel (revoke, the rep leaving, the session's end), nothing stays drawn.
     await overlay.close();
+    const reason = await Promise.race([ch.closed, Promise.resolve('closed')]);
+    cleared(reason);
   }
 };
