@@ -22,6 +22,7 @@ function percentile(xs: number[], p: number): number {
 }
 
 const { core, close } = await repCore({ url: o.url, certificate: o.certificate }, o.username, o.password);
+out({ online: true });
 const q = await waitForQueue(core, (s) => s.length > 0, 'the bench customer', 60_000);
 const lsid = q[0]!.lsid;
 await core.sessions.accept(lsid);

@@ -99,7 +99,8 @@ async function runVnc(display: string, workload: Workload): Promise<Msg | null> 
     await new Promise((r) => setTimeout(r, 100));
   }
   try {
-    const counts = await vncCount(port, SECONDS * 1000, WARMUP_MS, () => cpuMs(vnc.pid!));
+    // x11vnc measures the link and arms XDAMAGE only seconds after a client connects (4 s under load).
+    const counts = await vncCount(port, SECONDS * 1000, Math.max(WARMUP_MS, 6000), () => cpuMs(vnc.pid!));
     return {
       bench: 'screen',
       peer: 'x11vnc',
@@ -147,7 +148,8 @@ try {
 
   const viewer = jsonChild(process.execPath, ['--import', 'tsx', 'bench/screen-viewer.ts'], { VIEWER: JSON.stringify({ url, certificate: ca, username: 'screenrep', password: 'Bench!Passw0rd' }) });
   kids.push(viewer.child);
-  await new Promise((r) => setTimeout(r, 1500));
+  // The customer joins the rep's personal queue, which refuses while the rep is offline.
+  await viewer.next((m) => 'online' in m);
   const agent = jsonChild(process.execPath, ['--import', 'tsx', 'bench/screen-agent.ts', url, pin, String(rep.id)], { DISPLAY: x.display });
   kids.push(agent.child);
   await agent.next((m) => 'welcomed' in m);
