@@ -193,7 +193,7 @@ describe('Jump Clients: deployment, registration and the persistent connection',
     for (const id of ids) await admin.delete(`/api/v1/jump-clients/${id}`);
   });
 
-  it('JMP-5: removing a Jump Client uninstalls it: at once when online, at its next connection when not', async () => {
+  it('JMP-2 (removal from the list): removing a Jump Client uninstalls it: at once when online, at its next connection when not', async () => {
     const d = await createDeployment(admin);
     const i = await install(d.keyInfo);
     const runner = await runAgent(i);

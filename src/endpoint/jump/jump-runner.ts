@@ -1,13 +1,17 @@
 // A Jump Client running from its install directory: the persistent connection (jump-agent.ts),
 // and for each jump a support session joined with the broker's one-time ticket, through the same
-// customer-side session logic as the customer client (so a jump session is a session like any
-// other: chat, consent, the record). Removal from the list uninstalls it.
+// customer-side session and tools as the customer client (CustomerApp, src/endpoint/tools), so a
+// jump session is a session like any other: chat, consent, screen, files, shell, the record.
+// Removal from the list uninstalls it.
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { JumpClientInfo, JumpIdentity } from '../../protocol/jump.ts';
+import { CustomerApp } from '../customer/customer-app.ts';
 import { CustomerSession } from '../customer/customer-session.ts';
+import { capabilities } from '../tools/index.ts';
 import { systemInfo } from '../system-info.ts';
 import { JumpAgent, type Backoff } from './jump-agent.ts';
+import { xmessagePrompter, type Prompter } from './consent-prompt.ts';
 import { machineProof as defaultProof, readIdentity } from './identity.ts';
 import { uninstallFiles } from './install.ts';
 
@@ -32,26 +36,30 @@ export interface JumpRunnerOptions {
   machineProof?: string;
   backoff?: Backoff;
   log?: (line: string) => void;
+  /** Asks the remote user when the rep's unattended prompt setting requires it (default: an X11 dialog). */
+  prompter?: Prompter;
 }
 
 export interface JumpRunnerEvents {
-  session: [CustomerSession];
+  session: [CustomerSession, CustomerApp];
   uninstalled: [];
   refused: [{ code: string; message: string }];
 }
 
 export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
   readonly agent: JumpAgent;
-  readonly sessions = new Map<string, CustomerSession>();
+  readonly sessions = new Map<string, CustomerApp>();
   private readonly identity: JumpIdentity;
   private readonly info: JumpClientInfo;
   private readonly log: (line: string) => void;
+  private readonly prompter: Prompter;
 
   constructor(private readonly o: JumpRunnerOptions) {
     super();
     this.identity = o.identity ?? readIdentity(o.installDir);
     this.info = o.info ?? jumpClientInfo();
     this.log = o.log ?? ((line) => console.error(`passerelle-jump: ${line}`));
+    this.prompter = o.prompter ?? xmessagePrompter(process.env.DISPLAY, 60, this.log);
     this.agent = new JumpAgent({ identity: this.identity, info: this.info, machineProof: o.machineProof ?? defaultProof(), ...(o.backoff ? { backoff: o.backoff } : {}) });
     this.agent.on('online', () => this.log(`online at ${this.identity.broker} as ${this.identity.clientId}`));
     this.agent.on('offline', ({ code, reason, retryInMs }) => this.log(`offline (${code}${reason ? ` ${reason}` : ''})${retryInMs !== null ? `, retrying in ${Math.round(retryInMs / 100) / 10} s` : ''}`));
@@ -70,7 +78,7 @@ export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
 
   stop(): void {
     this.agent.stop();
-    for (const s of this.sessions.values()) s.close();
+    for (const app of this.sessions.values()) app.session.close();
   }
 
   private startSession(lsid: string, ticket: string, repName: string): void {
@@ -80,16 +88,49 @@ export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
       pin: this.identity.pin,
       join: { kind: 'ticket', ticket },
       customer: { ...systemInfo(), computerName: this.info.hostName },
+      // The same tools as the customer client: the rep's screen, control, files and shell channels.
+      capabilities: capabilities(),
     });
-    this.sessions.set(lsid, session);
+    const app = new CustomerApp(session, false);
+    this.sessions.set(lsid, app);
+    const asking = new Map<string, AbortController>();
+    app.on('update', (u) => {
+      if (u.kind === 'prompt') {
+        // USR-13: the rep's unattended prompt setting asked for the remote user's consent. Asked on
+        // the next turn: a request the broker grants by policy is closed by the message after it.
+        const { requestId, permission } = u.prompt;
+        const prompt = u.prompt;
+        setImmediate(() => {
+          if (!app.prompts.has(requestId)) return;
+          const abort = new AbortController();
+          asking.set(requestId, abort);
+          this.prompter(prompt, abort.signal).then(
+            (granted) => {
+              asking.delete(requestId);
+              if (abort.signal.aborted) return;
+              this.log(`session ${lsid}: ${permission} ${granted ? 'allowed' : 'denied'} by the remote user`);
+              app.answer(requestId, granted);
+            },
+            () => app.answer(requestId, false),
+          );
+        });
+      } else if (u.kind === 'prompt_closed') {
+        asking.get(u.requestId)?.abort();
+        asking.delete(u.requestId);
+      } else if (u.kind === 'event' && u.event.body.kind === 'chat' && !u.event.body.repsOnly && u.event.actor.kind === 'rep') {
+        this.log(`session ${lsid}: chat from ${u.event.actor.name}: ${u.event.body.text}`);
+      } else if (u.kind === 'error') {
+        this.log(`session ${lsid}: ${u.code}: ${u.message}`);
+      }
+    });
     session.once('welcome', () => this.agent.send({ type: 'jump.result', lsid, ok: true }));
-    session.on('error', (e) => this.log(`session ${lsid}: ${e.code}: ${e.message}`));
     session.once('ended', ({ reason }) => {
+      for (const a of asking.values()) a.abort();
       this.sessions.delete(lsid);
       this.log(`session ${lsid} ended (${reason})`);
       if (reason === 'could_not_join') this.agent.send({ type: 'jump.result', lsid, ok: false, reason: 'could not join' });
     });
-    this.emit('session', session);
+    this.emit('session', session, app);
     session.start();
   }
 
