@@ -25,7 +25,7 @@ export async function startWorkload(x: XDisplay, w: Workload): Promise<Running> 
     await waitForWindow(x, `^${name}$`);
     if (w === 'typing') {
       const wid = await waitForWindow(x, `^${name}$`);
-      kids.push(x.spawn('sh', ['-c', `while :; do xdotool type --window ${wid} --delay 40 'The quick brown fox jumps over the lazy dog. '; done`]));
+      kids.push(x.spawn('sh', ['-c', `while :; do xdotool type --window ${wid} --delay 40 'The quick brown fox jumps over the lazy dog. '; done >/dev/null 2>&1`]));
     }
   } else if (w === 'scrolling') {
     kids.push(x.spawn('xterm', ['-geometry', '200x70+0+0', '-T', name, '-e', `perl -e '${scroller}'`]));
