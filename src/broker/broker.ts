@@ -90,12 +90,13 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   const store = openSqliteStore(join(config.dataDir, 'passerelle.db'), log);
   const host = config.host ?? '127.0.0.1';
   let publicUrl = '';
+  let clientHost = host === '0.0.0.0' || host === '::' ? hostname() : host;
   const services = createServices({
     store,
     log,
     clock: config.clock,
     licences: config.licences ?? { namedUsers: 50, jumpClients: 1000 },
-    defaultHostName: host === '0.0.0.0' || host === '::' ? hostname() : host,
+    defaultHostName: () => clientHost,
     version: appRoot().version,
     certificateFingerprint: tls.fingerprint,
     sessions: config.sessions,
@@ -177,6 +178,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   const urlHost = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
 
   publicUrl = `https://${urlHost}:${port}`;
+  if (!urlHost.startsWith('[')) clientHost = `${urlHost}:${port}`;
   services.jumpClients.start();
   let closed = false;
   return {

@@ -6,9 +6,14 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
+import { checkServerIdentity } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { Agent, fetch } from 'undici';
 import { appRoot } from '../../src/broker/app-root.ts';
+import {
+  decodeTrailerJson, MAX_EMBEDDED_CONFIG_BYTES, TRAILER_FIXED_BYTES, trailerLength, type EmbeddedConfig,
+} from '../../src/protocol/embedded-config.ts';
 import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
 import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
@@ -75,6 +80,39 @@ describe('the customer client download (Linux single executable)', () => {
       assert.equal(code, 0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('STA-5, POR-3: the download carries the "host name clients connect to" (host and port), never the request\'s Host header', async () => {
+    const trailerOf = (headers: Record<string, string>) =>
+      new Promise<EmbeddedConfig>((resolve, reject) => {
+        const req = httpsRequest(`${broker.url}/download/customer/linux-x64`, {
+          ca: broker.certificate, headers,
+          // The certificate is checked against the address dialled, not the forged Host header.
+          checkServerIdentity: (_host, cert) => checkServerIdentity('127.0.0.1', cert),
+        }, (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
+          let tail = Buffer.alloc(0);
+          res.on('data', (d: Buffer) => (tail = Buffer.concat([tail, d]).subarray(-MAX_EMBEDDED_CONFIG_BYTES - TRAILER_FIXED_BYTES)));
+          res.on('end', () => {
+            const n = trailerLength(tail.subarray(-TRAILER_FIXED_BYTES));
+            if (n === null) return reject(new Error('no trailer'));
+            resolve(decodeTrailerJson(tail.subarray(-TRAILER_FIXED_BYTES - n, -TRAILER_FIXED_BYTES)));
+          });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    // By default: the broker's own host and port, whatever Host the browser sent.
+    assert.equal((await trailerOf({ host: 'evil.example:1' })).broker, `https://127.0.0.1:${broker.port}`);
+    assert.equal((await admin.patch('/api/v1/site/settings', { clientHostName: 'support.example.com:9443' })).status, 200);
+    try {
+      const config = await trailerOf({ host: `127.0.0.1:${broker.port}` });
+      assert.equal(config.broker, 'https://support.example.com:9443');
+      assert.equal(config.pin, broker.fingerprint);
+      assert.equal((await trailerOf({ host: 'evil.example' })).broker, 'https://support.example.com:9443');
+    } finally {
+      await admin.patch('/api/v1/site/settings', { clientHostName: `127.0.0.1:${broker.port}` });
     }
   });
 

@@ -41,7 +41,8 @@ describe('site status and logged-in reps', () => {
 
   it('STA-3, STA-5: shows licences and the host name clients connect to, which an admin can change', async () => {
     const status = await admin.get('/api/v1/site/status');
-    assert.equal(status.body.settings.clientHostName, '127.0.0.1');
+    // STA-5: host and port together; by default the broker's own, as clients reach it.
+    assert.equal(status.body.settings.clientHostName, `127.0.0.1:${broker.port}`);
     assert.equal(status.body.licences.namedUsersAllowed, 50);
     assert.ok(status.body.licences.namedUsersInUse >= 1);
     assert.equal(status.body.certificateFingerprint, broker.fingerprint);
@@ -49,6 +50,8 @@ describe('site status and logged-in reps', () => {
     assert.equal(bad.body.error.code, 'validation_failed');
     const ok = await admin.patch('/api/v1/site/settings', { clientHostName: 'support.example.com' });
     assert.equal(ok.body.clientHostName, 'support.example.com');
+    const withPort = await admin.patch('/api/v1/site/settings', { clientHostName: 'support.example.com:8443' });
+    assert.equal(withPort.body.clientHostName, 'support.example.com:8443');
     const licences = await admin.patch('/api/v1/site/settings', { namedUserLicences: 9999 });
     assert.equal(licences.status, 400, 'licences come from the broker configuration, not the API');
   });

@@ -5,7 +5,6 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { HostName } from '../../protocol/site.ts';
 import { encodeTrailer } from '../../protocol/embedded-config.ts';
 import { appRoot } from '../app-root.ts';
 import { PasserelleError } from '../errors.ts';
@@ -27,10 +26,8 @@ export const customerDownloadRoutes: FastifyPluginAsyncZod<{ services: Services;
     if (!existsSync(file)) throw new PasserelleError('not_found', 'The customer client for this platform is not built on this site');
     const { ticket } = req.query;
     if (ticket && !services.portal.peekTicket(ticket)) throw new PasserelleError('invalid_session_key', 'This link has expired or was already used; start again from the support portal');
-    const host = HostName.safeParse(req.headers.host);
-    if (!host.success) throw new PasserelleError('bad_request', 'Unusable Host header');
     const trailer = encodeTrailer({
-      broker: `https://${host.data}`,
+      broker: await services.site.clientBrokerUrl(),
       ...(services.certificateFingerprint ? { pin: services.certificateFingerprint } : {}),
       ...(ticket ? { ticket } : {}),
     });

@@ -46,7 +46,8 @@ export interface ServiceOptions {
   log: Logger;
   clock?: Clock;
   licences: Licences;
-  defaultHostName: string;
+  /** STA-5's default: the broker's own host and port, as clients reach it (known once it listens). */
+  defaultHostName: () => string;
   version: string;
   certificateFingerprint: string | null;
   /** Support sessions: resume grace (default 60 s) and session-key guesses per address and minute. */

@@ -29,22 +29,28 @@ export function supportedTimeZones(): string[] {
 }
 
 export class SiteService {
-  private cache: SiteSettings | undefined;
+  private cache: Partial<SiteSettings> | undefined;
   private readonly zones = new Set(supportedTimeZones());
 
   constructor(
     private readonly store: Store,
     private readonly licences: Licences,
-    private readonly defaultHostName: string,
+    /** The broker's own `host:port`; read each time, since the port is known only once it listens. */
+    private readonly defaultHostName: () => string,
   ) {}
 
   async settings(): Promise<SiteSettings> {
-    if (this.cache) return this.cache;
-    const raw = await this.store.getSetting(SETTINGS_KEY);
-    const saved = raw ? (JSON.parse(raw) as Partial<SiteSettings>) : {};
-    this.cache = {
+    if (!this.cache) {
+      const raw = await this.store.getSetting(SETTINGS_KEY);
+      this.cache = raw ? (JSON.parse(raw) as Partial<SiteSettings>) : {};
+    }
+    const { clientHostName: savedHost, ...saved } = this.cache;
+    const ownHost = this.defaultHostName();
+    return {
       timeZone: 'UTC',
-      clientHostName: this.defaultHostName,
+      // Before STA-5 kept host and port together, every settings update saved the bare bind host
+      // as the client host name; that value means "the default", not "port 443".
+      clientHostName: savedHost && savedHost !== ownHost.replace(/:\d+$/, '') ? savedHost : ownHost,
       passwordResetEnabled: false,
       totpRequired: false,
       lockoutThreshold: 5,
@@ -56,7 +62,14 @@ export class SiteService {
       namedUserLicences: this.licences.namedUsers,
       jumpClientLicences: this.licences.jumpClients,
     };
-    return this.cache;
+  }
+
+  /**
+   * STA-5: the address customer clients and downloads are built with: the "host name clients
+   * connect to" setting, host and port together (no port means 443), never a request's Host header.
+   */
+  async clientBrokerUrl(): Promise<string> {
+    return `https://${(await this.settings()).clientHostName}`;
   }
 
   async update(patch: UpdateSiteSettingsBody): Promise<SiteSettings> {
@@ -66,9 +79,10 @@ export class SiteService {
     const current = await this.settings();
     const next: SiteSettings = { ...current };
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) (next as Record<string, unknown>)[k] = v;
-    const { namedUserLicences: _n, jumpClientLicences: _j, ...persisted } = next;
-    await this.store.putSetting(SETTINGS_KEY, JSON.stringify(persisted));
-    this.cache = next;
+    const saved: Partial<SiteSettings> = { ...this.cache };
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) (saved as Record<string, unknown>)[k] = v;
+    await this.store.putSetting(SETTINGS_KEY, JSON.stringify(saved));
+    this.cache = saved;
     return next;
   }
 
