@@ -167,4 +167,42 @@ describe('e2e: Jump Clients tab', () => {
     await row('bureau-02').waitFor({ state: 'detached' });
     assert.deepEqual(errors, []);
   });
+
+  it('JMP-9: a jump from the list opens the unattended session in the Queue tab, the rep\'s at once; a chat line from the panel reaches the Jump Client', async () => {
+    const i = await installAgent(w.broker, keyInfo, { info: testInfo('poste-jump') });
+    roots.push(i.root);
+    const { JumpRunner } = await import('../../src/endpoint/jump/jump-runner.ts');
+    const lines: string[] = [];
+    let heard: (line: string) => void = () => undefined;
+    const runner = new JumpRunner({ installDir: i.installDir, machineProof: i.proof, info: testInfo('poste-jump'), log: (l) => (lines.push(l), heard(l)) });
+    runners.push(runner);
+    const online = once(runner.agent, 'online');
+    runner.start();
+    await online;
+    await page.getByRole('link', { name: 'Jump Clients' }).click();
+    await row('poste-jump').getByText('Online').first().waitFor();
+    const chatHeard = new Promise<void>((resolve) => (heard = (l) => /chat from Administrator: Bonjour depuis la console/.test(l) && resolve()));
+    // Keyboard: focus the row's Jump button and press Enter.
+    await row('poste-jump').getByRole('button', { name: 'Jump to poste-jump' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/queue$/);
+    const panel = page.getByRole('article');
+    await panel.getByRole('heading', { name: /marie/ }).waitFor();
+    await page.getByRole('region', { name: /My sessions/ }).getByText('marie').waitFor();
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Bonjour depuis la console');
+    await panel.getByRole('button', { name: 'Send', exact: true }).click();
+    await chatHeard;
+    await panel.getByRole('button', { name: 'End session' }).click();
+    await page.getByRole('dialog', { name: 'End this session?' }).getByRole('button', { name: 'End session' }).click();
+    await waitForLine(lines, /ended \(ended_by_rep\)/, (f) => (heard = f));
+    assert.deepEqual(errors, []);
+  });
 });
+
+/** Resolves when a line matching is in `lines`, now or when `listen`'s callback hears it. */
+function waitForLine(lines: string[], re: RegExp, listen: (f: (line: string) => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    if (lines.some((l) => re.test(l))) return resolve();
+    listen((l) => re.test(l) && resolve());
+  });
+}
