@@ -36,6 +36,9 @@ import { sessionsRoutes } from './http/sessions-routes.ts';
 import { jumpRoutes } from './http/jump-routes.ts';
 import { jumpDownloadRoutes } from './http/jump-download-routes.ts';
 import { registerJumpGateway } from './ws/jump-gateway.ts';
+import { presentationsRoutes } from './http/presentations-routes.ts';
+import { registerPresenterGateway } from './ws/presenter-gateway.ts';
+import { registerAttendeeGateway } from './ws/attendee-gateway.ts';
 
 export interface BrokerConfig {
   dataDir: string;
@@ -57,6 +60,8 @@ export interface BrokerConfig {
   jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
   /** Where the Jump Client installers are (default dist/jump). */
   jumpInstallersDir?: string;
+  /** Presentations: presenter resume grace (default 60 s), attendees per presentation, joins and wrong keys per address and minute. */
+  presentations?: { resumeGraceMs?: number; maxAttendees?: number; joinsPerMinute?: number; keyAttemptsPerMinute?: number };
 }
 
 export interface Broker {
@@ -104,10 +109,12 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     publicUrl: () => publicUrl,
     jump: config.jump,
     dataDir: config.dataDir,
+    presentations: config.presentations,
   });
   await services.accounts.ensureInitialAdmin();
   await services.recordings.init();
   await services.sessions.recoverAfterRestart();
+  await services.presentations.recoverAfterRestart();
 
   // Typed as the default instance so plugins written against FastifyInstance accept it; it serves HTTPS.
   const app = (Fastify({
@@ -157,6 +164,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       await api.register(jumpRoutes, { services });
       await api.register(portalRoutes, { services, startRateLimit: config.sessions?.portalStartRateLimit ?? { max: 30, timeWindow: 60_000 } });
       await api.register(portalLookRoutes, { services });
+      await api.register(presentationsRoutes, { services });
       await api.register(downloadsRoutes, { releases: new ConsoleReleases(config.dataDir) });
     },
     { prefix: '/api/v1' },
@@ -164,6 +172,8 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
   registerRepGateway(app, services);
   registerCustomerGateway(app, services);
   registerJumpGateway(app, services);
+  registerPresenterGateway(app, services);
+  registerAttendeeGateway(app, services);
   await app.register(customerDownloadRoutes, { services });
   await app.register(jumpDownloadRoutes, { services, ...(config.jumpInstallersDir ? { dir: config.jumpInstallersDir } : {}) });
   await registerWeb(app, config.webRoot ?? join(appRoot().root, 'dist', 'renderer'));
@@ -193,6 +203,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
       if (closed) return;
       closed = true;
       await services.sessions.shutdown();
+      await services.presentations.shutdown();
       services.jumpClients.stop();
       services.recordings.stop();
       services.presence.closeAll('broker_shutdown');

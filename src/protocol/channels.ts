@@ -32,7 +32,7 @@ export interface ChannelKindRule {
 
 const MiB = 1024 * 1024;
 
-export const ChannelKind = z.enum(['screen', 'input', 'clipboard', 'annotation', 'file', 'shell']);
+export const ChannelKind = z.enum(['screen', 'input', 'clipboard', 'annotation', 'file', 'shell', 'presentation']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
 
 export const CHANNEL_KINDS: Record<ChannelKind, ChannelKindRule> = {
@@ -42,11 +42,18 @@ export const CHANNEL_KINDS: Record<ChannelKind, ChannelKindRule> = {
   annotation: { permission: 'annotations', delivery: 'urgent', toRep: false, toCustomer: true, maxMessageBytes: 64 * 1024, initialWindow: 256 * 1024, maxWindow: 1 * MiB },
   file: { permission: 'file_transfer', delivery: 'ordered', toRep: true, toCustomer: true, maxMessageBytes: 4 * MiB, initialWindow: 4 * MiB, maxWindow: 64 * MiB },
   shell: { permission: 'shell', delivery: 'ordered', toRep: true, toCustomer: true, maxMessageBytes: 1 * MiB, initialWindow: 1 * MiB, maxWindow: 16 * MiB },
+  // CON-9: a rep's screen to a presentation's attendees (src/protocol/presentations.ts), never part
+  // of a support session: the presenter produces, every attendee consumes through the fan-out.
+  presentation: { permission: 'screen_view', delivery: 'latest', toRep: false, toCustomer: false, maxMessageBytes: 16 * MiB, initialWindow: 3, maxWindow: 8 },
 };
+
+/** The kinds a support session may open (presentations have their own sockets). */
+export const SessionChannelKind = ChannelKind.exclude(['presentation']);
+export type SessionChannelKind = z.infer<typeof SessionChannelKind>;
 
 /** The kinds that need a permission, for a console deciding what to offer. */
 export function kindsForPermission(permission: SessionPermission): ChannelKind[] {
-  return ChannelKind.options.filter((k) => CHANNEL_KINDS[k].permission === permission);
+  return SessionChannelKind.options.filter((k) => CHANNEL_KINDS[k].permission === permission);
 }
 
 /** What a feature passes when it opens a channel (monitor, codec, path …): small, flat JSON. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { FileOperationEvent, FileTransferEvent } from './files.ts';
 import { ShellClosedEvent, ShellOpenedEvent, ShellTranscriptEvent } from './shell.ts';
 import { ScreenMonitorSwitchedEvent, ScreenViewStartedEvent, ScreenViewStoppedEvent } from './screen.ts';
-import { ChannelKind, ChannelMeta, ChannelOpenedMessage, ChannelView } from './channels.ts';
+import { ChannelKind, ChannelMeta, ChannelOpenedMessage, ChannelView, SessionChannelKind } from './channels.ts';
 import { plainText } from './text.ts';
 import { AnnotationsClearedEvent, AnnotationsShownEvent } from './remote-control.ts';
 import type { Permissions } from './users.ts';
@@ -283,7 +283,7 @@ export const RepSessionClientMessages = [
   z.object({ type: z.literal('session.request_permission'), ref: Ref, lsid: Lsid, permission: SessionPermission }).strict(),
   z.object({ type: z.literal('session.offer_full_client'), ref: Ref, lsid: Lsid }).strict(),
   /** Opens a live channel (src/protocol/channels.ts); refused unless the customer granted its kind's permission. */
-  z.object({ type: z.literal('session.open_channel'), ref: Ref, lsid: Lsid, kind: ChannelKind, meta: ChannelMeta.default({}) }).strict(),
+  z.object({ type: z.literal('session.open_channel'), ref: Ref, lsid: Lsid, kind: SessionChannelKind, meta: ChannelMeta.default({}) }).strict(),
   /** After the console reconnected: take back its end of a channel still open, with the token it got. */
   z.object({ type: z.literal('session.attach_channel'), ref: Ref, lsid: Lsid, channelId: z.number().int().positive(), token: z.string().min(8).max(64) }).strict(),
   /** After a reconnect: every event after `afterSeq`, so nothing is lost or seen twice. */

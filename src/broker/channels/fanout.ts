@@ -48,6 +48,8 @@ export class LatestFanout {
   private producerWindow: number;
   private lastKeyRequest = -Infinity;
   private keyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Paused (a presenter hid their screen): frames go to no consumer but taps; the producer is paced as with nobody watching. */
+  private paused = false;
   readonly stats = { messagesIn: 0, bytesIn: 0 };
 
   constructor(
@@ -162,6 +164,15 @@ export class LatestFanout {
   }
 
 
+  /** Stops or resumes forwarding to consumers; on resume each starts again from a key frame. */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    for (const c of this.consumers.values()) if (!c.tap) c.needsKey = true;
+    if (paused) this.maybeGrant();
+    else this.requestKey();
+  }
+
   /** Whether a consumer takes the message that starts now. */
   private decide(c: Consumer, seq: number, isKey: boolean): void {
     c.forwarding = null;
@@ -169,6 +180,10 @@ export class LatestFanout {
     if (c.tap) {
       c.forwarding = seq;
       c.stats.messages++;
+      return;
+    }
+    if (this.paused) {
+      c.needsKey = true;
       return;
     }
     const room = c.sent - c.consumed < c.window && c.target.bufferedAmount() < CONSUMER_HIGH_WATER_BYTES;
@@ -211,8 +226,8 @@ export class LatestFanout {
    */
   private maybeGrant(): void {
     if (!this.producer) return;
-    let room = this.consumerCount === 0 ? this.producerWindow : 0;
-    for (const c of this.consumers.values()) {
+    let room = this.consumerCount === 0 || this.paused ? this.producerWindow : 0;
+    for (const c of this.paused ? [] : this.consumers.values()) {
       if (c.tap || !c.target || c.target.bufferedAmount() >= CONSUMER_HIGH_WATER_BYTES) continue;
       room = Math.max(room, c.window - (c.sent - c.consumed));
     }

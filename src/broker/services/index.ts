@@ -8,6 +8,8 @@ import { JumpMailer, type SmtpSettingsSource } from './jump-mailer.ts';
 import { PortalService } from './portal.ts';
 import { PortalLookService } from './portal-look.ts';
 import { PresenceService } from './presence.ts';
+import { PresentationsService } from './presentations/presentations.ts';
+import { PresentationReportsService } from './presentations/presentation-reports.ts';
 import { ReportsService } from './reports/reports.ts';
 import { RecordingsService } from '../recordings/recordings.ts';
 import { RepSessionActions } from './session-rep-actions.ts';
@@ -33,6 +35,9 @@ export interface Services {
   repSessionActions: RepSessionActions;
   reports: ReportsService;
   recordings: RecordingsService;
+  /** CON-9, POR-2: running presentations; REP-6: their reports. */
+  presentations: PresentationsService;
+  presentationReports: PresentationReportsService;
   jumpDeployments: JumpDeployments;
   jumpClients: JumpClientsService;
   jumpMailer: JumpMailer;
@@ -62,6 +67,8 @@ export interface ServiceOptions {
   dataDir?: string;
   /** Frames per second of recordings converted to video (default 10). */
   recordingVideoFps?: number;
+  /** Presentations: presenter resume grace, attendees per presentation, joins and wrong keys per address and minute. */
+  presentations?: { resumeGraceMs?: number; maxAttendees?: number; joinsPerMinute?: number; keyAttemptsPerMinute?: number };
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -106,6 +113,14 @@ export function createServices(o: ServiceOptions): Services {
     },
   });
   sessionsRef = sessions;
+  const presentations = new PresentationsService({
+    store: o.store,
+    clock,
+    log: o.log,
+    bannerForNewPresentation: () => portalLook.bannerForNewSession('presentation'),
+    ...o.presentations,
+  });
+  presence.useSessionCounts({ presentations: (userId) => presentations.runningFor(userId) });
   const repSessionActions = new RepSessionActions(sessions, o.store, o.customerCommand ?? (() => 'passerelle customer'));
   const jumpDeployments = new JumpDeployments(o.store, clock, o.log, { publicUrl: o.publicUrl ?? (() => ''), fingerprint: o.certificateFingerprint });
   const jumpClients = new JumpClientsService({
@@ -136,6 +151,8 @@ export function createServices(o: ServiceOptions): Services {
     repSessionActions,
     reports: new ReportsService(o.store, site, clock, o.log, (lsid) => recordings.has(lsid)),
     recordings,
+    presentations,
+    presentationReports: new PresentationReportsService(o.store, site, clock),
     jumpDeployments,
     jumpClients,
     jumpMailer,

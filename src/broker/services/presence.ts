@@ -30,9 +30,9 @@ export class PresenceService {
 
   constructor(private readonly clock: Clock) {}
 
-  /** The session services report running sessions per rep through this. */
-  useSessionCounts(counts: SessionCounts): void {
-    this.counts = counts;
+  /** The session and presentation services report what each rep runs through this (each its own part). */
+  useSessionCounts(counts: Partial<SessionCounts>): void {
+    this.counts = { ...this.counts, ...counts };
   }
 
   add(c: Omit<RepConnection, 'connectionId' | 'connectedAt'>): RepConnection {

@@ -53,7 +53,7 @@ export class SessionsService {
     this.reps = new RepQueues(this, o.log, o.resumeGraceMs);
     this.eventLog = new SessionLog(o.store, o.clock, (userId, msg) => this.reps.toRep(userId, msg));
     this.customers = new SessionCustomers(this, this.reps, o);
-    o.presence.useSessionCounts({ supportSessions: (userId) => this.runningFor(userId), presentations: () => 0 });
+    o.presence.useSessionCounts({ supportSessions: (userId) => this.runningFor(userId) });
   }
 
   /** Once the broker stops, nothing new starts and dropped connections are not waited for. */

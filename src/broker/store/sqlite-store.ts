@@ -11,6 +11,7 @@ import { sqliteSiteImagesStore } from './sqlite-site-images-store.ts';
 import type { Permissions } from '../../protocol/users.ts';
 import type { AuthSessionRecord, NewUser, Store, UserRecord } from './store.ts';
 import { bool, json, plain, rowMapping, type Codec } from './sqlite-rows.ts';
+import { sqlitePresentationsStore } from './sqlite-presentations-store.ts';
 
 const userFields: { [K in keyof UserRecord]-?: Codec } = {
   id: plain, username: plain, displayName: plain, displayNumber: plain, passwordHash: plain, passwordChangedAt: plain,
@@ -91,6 +92,7 @@ export function openSqliteStore(file: string, log?: Logger): Store {
     ...sqliteRecordingsStore(db),
     ...sqliteSiteImagesStore(db),
     ...sqliteJumpStore(db),
+    ...sqlitePresentationsStore(db),
     async getUserById(id) {
       const r = q.userById.get(id);
       return r && toUser(r);

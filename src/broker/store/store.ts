@@ -6,6 +6,7 @@ import type { RecordingsStore } from './recordings-store.ts';
 import type { JumpStore } from './jump-store.ts';
 import type { SessionsStore } from './sessions-store.ts';
 import type { SiteImagesStore } from './site-images-store.ts';
+import type { PresentationsStore } from './presentations-store.ts';
 
 export interface UserRecord {
   id: number;
@@ -78,7 +79,7 @@ export interface SettingsStore {
   putSetting(key: string, value: string): Promise<void>;
 }
 
-export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore, ReportsStore, RecordingsStore, SiteImagesStore, JumpStore {
+export interface Store extends UsersStore, AuthSessionsStore, SettingsStore, SessionsStore, ReportsStore, RecordingsStore, SiteImagesStore, JumpStore, PresentationsStore {
   /** Runs `fn` atomically: all its writes land or none do. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   schemaVersion(): number;

@@ -4,7 +4,7 @@
 // then bytes resume where they stopped). Features build on `open`; nothing here knows what they send.
 import { Channel } from '../../protocol/channel-endpoint.ts';
 import { ChannelMux } from '../../protocol/channel-mux.ts';
-import { ChannelCloseReason, type ChannelKind, type ChannelMeta, type RepClientMessage, type RepServerMessage } from '../../protocol/index.ts';
+import { ChannelCloseReason, type SessionChannelKind, type ChannelMeta, type RepClientMessage, type RepServerMessage } from '../../protocol/index.ts';
 import { ApiError } from '../api-error.ts';
 import type { RepConnection } from '../rep-connection.ts';
 
@@ -39,7 +39,7 @@ export class ConsoleChannels {
   }
 
   /** Opens a channel of `kind` in a session the rep is in; refused unless the customer granted it. */
-  async open(lsid: string, kind: ChannelKind, meta: ChannelMeta = {}): Promise<Channel> {
+  async open(lsid: string, kind: SessionChannelKind, meta: ChannelMeta = {}): Promise<Channel> {
     const r = await this.call({ type: 'session.open_channel', lsid, kind, meta });
     if (r.type !== 'reply' || r.channelId === undefined || !r.token) throw new ApiError(0, 'bad_reply', 'The site did not open the channel');
     const existing = this.mux.get(r.channelId);

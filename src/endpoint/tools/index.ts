@@ -1,8 +1,8 @@
 // The tools the customer's machine offers: one handler per channel kind. The customer client
 // calls the handler for each channel a rep opens, and advertises these kinds as its capabilities.
 import type { Channel } from '../../protocol/channel-endpoint.ts';
-import type { ChannelKind } from '../../protocol/channels.ts';
 import type { ScreenChannel } from './screen.ts';
+import type { SessionChannelKind } from '../../protocol/channels.ts';
 import type { ToolContext, ToolHandler } from './tool-context.ts';
 
 export type { ToolContext, ToolHandler } from './tool-context.ts';
@@ -39,8 +39,8 @@ export const toolHandlers: Partial<Record<string, ToolHandler>> = {
 };
 
 /** The channel kinds this client has a tool for: what its hello advertises. */
-export function capabilities(): ChannelKind[] {
-  return Object.keys(toolHandlers) as ChannelKind[];
+export function capabilities(): SessionChannelKind[] {
+  return Object.keys(toolHandlers) as SessionChannelKind[];
 }
 
 /** Serves one channel with its kind's tool; a failure closes the channel with a reason, never the agent. */
