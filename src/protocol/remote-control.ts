@@ -92,6 +92,9 @@ export type AnnotationMessage = z.infer<typeof AnnotationMessage>;
 export const AnnotationsShownEvent = z.object({ kind: z.literal('annotations_shown') }).strict();
 /** … and the screen is clean again: the rep cleared it, the permission was revoked, the session ended, the rep left. */
 export const AnnotationsClearedEvent = z.object({ kind: z.literal('annotations_cleared'), reason: z.string().max(64) }).strict();
+/** Session-log events of remote control (reported by the agent's input tool as tool events, item 7). */
+export const ControlStartedEvent = z.object({ kind: z.literal('control_started') });
+export const ControlStoppedEvent = z.object({ kind: z.literal('control_stopped'), reason: z.string().max(64) });
 
 export class ChannelMessageError extends Error {
   constructor(

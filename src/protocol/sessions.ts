@@ -7,7 +7,7 @@ import { ShellClosedEvent, ShellOpenedEvent, ShellTranscriptEvent } from './shel
 import { ScreenMonitorSwitchedEvent, ScreenViewStartedEvent, ScreenViewStoppedEvent } from './screen.ts';
 import { ChannelKind, ChannelMeta, ChannelOpenedMessage, ChannelView, SessionChannelKind } from './channels.ts';
 import { plainText } from './text.ts';
-import { AnnotationsClearedEvent, AnnotationsShownEvent } from './remote-control.ts';
+import { AnnotationsClearedEvent, AnnotationsShownEvent, ControlStartedEvent, ControlStoppedEvent } from './remote-control.ts';
 import type { Permissions } from './users.ts';
 
 /** Bumped when a message changes incompatibly; older customer clients are refused with `protocol_version`. */
@@ -126,15 +126,30 @@ const toolEventBodies = [
   ScreenMonitorSwitchedEvent,
   AnnotationsShownEvent,
   AnnotationsClearedEvent,
+  ControlStartedEvent,
+  ControlStoppedEvent,
 ] as const;
 export const ToolEventBody = z.discriminatedUnion('kind', [...toolEventBodies]);
 export type ToolEventBody = z.infer<typeof ToolEventBody>;
 /** The permission a tool event belongs to: it is logged only for a channel opened with it. */
-export function toolEventPermission(body: ToolEventBody): 'file_transfer' | 'shell' | 'screen_view' | 'annotations' {
-  if (body.kind === 'annotations_shown' || body.kind === 'annotations_cleared') return 'annotations';
-  if (body.kind === 'file_transfer' || body.kind === 'file_operation') return 'file_transfer';
-  if (body.kind === 'shell_opened' || body.kind === 'shell_transcript' || body.kind === 'shell_closed') return 'shell';
-  return 'screen_view';
+export function toolEventPermission(body: ToolEventBody): 'file_transfer' | 'shell' | 'screen_view' | 'screen_control' | 'annotations' {
+  switch (body.kind) {
+    case 'annotations_shown':
+    case 'annotations_cleared':
+      return 'annotations';
+    case 'file_transfer':
+    case 'file_operation':
+      return 'file_transfer';
+    case 'screen_view_started':
+    case 'screen_view_stopped':
+    case 'screen_monitor_switched':
+      return 'screen_view';
+    case 'control_started':
+    case 'control_stopped':
+      return 'screen_control';
+    default:
+      return 'shell';
+  }
 }
 
 export const SessionEventBody = z.discriminatedUnion('kind', [

@@ -137,6 +137,8 @@ describe('the customer takes control back (CON-4, USR-11)', () => {
     assert.equal(app.live.controlGranted, false);
     assert.equal(await ch.closed, 'permission_revoked');
     const ev = await repSees((e) => e.body.kind === 'permission_revoked' && e.body.permission === 'screen_control');
+    // The input tool logs the end of control once its channel is closed.
+    await repSees((e) => e.body.kind === 'control_stopped');
     assert.equal(ev.actor.kind, 'customer');
     await liveIs((l) => !l.controlled && !l.controlGranted);
     await printed(/^\*\*\* Nobody is viewing or controlling your screen\. \*\*\*$/);
@@ -152,6 +154,8 @@ describe('the customer takes control back (CON-4, USR-11)', () => {
     assert.equal(await ch.closed, 'permission_revoked');
     await printed(/^\* You took control back\.$/, from);
     await repSees((e) => e.body.kind === 'permission_revoked' && e.body.permission === 'screen_control', evFrom);
+    // The end of control is logged once the input channel is closed: wait for it, so the log is settled.
+    await repSees((e) => e.body.kind === 'control_stopped', evFrom);
     // Nothing leaked into the chat: the Esc byte is not a message.
     assert.ok(!seen.some((e) => e.body.kind === 'chat'));
   });

@@ -13,8 +13,8 @@ export class CustomerProcess {
   private waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void }[] = [];
   stderr = '';
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', cli, 'customer', '--no-browser', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', cli, 'customer', '--no-browser', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
     let buf = '';
     this.child.stdout.on('data', (d: Buffer) => {
       buf += d.toString();

@@ -151,8 +151,18 @@ export class RepSessionActions {
           throw new PasserelleError('permission_not_granted', `The customer has not granted "${permission}"`);
         }
         if (!s.customer) throw new PasserelleError('session_state', 'The customer is not connected right now');
+        // A rep switching monitors opens a screen channel on the new one while holding the old
+        // (the viewer closes the old one next): that is the session event "monitor switched".
+        const monitorOf = (m: ChannelMeta) => (m.monitor === undefined ? 0 : m.monitor);
+        const switchedFrom = msg.kind === 'screen' ? [...s.channels.values()].find((v) => v.kind === 'screen' && v.userIds.includes(user.id) && monitorOf(v.meta) !== monitorOf(msg.meta)) : undefined;
         const ch = svc.channels.open(s, repPartyOf(sink), msg.kind, msg.meta);
         s.channelOwners.set(ch.channelId, { userId: user.id, permission });
+        if (switchedFrom) {
+          const monitor = monitorOf(msg.meta);
+          if (monitor === 'all' || (typeof monitor === 'number' && Number.isInteger(monitor) && monitor >= 0 && monitor < 16)) {
+            await svc.append(s, actor, { kind: 'screen_monitor_switched', monitor, name: monitor === 'all' ? 'all' : String(monitor + 1) });
+          }
+        }
         svc.publish(s);
         return { channelId: ch.channelId, window: ch.window, token: ch.token, kind: msg.kind, meta: msg.meta };
       }

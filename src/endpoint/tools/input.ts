@@ -32,6 +32,8 @@ export const inputHandler: ToolHandler = async (ch, ctx) => {
   let dropped = 0;
   let droppedSince = Date.now();
   let wasAllowed = true;
+  let stopReason = '';
+  ctx.report({ kind: 'control_started' });
   try {
     for await (const m of ch) {
       const allowed = ctx.granted ? ctx.granted('screen_control') : true;
@@ -51,6 +53,7 @@ export const inputHandler: ToolHandler = async (ch, ctx) => {
         }
         if (++dropped >= FLOOD_CLOSE_AFTER) {
           log('warn', { dropped }, 'input: flood, closing the channel');
+          stopReason = 'flood';
           ch.close('flood');
           break;
         }
@@ -69,6 +72,8 @@ export const inputHandler: ToolHandler = async (ch, ctx) => {
   } finally {
     refusals.flush();
     await input.close();
+    const reason = stopReason || (await Promise.race([ch.closed, Promise.resolve('ended')]));
+    ctx.report({ kind: 'control_stopped', reason: reason.slice(0, 64) });
   }
 };
 

@@ -4,10 +4,13 @@
 import type { ToolChannel } from '../../../../src/protocol/tool-channel.ts';
 import type { FileChannelMeta } from '../../../../src/protocol/files.ts';
 import type { ShellChannelMeta } from '../../../../src/protocol/shell.ts';
+import type { ScreenStreamChannel } from '../../../../src/console-core/screen/screen-session.ts';
+import type { InputChannelLike } from '../../../../src/console-core/remote-control/remote-input.ts';
+import type { ScreenChannelMeta } from '../../../../src/protocol/screen.ts';
 import { consoleApi } from '../../console-api.ts';
 
 interface ChannelOpener {
-  open(lsid: string, kind: 'file' | 'shell', meta: Record<string, unknown>): Promise<ToolChannel>;
+  open(lsid: string, kind: 'file' | 'shell' | 'screen' | 'input', meta: Record<string, unknown>): Promise<ToolChannel & ScreenStreamChannel & InputChannelLike>;
 }
 
 function channels(): ChannelOpener | null {
@@ -23,4 +26,14 @@ export function fileOpener(lsid: string): ((meta: FileChannelMeta) => Promise<To
 export function shellOpener(lsid: string): ((meta: ShellChannelMeta) => Promise<ToolChannel>) | null {
   const c = channels();
   return c ? (meta) => c.open(lsid, 'shell', meta as Record<string, unknown>) : null;
+}
+
+export function screenOpener(lsid: string): ((meta: ScreenChannelMeta) => Promise<ScreenStreamChannel>) | null {
+  const c = channels();
+  return c ? (meta) => c.open(lsid, 'screen', meta as Record<string, unknown>) : null;
+}
+
+export function inputOpener(lsid: string): (() => Promise<InputChannelLike>) | null {
+  const c = channels();
+  return c ? () => c.open(lsid, 'input', {}) : null;
 }
