@@ -58,7 +58,8 @@ export async function startWorkload(x: XDisplay, w: Workload): Promise<Running> 
     async stop() {
       if (timer) clearInterval(timer);
       conn?.close();
-      for (const k of kids) k.kill('SIGTERM');
+      // SIGKILL: a shell loop waiting on its xdotool child ignores SIGTERM and lived on.
+      for (const k of kids) k.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 200));
     },
   };

@@ -120,7 +120,10 @@ async function runVnc(display: string, workload: Workload): Promise<Msg | null> 
     say(`x11vnc: ${String(e)} ${err.slice(-300)}`);
     return null;
   } finally {
+    // x11vnc catches SIGTERM and did not always exit (it tries to restore the display): then SIGKILL.
+    const gone = new Promise((r) => vnc.once('exit', r));
     vnc.kill('SIGTERM');
+    if (!(await Promise.race([gone.then(() => true), new Promise((r) => setTimeout(() => r(false), 1500))]))) vnc.kill('SIGKILL');
   }
 }
 
