@@ -46,6 +46,7 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [banner, setBanner] = useState<string | null>(null);
+  const [recorded, setRecorded] = useState(false);
   const chat = useRef<CustomerSession | null>(null);
   const typingTimer = useRef<number | undefined>(undefined);
   const joinKey = JSON.stringify(join);
@@ -55,6 +56,7 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
     c.on('welcome', (w) => {
       setStatus('joined');
       if (w.chatBanner) setBanner(w.chatBanner);
+      if (w.recorded) setRecorded(true);
       sessionStorage.setItem(RESUME_KEY, JSON.stringify({ lsid: w.lsid, resumeToken: w.resumeToken }));
     });
     c.on('reconnecting', () => setStatus('reconnecting'));
@@ -101,6 +103,7 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
         <h1>{t.title}</h1>
         <p data-testid="chat-status" aria-live="polite">{statusText}</p>
       </header>
+      {recorded && <p role="note" className="recorded">{t.recorded}</p>}
       {error && <p role="alert" className="error">{error}</p>}
       {offer && (
         <section className="offer">

@@ -25,6 +25,7 @@ const en = {
   left: 'left the session',
   transferred: 'Your session is being transferred to',
   banner: 'Support banner',
+  recorded: 'This session is recorded (screen, control and chat).',
   nearLimit: (count: number, max: number) => `${count} / ${max} characters`,
   tooLong: (count: number, max: number) => `Too long to send: ${count} / ${max} characters. Shorten it, or send it in several messages.`,
 };
@@ -54,6 +55,7 @@ const fr: typeof en = {
   left: 'a quitté la session',
   transferred: 'Votre session est transférée à',
   banner: 'Bannière de l\'assistance',
+  recorded: 'Cette session est enregistrée (écran, contrôle et conversation).',
   nearLimit: (count: number, max: number) => `${count} / ${max} caractères`,
   tooLong: (count: number, max: number) => `Trop long pour être envoyé : ${count} / ${max} caractères. Raccourcissez-le ou envoyez-le en plusieurs messages.`,
 };

@@ -7,6 +7,7 @@ export * from './site.ts';
 export * from './sessions.ts';
 export * from './screen.ts';
 export * from './reports.ts';
+export * from './recordings.ts';
 export * from './keysyms.ts';
 export * from './remote-control.ts';
 export * from './portal-look.ts';

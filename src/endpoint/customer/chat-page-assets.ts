@@ -14,6 +14,7 @@ export const chatPageHtml = `<!doctype html>
 <body>
 <img id="banner" alt="Support banner" width="480" hidden>
 <header><strong id="title">Passerelle support</strong> <span id="status"></span></header>
+<p id="recorded" role="note" hidden></p>
 <section id="live" role="status" aria-live="assertive" hidden><span id="live-text"></span> <button id="take-back" type="button" hidden>Take back control</button></section>
 <section id="prompts" aria-live="assertive"></section>
 <main id="log" aria-live="polite"></main>
@@ -26,7 +27,7 @@ export const chatPageHtml = `<!doctype html>
 
 export const chatPageCss = `#banner{display:block;max-width:100%;height:auto}body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f6f7f9}
 header,footer{padding:.6rem 1rem;background:#1f3b57;color:#fff}footer{background:#e9edf2;color:#222}
-#log{flex:1;overflow:auto;padding:1rem;overflow-wrap:anywhere}#limit{margin:0 1rem;min-height:1.2em;color:#555}#limit.over{color:#a00}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
+#recorded{margin:0;padding:.4rem 1rem;background:#7a1f1f;color:#fff;font-weight:600}#log{flex:1;overflow:auto;padding:1rem;overflow-wrap:anywhere}#limit{margin:0 1rem;min-height:1.2em;color:#555}#limit.over{color:#a00}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
 .error{color:#a00}#prompts .prompt{background:#fff7d6;border:1px solid #e0c050;margin:.5rem 1rem;padding:.6rem;border-radius:4px}
 #prompts button{margin-left:.5rem}#send{display:flex;padding:.5rem 1rem;gap:.5rem}#text{flex:1;padding:.4rem}#typing{margin:0 1rem;color:#666;min-height:1.2em}
 .revoke{margin-left:.4rem}
@@ -95,6 +96,7 @@ function onUpdate(u) {
     if (u.status === 'ended') { $('text').disabled = true; $('end').disabled = true; }
   } else if (u.kind === 'error') line('error', '', u.message);
   else if (u.kind === 'live') showLive(u.live);
+  else if (u.kind === 'recorded') { const r = $('recorded'); r.textContent = t('This session is recorded (screen, control and chat).', 'Cette session est enregistrée (écran, contrôle et conversation).'); r.hidden = false; }
   else if (u.kind === 'banner') { const b = $('banner'); b.alt = t('Support banner', "Bannière de l'assistance"); b.src = 'banner.bmp?v=' + u.version; b.hidden = false; }
   else if (u.kind === 'typing') $('typing').textContent = u.typing ? u.name + t(' is typing…', ' écrit…') : '';
   else if (u.kind === 'prompt') {

@@ -31,6 +31,8 @@ export type AppUpdate =
   | { kind: 'error'; code: string; message: string }
   /** POR-6: the session's chat banner is ready to show (the chat page serves its bytes). */
   | { kind: 'banner'; version: number }
+  /** REP-5: the site records this session (told once, kept on screen). */
+  | { kind: 'recorded' }
   /** What the reps are doing with this computer right now (never kept in the history: the latest counts). */
   | { kind: 'live'; live: LiveState };
 
@@ -55,6 +57,8 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   /** The chat banner of this session (a BMP), once fetched from the site. */
   banner: Uint8Array | null = null;
   private bannerPath: string | null = null;
+  /** REP-5: the broker records this session. */
+  recorded = false;
   /** Open live channels by kind (screen = viewed, input = controlled, annotation = drawn on). */
   private readonly open = new Map<string, number>();
   private readonly reps = new Map<number, string>();
@@ -80,6 +84,10 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
         );
       }
       this.update({ kind: 'status', status: w.resumed ? 'resumed' : 'joined', detail: String(w.sequenceNumber) });
+      if (w.recorded && !this.recorded) {
+        this.recorded = true;
+        this.update({ kind: 'recorded' });
+      }
       if (this.autoApprove && !w.autoApproveAllowed && !w.resumed) {
         this.update({ kind: 'error', code: 'auto_approve_refused', message: 'This site does not allow automatic approval (--yes); answer each request yourself.' });
       }

@@ -34,6 +34,7 @@ function describe(u: AppUpdate): string | null {
     }
   }
   if (u.kind === 'error') return `! ${u.message} [${u.code}]`;
+  if (u.kind === 'recorded') return '*** This session is recorded (screen, control and chat). ***';
   if (u.kind === 'prompt') {
     return `? ${u.prompt.repName} asks to ${permissionLabels[u.prompt.permission].en}. Allow? [y/n]`;
   }

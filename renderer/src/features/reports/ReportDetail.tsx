@@ -112,6 +112,11 @@ export function ReportDetail({ transcriptOnly = false }: { transcriptOnly?: bool
             {t('reports.downloadHtml')}
           </button>
         )}
+        {s.hasRecording && (
+          <Link to={transcriptOnly ? '../recording' : 'recording'} relative="path">
+            {t('reports.recordingOf', { seq: s.sequenceNumber })}
+          </Link>
+        )}
       </div>
       <ErrorMessage error={downloadError} />
       {transcriptOnly ? (

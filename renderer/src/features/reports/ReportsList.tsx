@@ -113,7 +113,13 @@ export function ReportsList() {
                     <Link to={`${s.lsid}/transcript`} state={{ list: key }} aria-label={t('reports.transcriptOf', { seq: s.sequenceNumber })}>
                       {t('reports.transcript')}
                     </Link>
-                    {s.hasRecording ? <span>{t('reports.recording')}</span> : <span className="hint">{t('reports.noRecording')}</span>}
+                    {s.hasRecording ? (
+                      <Link to={`${s.lsid}/recording`} state={{ list: key }} aria-label={t('reports.recordingOf', { seq: s.sequenceNumber })}>
+                        {t('reports.recording')}
+                      </Link>
+                    ) : (
+                      <span className="hint">{t('reports.noRecording')}</span>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -7,6 +7,7 @@ import './i18n.ts';
 import { ReportDetail } from './ReportDetail.tsx';
 import { ReportFilters } from './ReportFilters.tsx';
 import { ReportsList } from './ReportsList.tsx';
+import { RecordingReplay } from './RecordingReplay.tsx';
 import './reports.css';
 
 export function ReportsPage() {
@@ -25,6 +26,7 @@ export function ReportsPage() {
       />
       <Route path=":lsid" element={<ReportDetail />} />
       <Route path=":lsid/transcript" element={<ReportDetail transcriptOnly />} />
+      <Route path=":lsid/recording" element={<RecordingReplay />} />
     </Routes>
   );
 }

@@ -8,6 +8,7 @@ import { useSession } from '../../stores/session-store.ts';
 import { useSite } from '../../stores/site-store.ts';
 import { RepsTable } from './RepsTable.tsx';
 import { RestartSection } from './RestartSection.tsx';
+import { RecordingsSettings } from '../../features/reports/RecordingsSettings.tsx';
 
 const REFRESH_MS = 5_000;
 
@@ -125,6 +126,7 @@ export function StatusPage() {
         <dd>{status.version}</dd>
       </dl>
       <RepsTable />
+      {isAdmin && <RecordingsSettings />}
       {isAdmin && <RestartSection />}
     </section>
   );
