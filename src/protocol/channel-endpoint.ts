@@ -90,6 +90,8 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private readonly queue: PendingWrite[] = [];
   private readonly retained: Retained[] = [];
   private waitedForCredit = false;
+  /** Reattached (ordered): nothing new goes out until the peer's SYNC says where it stopped. */
+  private awaitingSync = false;
   private latestPending: { payload: Uint8Array; key: boolean } | null = null;
   private writableWaiters: (() => void)[] = [];
   private readonly keyListeners: (() => void)[] = [];
@@ -158,7 +160,12 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       this.peerWindow = this.window;
       this.partial = null;
     }
-    if (opts.resync && !this.latest) sink.send(encodeSync(this.id, this.received, false));
+    if (opts.resync && !this.latest) {
+      // New bytes sent before the peer's SYNC would land ahead of the resent ones (a hole, then
+      // duplicates): wait for it.
+      this.awaitingSync = true;
+      sink.send(encodeSync(this.id, this.received, false));
+    }
     this.pump();
   }
 
@@ -279,6 +286,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
 
   private pump(): void {
     if (!this.sink || this.isClosed) return;
+    if (this.awaitingSync && !this.latest) return;
     if (this.latest) {
       if (this.latestPending && this.sent < this.acked + this.peerWindow) {
         const p = this.latestPending;
@@ -339,6 +347,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private onSync(received: number, reply: boolean): void {
     if (!this.latest) {
       if (received > this.sent || received < this.acked) return this.violation('frame_payload', `sync at ${received} outside [${this.acked}, ${this.sent}]`);
+      this.awaitingSync = false;
       for (const r of this.retained) {
         if (r.offset >= received) {
           this.sink?.send(r.frame);
@@ -350,6 +359,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
     // Grants sent while a side was away may be lost: say again what we consumed.
     this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
     this.granted = this.consumed;
+    this.pump();
   }
 
   // ---------------- receiving ----------------
@@ -437,6 +447,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private sendGrant(): void {
     this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
     this.granted = this.consumed;
+    this.pump();
   }
 
   /** Push-style reading: one message at a time; the next comes when the handler's promise settles. */

@@ -34,11 +34,18 @@ const Size = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const FileChannelMeta = z.discriminatedUnion('op', [
   /** Listing and file operations, request/answer by `ref`. */
   z.object({ op: z.literal('browse') }).strict(),
-  /** Customer → rep: a file or a whole folder. `resume` continues a transfer that was cut. */
+  /**
+   * Customer → rep: a file or a whole folder. The `resume*` fields (all or none) continue a
+   * transfer that was cut: the file being sent, the bytes the rep holds, and the size and mtime
+   * it had (a changed file is sent again from 0). Flat, as the broker takes flat channel meta.
+   */
   z.object({
     op: z.literal('download'),
     path: RemotePath,
-    resume: z.object({ file: RemotePath, offset: Size, size: Size, mtimeMs: z.number() }).strict().optional(),
+    resumeFile: RemotePath.optional(),
+    resumeOffset: Size.optional(),
+    resumeSize: Size.optional(),
+    resumeMtimeMs: z.number().optional(),
   }).strict(),
   /** Rep → customer: files and folders into the directory `path`. */
   z.object({

@@ -66,6 +66,9 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private server!: Server;
   port = 0;
+  /** Bytes the clients sent towards the target, over every connection so far. */
+  bytesUp = 0;
+  private cutAt: { bytes: number; resolve: () => void } | null = null;
 
   static async start(targetPort: number): Promise<TcpProxy> {
     const p = new TcpProxy();
@@ -76,6 +79,15 @@ export class TcpProxy {
         s.on('close', () => p.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
+      client.on('data', (d: Buffer) => {
+        p.bytesUp += d.length;
+        if (p.cutAt && p.bytesUp >= p.cutAt.bytes) {
+          const { resolve } = p.cutAt;
+          p.cutAt = null;
+          p.cut();
+          resolve();
+        }
+      });
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
@@ -83,6 +95,11 @@ export class TcpProxy {
     await new Promise<void>((resolve) => p.server.listen(0, '127.0.0.1', resolve));
     p.port = (p.server.address() as { port: number }).port;
     return p;
+  }
+
+  /** Cuts every connection once `bytes` more have gone towards the target; resolves when it has. */
+  cutAfterUp(bytes: number): Promise<void> {
+    return new Promise((resolve) => (this.cutAt = { bytes: this.bytesUp + bytes, resolve }));
   }
 
   cut(): void {

@@ -1,6 +1,7 @@
 // The customer side's file tool and the console's file client, over in-memory channels: browsing,
 // path safety, transfers with SHA-256, conflicts, resume after a cut, a file changed mid-way.
 import assert from 'node:assert/strict';
+import { ChannelMeta } from '../../src/protocol/channels.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, symlink, writeFile, appendFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -231,7 +232,9 @@ describe('file transfer (CON-6, USR-11)', { timeout: 60_000 }, () => {
     assert.equal(f!.sha256, sha(big));
     assert.ok(t.files.get('big.bin')!.equals(big));
     assert.equal(metas.length, 2);
-    const resumedAt = metas[1]!.op === 'download' ? metas[1]!.resume!.offset : -1;
+    const resumedAt = metas[1]!.op === 'download' ? metas[1]!.resumeOffset! : -1;
+    // The broker takes only flat channel meta: the resume must pass its schema.
+    assert.ok(ChannelMeta.safeParse(metas[1]).success, 'the resume meta is flat');
     assert.ok(resumedAt > 0 && resumedAt <= 1024 * 1024, `resumed at ${resumedAt}`);
     await Promise.all(h.handlers);
     assert.ok(h.events.some((e) => e.kind === 'file_transfer' && e.result === 'interrupted'));

@@ -123,7 +123,7 @@ export async function download(open: OpenFileChannel, path: string, target: Down
 
   const attempt = async (): Promise<TransferredFile[] | 'cut'> => {
     const resume = cur ? { file: cur.path, offset: cur.offset, size: cur.size, mtimeMs: cur.mtimeMs } : lastDone ? { file: lastDone.path, offset: lastDone.size, size: lastDone.size, mtimeMs: lastDone.mtimeMs } : undefined;
-    const meta: FileChannelMeta = { op: 'download', path, ...(resume ? { resume } : {}) };
+    const meta: FileChannelMeta = { op: 'download', path, ...(resume ? { resumeFile: resume.file, resumeOffset: resume.offset, resumeSize: resume.size, resumeMtimeMs: resume.mtimeMs } : {}) };
     const ch = await open(meta);
     const unwatch = watchAbort(ch, o.signal);
     progress.update({ resuming: false }, true);

@@ -49,7 +49,14 @@ async function hashPrefix(fh: FileHandle, hash: Hash, length: number): Promise<v
   }
 }
 
+/** Where a cut download resumes, when the rep asked with every field. */
+function resumeOf(m: DownloadMeta): { file: string; offset: number; size: number; mtimeMs: number } | undefined {
+  if (m.resumeFile === undefined || m.resumeOffset === undefined || m.resumeSize === undefined || m.resumeMtimeMs === undefined) return undefined;
+  return { file: m.resumeFile, offset: m.resumeOffset, size: m.resumeSize, mtimeMs: m.resumeMtimeMs };
+}
+
 export async function sendDownload(ch: ToolChannel, root: FileRoot, meta: DownloadMeta, report: (e: ToolEventBody) => void): Promise<void> {
+  const resume = resumeOf(meta);
   const send = (m: DownloadMessage) => ch.write(encodeControl(m));
   const pending = new Map<string, { name: string; size: number; sha256: string; resumedAt: number }>();
   let current: { rel: string; size: number; resumedAt: number } | null = null;
@@ -103,8 +110,8 @@ export async function sendDownload(ch: ToolChannel, root: FileRoot, meta: Downlo
 
   // A resume starts at the file that was being sent; the ones before it arrived.
   let start = 0;
-  if (meta.resume) {
-    const i = items.findIndex((it) => it.rel === meta.resume!.file);
+  if (resume) {
+    const i = items.findIndex((it) => it.rel === resume.file);
     if (i >= 0) start = i;
   }
   const files = items.filter((i) => i.kind === 'file');
@@ -126,7 +133,7 @@ export async function sendDownload(ch: ToolChannel, root: FileRoot, meta: Downlo
       try {
         const s0 = await fh.stat();
         const size = s0.size;
-        const r = meta.resume;
+        const r = resume;
         const offset = r && r.file === item.rel && r.size === size && r.mtimeMs === Math.round(s0.mtimeMs) && r.offset <= size ? r.offset : 0;
         current = { rel: item.rel, size, resumedAt: offset };
         const hash = createHash('sha256');
