@@ -8,8 +8,8 @@ import { SiteHeader } from './site-look.tsx';
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await res.json()) as T & { error?: { message: string } };
-  if (!res.ok) throw new Error(json.error?.message ?? `HTTP ${res.status}`);
+  const json = (await res.json()) as T & { error?: { code: string; message: string } };
+  if (!res.ok) throw new Error((json.error && t.errors[json.error.code]) ?? json.error?.message ?? `HTTP ${res.status}`);
   return json;
 }
 

@@ -28,6 +28,11 @@ const en = {
   recorded: 'This session is recorded (screen, control and chat).',
   nearLimit: (count: number, max: number) => `${count} / ${max} characters`,
   tooLong: (count: number, max: number) => `Too long to send: ${count} / ${max} characters. Shorten it, or send it in several messages.`,
+  /** Texts for the broker's error codes a customer can meet here; others show the broker's message. */
+  errors: {
+    invalid_session_key: 'This session key is not valid or has expired: ask your representative for a new one.',
+    rate_limited: 'Too many attempts. Wait a minute, then try again.',
+  } as Record<string, string>,
 };
 const fr: typeof en = {
   title: 'Assistance à distance',
@@ -58,6 +63,10 @@ const fr: typeof en = {
   recorded: 'Cette session est enregistrée (écran, contrôle et conversation).',
   nearLimit: (count: number, max: number) => `${count} / ${max} caractères`,
   tooLong: (count: number, max: number) => `Trop long pour être envoyé : ${count} / ${max} caractères. Raccourcissez-le ou envoyez-le en plusieurs messages.`,
+  errors: {
+    invalid_session_key: 'Cette clé de session n\'est pas valide ou a expiré : demandez-en une nouvelle à votre technicien.',
+    rate_limited: 'Trop de tentatives. Attendez une minute, puis réessayez.',
+  },
 };
 
 export type Strings = typeof en;

@@ -86,7 +86,7 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
     }
 
     p.type('/end');
-    await p.line(/^Session ended \(ended_by_customer\)\.$/);
+    await p.line(/^Session ended\. You ended the session\.$/); // words, not the reason code (issue 9 item 9)
     assert.equal(await p.exited, 0);
   });
 
@@ -208,7 +208,28 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
 
   it('an invalid key ends the client with a clear message and a failure status', async () => {
     const p = run(['--broker', broker.url, '--key', '123 123 123', '--pin', broker.fingerprint]);
-    await p.line(/This session key is not valid/);
+    await p.line(/This session key is not valid or has expired: ask your support representative for a new one\./);
     assert.equal(await p.exited, 1);
+  });
+
+  it('CON-3: errors say what to do: an impossible key, no --pin on a self-signed site, a wrong pin (issue 9 item 10)', async () => {
+    const huge = run(['--broker', broker.url, '--key', '1'.repeat(5000), '--pin', broker.fingerprint]);
+    assert.equal(await huge.exited, 1);
+    assert.match(huge.stderr, /A session key is 9 digits, such as 123 456 789: ask your support representative for yours/);
+    assert.equal(huge.stderr.match(/validation_failed|too big/gi), null, 'one clear error, not protocol errors');
+
+    const noPin = run(['--broker', broker.url, '--key', '123 123 123']);
+    await noPin.line(/not one this computer trusts \(it is self-signed\)\. Run the exact command your support site shows, with its --pin/);
+    assert.equal(await noPin.exited, 1);
+
+    const wrongPin = run(['--broker', broker.url, '--key', '123 123 123', '--pin', `${'AA:'.repeat(31)}AA`]);
+    await wrongPin.line(/does not match the expected one; not connecting/);
+    await wrongPin.line(/^Session ended\. Not connected: the site is not the one this client was given\.$/);
+    assert.equal(await wrongPin.exited, 1);
+    for (const p of [noPin, wrongPin]) {
+      const all = p.lines.join('\n');
+      assert.doesNotMatch(all, /WebSocket was closed/, 'no spurious socket error');
+      assert.doesNotMatch(all, /Session ended \(/, 'no raw reason code');
+    }
   });
 });

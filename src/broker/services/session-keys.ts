@@ -65,7 +65,7 @@ export class SessionKeysService {
       this.limiter.fail(address);
       // The log says why; the customer is told only that the key did not work.
       this.log.info({ address, reason: result.reason }, 'session key refused');
-      throw new PasserelleError('invalid_session_key', 'This session key is not valid. Check it with your support representative.');
+      throw new PasserelleError('invalid_session_key', 'This session key is not valid or has expired: ask your support representative for a new one.');
     }
     return result.userId;
   }

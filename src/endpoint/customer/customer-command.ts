@@ -52,7 +52,13 @@ export function parseCustomerArgs(argv: string[], embedded?: EmbeddedCustomerCon
   const broker = values.broker ?? embedded?.broker;
   const ticket = values.ticket ?? embedded?.ticket;
   const joins: JoinRequest[] = [];
-  if (values.key !== undefined) joins.push({ kind: 'key', key: values.key });
+  if (values.key !== undefined) {
+    // One clear answer here rather than the broker's validation errors for a key that cannot be one.
+    if (!/^[\d\s-]{1,32}$/.test(values.key) || values.key.replace(/\D/g, '').length !== 9) {
+      throw new Error('A session key is 9 digits, such as 123 456 789: ask your support representative for yours');
+    }
+    joins.push({ kind: 'key', key: values.key });
+  }
   if (values.rep !== undefined) joins.push({ kind: 'rep', rep: values.rep });
   if (values.connect) joins.push({ kind: 'connect' });
   if (ticket !== undefined) joins.push({ kind: 'ticket', ticket });

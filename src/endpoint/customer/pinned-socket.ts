@@ -11,6 +11,8 @@ export function normalisePin(pin: string): string {
   return pin.replace(/[^0-9a-f]/gi, '').toUpperCase();
 }
 
+const UNTRUSTED_CERTIFICATE = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
 /** Without a pin, normal CA checks apply (a site with a real certificate). */
 export function pinnedSocketFactory(pin: string | undefined): CustomerSocketFactory {
   return (url) => {
@@ -55,7 +57,18 @@ export function pinnedSocketFactory(pin: string | undefined): CustomerSocketFact
       socket.onmessage?.({ data: isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString() });
     });
     ws.on('error', (err) => {
-      if (!refused) socket.onerror?.({ message: err.message });
+      if (refused) return;
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (!pin && UNTRUSTED_CERTIFICATE.has(code)) {
+        // Final: retrying cannot help, and "self-signed certificate" alone says nothing about what to do.
+        refused = 'certificate_untrusted';
+        socket.onerror?.({
+          code: refused,
+          message: 'The site\'s certificate is not one this computer trusts (it is self-signed). Run the exact command your support site shows, with its --pin, or download the client from the support portal.',
+        });
+        return;
+      }
+      socket.onerror?.({ message: err.message });
     });
     ws.on('close', (code, reason) => {
       socket.onclose?.(refused ? { code: CustomerClose.refused, reason: refused } : { code, reason: reason.toString() });

@@ -18,6 +18,22 @@ export function describeLive(l: LiveState): string {
   return `*** ${parts.join(' ')}${l.controlGranted ? ' Press Esc (or type /takeback) to take control back.' : ''} ***`;
 }
 
+const endReasons: Record<string, string> = {
+  ended_by_rep: 'The representative ended the session.',
+  ended_by_customer: 'You ended the session.',
+  certificate_mismatch: 'Not connected: the site is not the one this client was given.',
+  certificate_untrusted: 'Not connected: the site\'s certificate could not be checked.',
+  could_not_join: 'Could not join the session.',
+  connection_lost: 'The connection to the support site was lost.',
+  closed: 'The support site closed the connection.',
+  interrupted: 'The session was interrupted.',
+};
+
+/** What the customer reads when the session ends: words, never the broker's reason code. */
+export function endedText(reason: string | undefined): string {
+  return `Session ended. ${endReasons[reason ?? ''] ?? ''}`.trim();
+}
+
 function describe(u: AppUpdate): string | null {
   if (u.kind === 'status') {
     switch (u.status) {
@@ -28,7 +44,7 @@ function describe(u: AppUpdate): string | null {
       case 'reconnecting':
         return `Connection lost; reconnecting (attempt ${u.detail})…`;
       case 'ended':
-        return `Session ended (${u.detail}).`;
+        return endedText(u.detail);
       default:
         return null;
     }
