@@ -156,6 +156,29 @@ describe('e2e: support portal and customer client', () => {
     await ctx.close();
   });
 
+  it('POR-3: a wrong, used or expired key is answered in the customer\'s language with what to do (issue 9 items 9, 10)', async () => {
+    const { page, ctx, errors } = await newPage(w.browser, 'fr-FR');
+    await page.goto(w.broker.url + '/');
+    await page.getByLabel('Clé de session fournie par votre technicien').fill('000 000 000');
+    await page.getByRole('button', { name: 'Démarrer' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Cette clé de session n\'est pas valide ou a expiré : demandez-en une nouvelle à votre technicien.' }).waitFor();
+    assert.doesNotMatch(await page.getByRole('alert').innerText(), /not valid|invalid_session_key/);
+    // A key that was valid and is used now gets the same answer: nobody can tell which keys exist.
+    const key = (await alice.api.post('/api/v1/session-keys', {})).body.key as string;
+    assert.equal((await w.admin.post('/api/v1/portal/start', { method: 'session_key', key })).status, 200);
+    await page.getByLabel('Clé de session fournie par votre technicien').fill(key);
+    await page.getByRole('button', { name: 'Démarrer' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Cette clé de session n\'est pas valide ou a expiré' }).waitFor();
+    const en = await newPage(w.browser);
+    await en.page.goto(w.broker.url + '/');
+    await en.page.getByLabel('Session key given by your representative').fill('000 000 000');
+    await en.page.getByRole('button', { name: 'Start' }).click();
+    await en.page.getByRole('alert').filter({ hasText: 'This session key is not valid or has expired: ask your representative for a new one.' }).waitFor();
+    await en.ctx.close();
+    await ctx.close();
+    assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
+  });
+
   it('POR-5: click-to-chat starts a web chat in the browser; the rep moves the customer to the full client in the same session', async () => {
     await w.admin.patch('/api/v1/portal/settings', { clickToChat: true });
     try {
