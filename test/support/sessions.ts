@@ -27,7 +27,7 @@ export class MessageSocket {
       if (isBinary) {
         const f = data as Buffer;
         this.frames.push(f);
-        for (const w of this.frameWaiters.splice(0)) w(f);
+        for (const w of [...this.frameWaiters]) w(f);
         return;
       }
       const m = JSON.parse(data.toString()) as Msg;
@@ -44,12 +44,21 @@ export class MessageSocket {
 
   /** Resolves once `count` binary frames have arrived. */
   async framesReceived(count: number, timeoutMs = 5000): Promise<Buffer[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.frames.length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.frames.length} of ${count} frames arrived`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 100);
-        this.frameWaiters.push(() => (clearTimeout(t), resolve()));
+    // Woken by each frame as it arrives (no polling), with one deadline for the whole wait.
+    if (this.frames.length < count) {
+      await new Promise<void>((resolve, reject) => {
+        const drop = (): void => void this.frameWaiters.splice(this.frameWaiters.indexOf(check) >>> 0, 1);
+        const timer = setTimeout(() => {
+          drop();
+          reject(new Error(`only ${this.frames.length} of ${count} frames arrived`));
+        }, timeoutMs);
+        const check = (): void => {
+          if (this.frames.length < count) return;
+          clearTimeout(timer);
+          drop();
+          resolve();
+        };
+        this.frameWaiters.push(check);
       });
     }
     return this.frames.slice(0, count);

@@ -61,7 +61,8 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }));
     let tokens = FLOOD_BURST;
     let toolTokens = TOOL_EVENT_BURST;
-    let refilledAt = Date.now();
+    // The services' clock, so a test can move time on instead of sleeping.
+    let refilledAt = services.clock.now().getTime();
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       if (isBinary) {
@@ -75,7 +76,7 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
       }
       // Text messages are human-paced; binary frames are paced by their channel's credit instead.
       // Tool events (transfers, shell transcript) come faster and have their own allowance.
-      const now = Date.now();
+      const now = services.clock.now().getTime();
       // (its client writes `type` first; anything else is counted as a text message.)
       const isToolEvent = (data as Buffer).subarray(0, 20).toString() === '{"type":"tool_event"';
       tokens = Math.min(FLOOD_BURST, tokens + ((now - refilledAt) / 1000) * FLOOD_PER_SECOND);
