@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PortalTicket, PortalView, StartPortalSessionBody } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
 import { savedWebChat, WebChatPanel } from './WebChatPanel.tsx';
+import { PresentationsSection } from './PresentationsSection.tsx';
 import { SiteHeader } from './site-look.tsx';
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
@@ -100,6 +101,7 @@ export function Portal() {
               )}
             </section>
           )}
+          <PresentationsSection />
         </>
       ) : null}
     </main>
