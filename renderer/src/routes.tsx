@@ -5,6 +5,7 @@ import type { ReactElement } from 'react';
 import type { Me } from '../../src/protocol/index.ts';
 import { PortalSettingsPage } from './features/portal-settings/PortalSettingsPage.tsx';
 import { QueuePage } from './features/queue/QueuePage.tsx';
+import { PresentPage } from './features/presentation/PresentPage.tsx';
 import { ReportsPage } from './features/reports/ReportsPage.tsx';
 import { JumpClientsPage } from './features/jump-clients/JumpClientsPage.tsx';
 import { MyAccountPage } from './pages/my-account/MyAccountPage.tsx';
@@ -27,6 +28,7 @@ const adminOnly = (u: Me) => u.permissions.administrator;
 
 export const consoleRoutes: ConsoleRoute[] = [
   { path: 'queue', labelKey: 'nav.queue', element: <QueuePage /> },
+  { path: 'present', labelKey: 'nav.present', element: <PresentPage /> },
   { path: 'status', labelKey: 'nav.status', element: <StatusPage /> },
   { path: 'my-account', labelKey: 'nav.myAccount', element: <MyAccountPage /> },
   { path: 'jump-clients', labelKey: 'nav.jumpClients', element: <JumpClientsPage /> },

@@ -1,0 +1,66 @@
+// The Present tab's words (CON-9), added to the console's translations beside the feature.
+import i18n from '../../i18n/index.ts';
+
+const en = {
+  nav: { present: 'Present' },
+  present: {
+    title: 'Presentation',
+    intro: 'Show your screen, or one window, to attendees who join from the support portal.',
+    name: 'Presentation name',
+    listed: 'List it on the public portal',
+    start: 'Choose what to share and start',
+    starting: 'Starting…',
+    key: 'Presentation key: {{key}}',
+    keyHint: 'Attendees enter this key on the support portal, or pick the presentation from its list if it is listed.',
+    state_live: 'Presenting',
+    state_paused: 'Paused: attendees see nothing new',
+    state_presenter_away: 'Connection lost',
+    state_reconnecting: 'Reconnecting…',
+    state_ended: 'Ended',
+    pause: 'Pause',
+    resume: 'Resume',
+    end: 'End the presentation',
+    attendees: 'Attendees ({{count}})',
+    noAttendees: 'Nobody has joined yet.',
+    remove: 'Remove {{name}}',
+    chat: 'Chat with the attendees',
+    message: 'Message',
+    send: 'Send',
+    unsupported: 'This console cannot capture or encode the screen here (getDisplayMedia or WebCodecs VideoEncoder missing).',
+    desktopOnlyWeb: 'In the desktop app, presenting is not wired yet: use the web console.',
+    ended: 'The presentation has ended ({{reason}}).',
+  },
+};
+const fr: typeof en = {
+  nav: { present: 'Présenter' },
+  present: {
+    title: 'Présentation',
+    intro: 'Montrez votre écran, ou une fenêtre, aux participants qui rejoignent depuis le portail d’assistance.',
+    name: 'Nom de la présentation',
+    listed: 'L’afficher sur le portail public',
+    start: 'Choisir ce qui est partagé et démarrer',
+    starting: 'Démarrage…',
+    key: 'Clé de présentation : {{key}}',
+    keyHint: 'Les participants saisissent cette clé sur le portail d’assistance, ou choisissent la présentation dans sa liste si elle y est affichée.',
+    state_live: 'Présentation en cours',
+    state_paused: 'En pause : les participants ne voient rien de nouveau',
+    state_presenter_away: 'Connexion perdue',
+    state_reconnecting: 'Reconnexion…',
+    state_ended: 'Terminée',
+    pause: 'Mettre en pause',
+    resume: 'Reprendre',
+    end: 'Terminer la présentation',
+    attendees: 'Participants ({{count}})',
+    noAttendees: 'Personne n’a encore rejoint.',
+    remove: 'Retirer {{name}}',
+    chat: 'Discussion avec les participants',
+    message: 'Message',
+    send: 'Envoyer',
+    unsupported: 'Cette console ne peut pas capturer ni encoder l’écran ici (getDisplayMedia ou WebCodecs VideoEncoder absent).',
+    desktopOnlyWeb: 'Dans l’application de bureau, la présentation n’est pas encore branchée : utilisez la console web.',
+    ended: 'La présentation est terminée ({{reason}}).',
+  },
+};
+
+i18n.addResourceBundle('en', 'translation', en, true, false);
+i18n.addResourceBundle('fr', 'translation', fr, true, false);
