@@ -1,20 +1,13 @@
 // Login, first-login password change, lockout, expiry, reset, sessions, licence limit — against a real broker.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ADMIN_PASSWORD, ApiClient, adminClient, createRep, startTestBroker, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { ADMIN_PASSWORD, ApiClient, adminClient, createRep, startTestBroker, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 
 describe('authentication', () => {
   let broker: TestBroker;
   let admin: ApiClient;
   const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
-  before(async () => {
-    broker = await startTestBroker({ clock });
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((b, a) => ((broker = b), (admin = a)), { clock });
 
   it('LOG-2: the first login as admin/password must change the password before anything else', async () => {
     const fresh = await startTestBroker();

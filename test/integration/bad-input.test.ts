@@ -1,19 +1,12 @@
 // Bad input never crashes and never half-writes: each gets a clear 4xx with a code (issue 2).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ApiClient, adminClient, startTestBroker, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 
 describe('bad input', () => {
   let broker: TestBroker;
   let admin: ApiClient;
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((b, a) => ((broker = b), (admin = a)));
 
   async function userCount(): Promise<number> {
     return (await admin.get('/api/v1/users')).body.users.length;

@@ -2,12 +2,12 @@
 // WebSocket pinned to the site's certificate): login, the rep connection and presence (STA-6),
 // terminate (STA-7), own password change (ACC-3) keeping the console, and typed errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Agent, fetch } from 'undici';
 import WebSocket from 'ws';
 import { createConsoleCore, type ConnectionState, type ConsoleApi, type FetchLike, type WebSocketLike } from '../../src/console-core/index.ts';
 import { ApiError } from '../../src/console-core/api-error.ts';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 
 function desktopCore(broker: TestBroker) {
   const dispatcher = new Agent({ connect: { ca: broker.certificate } });
@@ -43,14 +43,7 @@ function until(core: ConsoleApi, state: ConnectionState): Promise<void> {
 describe('console-core against a real broker (desktop mode)', () => {
   let broker: TestBroker;
   let admin: ApiClient;
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((b, a) => ((broker = b), (admin = a)));
 
   it('STA-6: after login the rep connection opens and the rep is listed as logged in', async () => {
     const rep = await createRep(admin, { username: 'core1', displayName: 'Core One' });

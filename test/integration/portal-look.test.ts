@@ -1,23 +1,16 @@
 // The site look API (POR-8): colours checked for WCAG AA contrast by the broker, titles as plain
 // text, a PNG logo checked by its header; bad inputs refused with typed errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { contrastChecks, contrastRatio, defaultSiteColours } from '../../src/protocol/portal-look.ts';
-import { ApiClient, adminClient, createRep, startTestBroker, type TestBroker } from '../support/broker.ts';
+import { ApiClient, createRep, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { goodBanner, tinyPng } from '../support/bmp-fixtures.ts';
 
 describe('site look (POR-8)', () => {
   let broker: TestBroker;
   let admin: ApiClient;
 
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((b, a) => ((broker = b), (admin = a)));
 
   it('POR-8: the contrast ratio is WCAG\'s: black on white 21, equal colours 1, #767676 on white just passes AA, #777777 just fails', () => {
     assert.equal(contrastRatio('#000000', '#ffffff'), 21);

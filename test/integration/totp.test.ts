@@ -1,8 +1,8 @@
 // Two-step verification (LOG-5): optional per user, required per site, codes used once.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { totpCodeAt } from '../../src/broker/services/totp.ts';
-import { ApiClient, adminClient, createRep, startTestBroker, type TestBroker } from '../support/broker.ts';
+import { ApiClient, createRep, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 
 describe('two-step verification', () => {
   let broker: TestBroker;
@@ -10,14 +10,7 @@ describe('two-step verification', () => {
   const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
   /** Moves the broker's clock to the next 30 s step, so a fresh code is not a replay. */
   const nextStep = () => (clock.offsetMs += 30_000);
-  before(async () => {
-    broker = await startTestBroker({ clock });
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((b, a) => ((broker = b), (admin = a)), { clock });
 
   async function enrol(api: ApiClient, password: string): Promise<string> {
     const setup = await api.post('/api/v1/me/totp/setup', { currentPassword: password });

@@ -1,19 +1,12 @@
 // User administration through the REST API, with its permission checks (USR-1..14).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ApiClient, adminClient, createRep, startTestBroker, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { ApiClient, createRep, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 
 describe('users', () => {
   let broker: TestBroker;
   let admin: ApiClient;
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((b, a) => ((broker = b), (admin = a)));
 
   it('USR-2, USR-6, USR-8..13, CON-7: creates a user with every field and permission, and reads it back', async () => {
     const permissions = {

@@ -2,6 +2,7 @@
 // gives an API client that pins its certificate and keeps cookies like a browser.
 import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Agent, fetch, type RequestInit } from 'undici';
@@ -144,6 +145,24 @@ export async function adminClient(broker: TestBroker): Promise<ApiClient> {
     if (changed.status !== 200) throw new Error(`admin password change failed: ${JSON.stringify(changed.body)}`);
   }
   return api;
+}
+
+/**
+ * The before/after block most integration files share: one broker for the suite, its admin logged
+ * in (password changed), both closed after. `use` receives them once they are ready.
+ */
+export function brokerWithAdmin(use: (broker: TestBroker, admin: ApiClient) => void, overrides: Partial<BrokerConfig> = {}): void {
+  let broker: TestBroker | undefined;
+  let admin: ApiClient | undefined;
+  before(async () => {
+    broker = await startTestBroker(overrides);
+    admin = await adminClient(broker);
+    use(broker, admin);
+  });
+  after(async () => {
+    await admin?.close();
+    await broker?.stop();
+  });
 }
 
 let seq = 0;
