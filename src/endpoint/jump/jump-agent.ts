@@ -84,8 +84,18 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
       createConnection: (opts: ConnectionOptions & { host?: string }) => {
         const host = opts.host ?? '';
         const socket: TLSSocket = tlsConnect({ ...opts, servername: isIP(host) ? '' : host, ...(this.tlsSession ? { session: this.tlsSession } : {}) });
-        socket.on('session', (s: Buffer) => (this.tlsSession = s));
+        // Only a session from a connection whose certificate matched the pin is kept for resumption.
+        let offered: Buffer | undefined;
+        socket.on('session', (s: Buffer) => {
+          if (verified) this.tlsSession = s;
+          else offered = s;
+        });
         socket.once('secureConnect', () => {
+          // A resumed session carries no certificate (TLS 1.3): it was pinned when it was issued.
+          if (this.tlsSession && socket.isSessionReused()) {
+            verified = true;
+            return;
+          }
           // Nothing is sent before the certificate matches the pin the installer carried.
           const seen = normalisePin(socket.getPeerCertificate().fingerprint256 ?? '');
           if (seen !== normalisePin(identity.pin)) {
@@ -95,6 +105,7 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
             return;
           }
           verified = true;
+          if (offered) this.tlsSession = offered;
         });
         return socket;
       },
