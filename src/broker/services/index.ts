@@ -121,7 +121,7 @@ export function createServices(o: ServiceOptions): Services {
     ...o.presentations,
   });
   presence.useSessionCounts({ presentations: (userId) => presentations.runningFor(userId) });
-  const repSessionActions = new RepSessionActions(sessions, o.store, o.customerCommand ?? (() => 'passerelle customer'));
+  const repSessionActions = new RepSessionActions(sessions.parts, o.store, o.customerCommand ?? (() => 'passerelle customer'));
   const jumpDeployments = new JumpDeployments(o.store, clock, o.log, { publicUrl: o.publicUrl ?? (() => ''), fingerprint: o.certificateFingerprint });
   const jumpClients = new JumpClientsService({
     store: o.store,

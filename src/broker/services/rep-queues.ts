@@ -3,17 +3,21 @@
 import type { Logger } from 'pino';
 import type { RepServerMessage } from '../../protocol/site.ts';
 import type { LiveSession, RepSink } from './live-session.ts';
-import type { SessionsService } from './sessions.ts';
+import type { SessionPublisher } from './session-lifecycle.ts';
+import type { SessionRegistry } from './session-registry.ts';
 
-export class RepQueues {
+/** What to do with a session whose rep's console did not come back: leave it, or requeue it. */
+export type LostRepHandler = (s: LiveSession, userId: number, what: 'leave' | 'requeue') => Promise<unknown>;
+
+export class RepQueues implements SessionPublisher {
   private readonly reps = new Map<number, Set<RepSink>>();
   private readonly repLost = new Map<number, NodeJS.Timeout>();
 
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly registry: SessionRegistry,
     private readonly log: Logger,
-    /** How long a dropped console may take to come back. */
-    private readonly resumeGraceMs: number,
+    /** Called inside the session's lock once a dropped console's grace period is over. */
+    private readonly lostRep: LostRepHandler,
   ) {}
 
   connected(sink: RepSink): void {
@@ -24,28 +28,27 @@ export class RepQueues {
     if (lost) clearTimeout(lost);
     this.repLost.delete(sink.userId);
     sink.send({ type: 'queue.snapshot', sessions: this.queueFor(sink.userId) });
-    for (const s of this.sessions.live.values()) if (s.visibleToRep(sink.userId)) s.visibleTo.add(sink.userId);
+    for (const s of this.registry.all()) if (s.visibleToRep(sink.userId)) s.visibleTo.add(sink.userId);
   }
 
   disconnected(sink: RepSink): void {
     const set = this.reps.get(sink.userId);
     set?.delete(sink);
-    if (!set || set.size > 0 || this.sessions.shuttingDown) return;
+    if (!set || set.size > 0 || this.registry.shuttingDown) return;
     this.reps.delete(sink.userId);
-    const live = this.sessions.live;
     const waitingForRep = (s: LiveSession) => s.record.state === 'waiting' && s.record.queueUserId === sink.userId;
-    if (this.sessions.runningFor(sink.userId) === 0 && ![...live.values()].some(waitingForRep)) return;
+    if (this.registry.runningFor(sink.userId) === 0 && !this.registry.all().some(waitingForRep)) return;
     // The rep's sessions wait for the console to come back; after the grace period the rep leaves
     // them, and customers waiting in the rep's personal queue move to the general queue.
     const timer = setTimeout(() => {
       this.repLost.delete(sink.userId);
       if (this.reps.has(sink.userId)) return;
-      for (const s of [...live.values()]) {
+      for (const s of this.registry.all()) {
         const fail = (err: unknown) => this.log.error({ err, lsid: s.lsid }, 'handling a lost rep failed');
-        if (s.participants.has(sink.userId)) void s.run(() => this.sessions.leaveLocked(s, sink.userId, 'rep_connection_lost')).catch(fail);
-        else if (waitingForRep(s)) void s.run(() => this.sessions.requeueLocked(s, 'rep_unavailable')).catch(fail);
+        if (s.participants.has(sink.userId)) void s.run(() => this.lostRep(s, sink.userId, 'leave')).catch(fail);
+        else if (waitingForRep(s)) void s.run(() => this.lostRep(s, sink.userId, 'requeue')).catch(fail);
       }
-    }, this.resumeGraceMs);
+    }, this.registry.resumeGraceMs);
     timer.unref();
     this.repLost.set(sink.userId, timer);
   }
@@ -62,12 +65,12 @@ export class RepQueues {
 
   /** Of `among` (default: every rep online), the one with the fewest running sessions. */
   leastBusy(among: number[] = [...this.reps.keys()]): number | undefined {
-    const candidates = among.filter((id) => this.reps.has(id)).sort((a, b) => this.sessions.runningFor(a) - this.sessions.runningFor(b) || a - b);
+    const candidates = among.filter((id) => this.reps.has(id)).sort((a, b) => this.registry.runningFor(a) - this.registry.runningFor(b) || a - b);
     return candidates[0];
   }
 
   queueFor(userId: number) {
-    return [...this.sessions.live.values()].filter((s) => s.visibleToRep(userId)).map((s) => s.summary());
+    return this.registry.all().filter((s) => s.visibleToRep(userId)).map((s) => s.summary());
   }
 
   /** Tells every connected rep how the session now looks in their queue, or that it left it. */

@@ -21,7 +21,30 @@ import type { JoinPlan } from './portal.ts';
 import type { RepQueues } from './rep-queues.ts';
 import { newToken, safeEqual } from './secrets.ts';
 import { eventOf, SYSTEM } from './session-log.ts';
-import type { SessionsOptions, SessionsService } from './sessions.ts';
+import type { SessionLifecycle, SessionRecordingHooks } from './session-lifecycle.ts';
+import type { SessionRegistry } from './session-registry.ts';
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.ts';
+import type { Clock } from './accounts.ts';
+import type { PortalService } from './portal.ts';
+import type { SessionKeysService } from './session-keys.ts';
+
+/** What the customer's side needs (services/sessions.ts passes its own options, a superset). */
+export interface CustomerSideOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  keys: SessionKeysService;
+  portal: PortalService;
+  /** POR-6: a new session takes the chat banner of the moment. */
+  chatBannerForNewSession?: () => Promise<string | null>;
+  /** How long a dropped customer may take to come back. */
+  resumeGraceMs: number;
+  /** New sessions one address may start per minute (anonymous starts cost store rows). */
+  startsPerMinute: number;
+  /** REP-5: the recordings module (a new session may be recorded; its chat lines go in). */
+  recordings?: SessionRecordingHooks;
+}
 
 export type CustomerHello = Extract<CustomerClientMessage, { type: 'hello' }>;
 
@@ -36,9 +59,10 @@ export class SessionCustomers {
   private readonly startLimiter: AttemptLimiter;
 
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly registry: SessionRegistry,
+    private readonly lifecycle: SessionLifecycle,
     private readonly reps: RepQueues,
-    private readonly o: SessionsOptions,
+    private readonly o: CustomerSideOptions,
   ) {
     this.resumeLimiter = new AttemptLimiter(o.clock, 10, 60_000);
     this.startLimiter = new AttemptLimiter(o.clock, o.startsPerMinute, 60_000);
@@ -77,7 +101,7 @@ export class SessionCustomers {
         { supported: [MIN_SESSION_PROTOCOL_VERSION, SESSION_PROTOCOL_VERSION] },
       );
     }
-    if (this.sessions.shuttingDown) throw new PasserelleError('session_state', 'The site is restarting; try again in a moment');
+    if (this.registry.shuttingDown) throw new PasserelleError('session_state', 'The site is restarting; try again in a moment');
     const join = hello.join;
     if (join.kind === 'resume') return this.resume(join, hello, sink);
     if (this.startLimiter.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many sessions started from this address; wait a minute');
@@ -117,19 +141,19 @@ export class SessionCustomers {
     const s = new LiveSession(record, newToken(24));
     s.capabilities = toolsOf(hello);
     s.recorded = (await this.o.recordings?.start(s)) ?? false;
-    this.sessions.live.set(s.lsid, s);
+    this.registry.add(s);
     s.customer = sink;
     await s.run(async () => {
       await this.welcome(s, sink, false);
-      await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'session_started', method: plan.method, queue: plan.queue, clientKind: hello.client });
+      await this.lifecycle.append(s, this.lifecycle.customerActor(s), { kind: 'session_started', method: plan.method, queue: plan.queue, clientKind: hello.client });
       const rep = plan.jumpedBy;
       if (rep) {
         // An unattended session (JMP-9): nobody accepts it, the rep who jumped is in it at once.
         s.participants.set(rep.userId, rep.name);
-        await this.sessions.updateRecord(s, { state: 'active', ownerUserId: rep.userId, acceptedAt: this.sessions.now() });
-        await this.sessions.append(s, { kind: 'rep', userId: rep.userId, name: rep.name, ip: rep.ip }, { kind: 'rep_joined', userId: rep.userId, name: rep.name });
+        await this.lifecycle.updateRecord(s, { state: 'active', ownerUserId: rep.userId, acceptedAt: this.lifecycle.now() });
+        await this.lifecycle.append(s, { kind: 'rep', userId: rep.userId, name: rep.name, ip: rep.ip }, { kind: 'rep_joined', userId: rep.userId, name: rep.name });
       }
-      this.sessions.publish(s, true);
+      this.lifecycle.publish(s, true);
     });
     this.o.log.info({ lsid: s.lsid, seq: record.seq, method: plan.method, queue: plan.queue.kind }, 'support session started');
     return s;
@@ -137,7 +161,7 @@ export class SessionCustomers {
 
   private async resume(join: Extract<JoinRequest, { kind: 'resume' }>, hello: CustomerHello, sink: CustomerSink): Promise<LiveSession> {
     if (this.resumeLimiter.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many attempts; wait a minute and try again');
-    const s = this.sessions.get(join.lsid);
+    const s = this.registry.get(join.lsid);
     if (!s || s.ended || !safeEqual(s.resumeToken, join.resumeToken)) {
       this.resumeLimiter.fail(sink.address);
       throw new PasserelleError('resume_expired', 'This session has ended or can no longer be resumed');
@@ -160,13 +184,13 @@ export class SessionCustomers {
       if (hello.client !== s.record.clientKind) {
         await this.o.store.updateSupportSession(s.lsid, { clientKind: hello.client });
         s.record = { ...s.record, clientKind: hello.client };
-        await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'client_changed', clientKind: hello.client });
+        await this.lifecycle.append(s, this.lifecycle.customerActor(s), { kind: 'client_changed', clientKind: hello.client });
       } else if (!previous) {
-        await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'customer_reconnected' });
+        await this.lifecycle.append(s, this.lifecycle.customerActor(s), { kind: 'customer_reconnected' });
       }
       // Open channels are announced again: ordered ones resume from the last byte, screens from a key frame.
-      this.sessions.channels.customerAttached(s);
-      this.sessions.publish(s);
+      this.lifecycle.channels.customerAttached(s);
+      this.lifecycle.publish(s);
     });
     this.o.log.info({ lsid: s.lsid, lastSeq: join.lastSeq }, 'customer resumed session');
     return s;
@@ -180,7 +204,7 @@ export class SessionCustomers {
       lsid: s.lsid,
       sequenceNumber: s.record.seq,
       resumeToken: s.resumeToken,
-      resumeWithinSeconds: this.sessions.resumeWithinSeconds,
+      resumeWithinSeconds: this.registry.resumeWithinSeconds,
       autoApproveAllowed,
       lastCid: s.customerCids.last,
       resumed,
@@ -190,7 +214,7 @@ export class SessionCustomers {
   }
 
   async message(s: LiveSession, sink: CustomerSink, msg: CustomerAction): Promise<void> {
-    const svc = this.sessions;
+    const svc = this.lifecycle;
     if (msg.type === 'typing') {
       for (const uid of s.participants.keys()) svc.toRep(uid, { type: 'session.typing', lsid: s.lsid, name: s.record.customerName, typing: msg.typing });
       return;
@@ -244,17 +268,17 @@ export class SessionCustomers {
   }
 
   disconnected(s: LiveSession, sink: CustomerSink): void {
-    if (this.sessions.shuttingDown) return;
-    if (s.customer === sink) this.sessions.channels.customerDetached(s);
+    if (this.registry.shuttingDown) return;
+    if (s.customer === sink) this.lifecycle.channels.customerDetached(s);
     void s.run(async () => {
       if (s.customer !== sink || s.ended) return;
       s.customer = null;
-      await this.sessions.append(s, this.sessions.customerActor(s), { kind: 'customer_disconnected' });
-      this.sessions.publish(s);
+      await this.lifecycle.append(s, this.lifecycle.customerActor(s), { kind: 'customer_disconnected' });
+      this.lifecycle.publish(s);
       s.customerLost = setTimeout(() => {
         void s.run(async () => {
           if (s.customer || s.ended) return;
-          await this.sessions.endLocked(s, 'customer_connection_lost', SYSTEM);
+          await this.lifecycle.endLocked(s, 'customer_connection_lost', SYSTEM);
         }).catch((err: unknown) => this.o.log.error({ err, lsid: s.lsid }, 'ending a lost session failed'));
       }, this.o.resumeGraceMs);
       s.customerLost.unref();

@@ -9,11 +9,20 @@ import type { Store, UserRecord } from '../store/store.ts';
 import { repPartyOf, type LiveSession, type RepSink } from './live-session.ts';
 import { newToken } from './secrets.ts';
 import { eventOf } from './session-log.ts';
-import type { SessionsService } from './sessions.ts';
+import type { RepQueues } from './rep-queues.ts';
+import type { SessionLifecycle } from './session-lifecycle.ts';
+import type { SessionRegistry } from './session-registry.ts';
+
+/** The parts of the session core a rep's actions stand on. */
+export interface SessionCoreParts {
+  registry: SessionRegistry;
+  lifecycle: SessionLifecycle;
+  queues: RepQueues;
+}
 
 export class RepSessionActions {
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly core: SessionCoreParts,
     private readonly store: Store,
     /** The command a customer runs to move from web chat to the full client (POR-5). */
     private readonly fullClientCommand: () => string,
@@ -23,13 +32,13 @@ export class RepSessionActions {
   async handle(sink: RepSink, msg: RepSessionClientMessage): Promise<RepServerMessage | null> {
     const user = await this.store.getUserById(sink.userId);
     if (!user || user.disabled) throw new PasserelleError('unauthenticated', 'Your account is no longer valid');
-    if (msg.type === 'queue.get') return { type: 'queue.snapshot', ref: msg.ref, sessions: this.sessions.queueFor(user.id) };
-    const s = this.sessions.requireLive(msg.lsid);
+    if (msg.type === 'queue.get') return { type: 'queue.snapshot', ref: msg.ref, sessions: this.core.queues.queueFor(user.id) };
+    const s = this.core.registry.requireLive(msg.lsid);
     if (msg.type === 'session.typing') {
       this.participant(s, user);
       s.customer?.send({ type: 'typing', name: user.displayName, typing: msg.typing });
       for (const uid of s.participants.keys()) {
-        if (uid !== user.id) this.sessions.toRep(uid, { type: 'session.typing', lsid: s.lsid, name: user.displayName, typing: msg.typing });
+        if (uid !== user.id) this.core.lifecycle.toRep(uid, { type: 'session.typing', lsid: s.lsid, name: user.displayName, typing: msg.typing });
       }
       return null;
     }
@@ -56,7 +65,7 @@ export class RepSessionActions {
     sink: RepSink,
     msg: Exclude<RepSessionClientMessage, { type: 'queue.get' | 'session.typing' | 'session.history' }>,
   ): Promise<{ seq?: number; channelId?: number; window?: number; token?: string; kind?: ChannelKind; meta?: ChannelMeta; duplicate?: boolean }> {
-    const svc = this.sessions;
+    const svc = this.core.lifecycle;
     const actor = svc.repActor(user, sink.address);
     switch (msg.type) {
       case 'session.accept': {
@@ -198,7 +207,7 @@ export class RepSessionActions {
   private async onlineRep(userId: number, self: UserRecord): Promise<UserRecord> {
     if (userId === self.id) throw new PasserelleError('conflict', 'That is you');
     const target = await this.store.getUserById(userId);
-    if (!target || target.disabled || !this.sessions.isRepOnline(userId)) throw new PasserelleError('not_found', 'That representative is not logged in to the console');
+    if (!target || target.disabled || !this.core.queues.isOnline(userId)) throw new PasserelleError('not_found', 'That representative is not logged in to the console');
     return target;
   }
 }
