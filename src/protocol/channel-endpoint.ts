@@ -90,7 +90,11 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private readonly queue: PendingWrite[] = [];
   private readonly retained: Retained[] = [];
   private waitedForCredit = false;
-  /** Reattached (ordered): nothing new goes out until the peer's SYNC says where it stopped. */
+  /**
+   * Ordered channels after this side reconnected: our SYNC is out and the peer's answer is not in.
+   * Until it is, nothing new is sent (the peer may have lost some of what we sent) and DATA that
+   * still comes is dropped (the peer sends it again after its answer, from the byte we reported).
+   */
   private awaitingSync = false;
   private latestPending: { payload: Uint8Array; key: boolean } | null = null;
   private writableWaiters: (() => void)[] = [];
@@ -161,8 +165,6 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       this.partial = null;
     }
     if (opts.resync && !this.latest) {
-      // New bytes sent before the peer's SYNC would land ahead of the resent ones (a hole, then
-      // duplicates): wait for it.
       this.awaitingSync = true;
       sink.send(encodeSync(this.id, this.received, false));
     }
@@ -222,7 +224,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   /** Whether a latest channel can take a message now (produce only then: the newest screen wins). */
   get writable(): boolean {
     if (this.isClosed || !this.sink) return false;
-    return this.latest ? this.sent < this.acked + this.peerWindow : this.queue.length === 0 && this.sent < this.acked + this.peerWindow;
+    return this.latest ? this.sent < this.acked + this.peerWindow : !this.awaitingSync && this.queue.length === 0 && this.sent < this.acked + this.peerWindow;
   }
 
   /** Resolves when `writable` becomes true (or the channel closes). */
@@ -286,7 +288,6 @@ export class Channel implements AsyncIterable<ChannelMessage> {
 
   private pump(): void {
     if (!this.sink || this.isClosed) return;
-    if (this.awaitingSync && !this.latest) return;
     if (this.latest) {
       if (this.latestPending && this.sent < this.acked + this.peerWindow) {
         const p = this.latestPending;
@@ -296,6 +297,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       this.wakeWritable();
       return;
     }
+    if (this.awaitingSync) return;
     const fragSize = this.fragmentSize();
     while (this.queue.length > 0) {
       const w = this.queue[0]!;
@@ -347,14 +349,21 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private onSync(received: number, reply: boolean): void {
     if (!this.latest) {
       if (received > this.sent || received < this.acked) return this.violation('frame_payload', `sync at ${received} outside [${this.acked}, ${this.sent}]`);
+      // Each side resends once per exchange: on the peer's SYNC, or on its answer to ours. An
+      // answer that comes after we already answered a crossing SYNC resends nothing.
+      const resend = !reply || this.awaitingSync;
       this.awaitingSync = false;
-      for (const r of this.retained) {
-        if (r.offset >= received) {
-          this.sink?.send(r.frame);
-          this.stats.resent += r.length;
+      // The answer goes first: the peer drops DATA until it has it, so what follows is exactly
+      // the stream from the byte it reported.
+      if (!reply) this.sink?.send(encodeSync(this.id, this.received, true));
+      if (resend) {
+        for (const r of this.retained) {
+          if (r.offset >= received) {
+            this.sink?.send(r.frame);
+            this.stats.resent += r.length;
+          }
         }
       }
-      if (!reply) this.sink?.send(encodeSync(this.id, this.received, true));
     }
     // Grants sent while a side was away may be lost: say again what we consumed.
     this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
@@ -365,6 +374,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   // ---------------- receiving ----------------
 
   private onData(h: FrameHeader, payload: Uint8Array): void {
+    if (this.awaitingSync) return; // sent before the peer saw our SYNC: it comes again after the answer
     if (!this.latest) {
       if (this.received + payload.length > this.consumed + this.window + (this.window >> 1)) {
         return this.violation('flow_control', `peer sent beyond its credit on channel ${this.id}`);

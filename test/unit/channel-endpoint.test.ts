@@ -144,6 +144,45 @@ describe('channel endpoints', () => {
     assert.ok(a.stats.resent >= 600 * 1024);
   });
 
+  it('ordered: what the sender sends while the SYNC of the reconnected side is on its way arrives once, in order (both directions)', async () => {
+    const ra = recorder();
+    const a = new Channel({ id: 6, kind: 'file' });
+    const b = new Channel({ id: 6, kind: 'file' });
+    // b → a goes through a queue the test flushes: b's SYNC is "on its way" as long as it wants.
+    const held: Uint8Array[] = [];
+    let holding = false;
+    const bSink = { send: (f: Uint8Array) => (holding ? held.push(f.slice()) : a.handleFrame(readHeader(f), f.slice())) };
+    a.attach(ra.sink, { resync: false });
+    b.attach(bSink, { resync: false });
+    ra.connect(b);
+    const msg = (n: number) => new Uint8Array(200 * 1024).fill(n);
+    await a.write(msg(1));
+    ra.connect(null); // the link drops: msg 2 is lost in flight
+    await a.write(msg(2));
+    ra.connect(b);
+    holding = true;
+    b.attach(bSink, { resync: true });
+    const bWrote = b.write(msg(9)); // b must hold this until a has answered
+    await a.write(msg(3)); // reaches b before a has seen b's SYNC: b drops it, a resends it
+    assert.equal(held.filter((f) => readHeader(f).type === 'data').length, 0, 'b sends no DATA before the answer');
+    holding = false;
+    for (const f of held.splice(0)) a.handleFrame(readHeader(f), f);
+    await bWrote;
+    await a.write(msg(4));
+    const got: number[] = [];
+    for await (const m of b) {
+      got.push(m.payload[0]!);
+      if (got.length === 4) break;
+    }
+    assert.deepEqual(got, [1, 2, 3, 4], 'each message once, in order');
+    const fromB: number[] = [];
+    for await (const m of a) {
+      fromB.push(m.payload[0]!, m.payload.length);
+      break;
+    }
+    assert.deepEqual(fromB, [9, 200 * 1024]);
+  });
+
   it('ordered: a peer sending beyond its credit closes the channel with flow_control_violation', async () => {
     const errors: string[] = [];
     const b = new Channel({ id: 1, kind: 'input', onProtocolError: (_c, code) => errors.push(code) });

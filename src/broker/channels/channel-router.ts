@@ -9,6 +9,7 @@ import {
   CHANNEL_KINDS,
   ChannelCloseReason,
   FrameError,
+  FrameFlag,
   clampCreditWindow,
   encodeClose,
   readCounter,
@@ -58,6 +59,11 @@ interface Direction {
   /** Payload bytes relayed toward the receiver, and how far its grants let the sender go. */
   relayed: number;
   limit: number;
+  /**
+   * The receiver reconnected and sent SYNC; until the sender answers with its own SYNC, DATA in
+   * flight toward the receiver is dropped uncounted (the sender resends it after the answer).
+   */
+  resyncing?: boolean;
 }
 
 interface RepEnd {
@@ -302,7 +308,7 @@ export class ChannelRouter {
       case 'credit':
         return this.relayCredit(ch, ch.toCustomer, bytes, rep.party);
       case 'sync':
-        return this.relaySync(ch, ch.toCustomer, bytes, rep.party);
+        return this.relaySync(ch, h, ch.toCustomer, ch.toRep, bytes, rep.party);
       case 'close':
         rep.party?.send(bytes);
         return this.closeChannel(ch, ChannelCloseReason.closedByPeer, { customer: false, reps: false });
@@ -345,7 +351,7 @@ export class ChannelRouter {
       case 'credit':
         return this.relayCredit(ch, ch.toRep, bytes, customer);
       case 'sync':
-        return this.relaySync(ch, ch.toRep, bytes, customer);
+        return this.relaySync(ch, h, ch.toRep, ch.toCustomer, bytes, customer);
       case 'close':
         customer?.send(bytes);
         return this.closeChannel(ch, ChannelCloseReason.closedByPeer, { customer: false, reps: false });
@@ -366,6 +372,7 @@ export class ChannelRouter {
   }
 
   private relayData(ch: BrokerChannel, dir: Direction, h: FrameHeader, bytes: Uint8Array, to: FrameTarget | null, fromCustomer: boolean): void {
+    if (dir.resyncing) return;
     const n = bytes.length - 16;
     if (dir.relayed + n > dir.limit) {
       return this.violate(ch, 'rate_limited', `Channel ${ch.id}: credit exceeded; wait for a CREDIT frame`, fromCustomer ? 'customer' : 'rep', undefined, ChannelCloseReason.flowControl);
@@ -385,11 +392,15 @@ export class ChannelRouter {
     to?.send(bytes);
   }
 
-  private relaySync(ch: BrokerChannel, dir: Direction, bytes: Uint8Array, to: FrameTarget | null): void {
+  /** A SYNC about `dir` (what its sender of it received); `other` is the opposite direction. */
+  private relaySync(ch: BrokerChannel, h: FrameHeader, dir: Direction, other: Direction, bytes: Uint8Array, to: FrameTarget | null): void {
     const received = counterOf(bytes);
     if (received > dir.relayed) return this.violate(ch, 'bad_request', `Channel ${ch.id}: sync beyond what was sent`, 'either');
     // The sender resends from `received`: count from there again.
     dir.relayed = received;
+    if ((h.flags & FrameFlag.reply) === 0) dir.resyncing = true;
+    // This side's SYNC answers the other side's: DATA toward the other side flows again.
+    other.resyncing = false;
     to?.send(bytes);
   }
 
