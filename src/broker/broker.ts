@@ -55,7 +55,8 @@ export interface BrokerConfig {
   /** STA-4: how this broker restarts when an administrator asks (the CLI supervises it); absent when embedded. */
   onRestartRequested?: () => void;
   /** Support sessions: resume grace (default 60 s), key guesses per address and minute, portal starts. */
-  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
+  /** framesPerSecond: binary frames one connection may send per second (burst twice that; default 10,000). */
+  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number; framesPerSecond?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
   /** Jump Clients: registrations per address and minute (default 30), heartbeat period (default 60 s). */
   jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
   /** Where the Jump Client installers are (default dist/jump). */

@@ -42,6 +42,8 @@ export interface Services {
   jumpClients: JumpClientsService;
   jumpMailer: JumpMailer;
   version: string;
+  /** Binary frames one connection may send (ws/binary-guard.ts). */
+  frameLimit: { perSecond: number; burst: number };
   startedAt: Date;
   certificateFingerprint: string | null;
 }
@@ -56,7 +58,7 @@ export interface ServiceOptions {
   version: string;
   certificateFingerprint: string | null;
   /** Support sessions: resume grace (default 60 s) and session-key guesses per address and minute. */
-  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number };
+  sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number; framesPerSecond?: number };
   /** The command line that runs the customer client against this site (filled once it listens). */
   customerCommand?: () => string;
   /** The site's address as clients reach it (filled once it listens). */
@@ -157,6 +159,7 @@ export function createServices(o: ServiceOptions): Services {
     jumpClients,
     jumpMailer,
     version: o.version,
+    frameLimit: { perSecond: o.sessions?.framesPerSecond ?? 10_000, burst: 2 * (o.sessions?.framesPerSecond ?? 10_000) },
     startedAt: clock.now(),
     certificateFingerprint: o.certificateFingerprint,
   };

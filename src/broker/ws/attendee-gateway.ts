@@ -54,7 +54,7 @@ export function registerAttendeeGateway(app: FastifyInstance, services: Services
       socket.ping();
     }, HEARTBEAT_MS);
     socket.on('pong', () => (alive = true));
-    const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }));
+    const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }), services.frameLimit);
     let tokens = FLOOD_BURST;
     let refilledAt = Date.now();
 

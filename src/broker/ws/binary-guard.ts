@@ -7,11 +7,18 @@ import { PasserelleError } from '../errors.ts';
 /** Frames one connection may send: a burst, refilled per second. Bulk data at 1 MiB a frame is far below. */
 export const FRAME_BURST = 20_000;
 export const FRAMES_PER_SECOND = 10_000;
+
+/** The flood limit of one connection (BrokerConfig.sessions.framesPerSecond sets it; burst is twice). */
+export interface FrameLimit {
+  perSecond: number;
+  burst: number;
+}
+export const DEFAULT_FRAME_LIMIT: FrameLimit = { perSecond: FRAMES_PER_SECOND, burst: FRAME_BURST };
 /** Error replies and log lines about one connection's frames, per second; the rest are counted. */
 const ERRORS_PER_SECOND = 5;
 
 export class BinaryGuard {
-  private tokens = FRAME_BURST;
+  private tokens: number;
   private refilledAt: number;
   private errorWindowStart: number;
   private errorsInWindow = 0;
@@ -21,15 +28,17 @@ export class BinaryGuard {
   constructor(
     private readonly log: FastifyBaseLogger,
     private readonly reply: (code: string, message: string) => void,
+    private readonly limit: FrameLimit = DEFAULT_FRAME_LIMIT,
     private readonly now: () => number = () => Date.now(),
   ) {
+    this.tokens = limit.burst;
     this.refilledAt = this.errorWindowStart = now();
   }
 
   /** False when the frame must be dropped (flood); the caller does nothing more with it. */
   admit(): boolean {
     const t = this.now();
-    this.tokens = Math.min(FRAME_BURST, this.tokens + ((t - this.refilledAt) / 1000) * FRAMES_PER_SECOND);
+    this.tokens = Math.min(this.limit.burst, this.tokens + ((t - this.refilledAt) / 1000) * this.limit.perSecond);
     this.refilledAt = t;
     if (this.tokens < 1) {
       // Said once a second whatever else went wrong, so the sender learns why frames vanish.

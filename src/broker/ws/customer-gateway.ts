@@ -58,7 +58,7 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     }, HEARTBEAT_MS);
     socket.on('pong', () => (alive = true));
 
-    const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }));
+    const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }), services.frameLimit);
     let tokens = FLOOD_BURST;
     let toolTokens = TOOL_EVENT_BURST;
     // The services' clock, so a test can move time on instead of sleeping.

@@ -61,7 +61,7 @@ export function registerPresenterGateway(app: FastifyInstance, services: Service
       socket.ping();
     }, HEARTBEAT_MS);
     socket.on('pong', () => (alive = true));
-    const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }));
+    const binary = new BinaryGuard(log, (code, message) => send(socket, { type: 'error', code, message }), services.frameLimit);
     let tokens = FLOOD_BURST;
     let refilledAt = Date.now();
 

@@ -54,7 +54,7 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
       },
       bufferedAmount: () => socket.bufferedAmount,
     };
-    const binary = new BinaryGuard(req.log, (code, message) => send(socket, { type: 'error', code, message }));
+    const binary = new BinaryGuard(req.log, (code, message) => send(socket, { type: 'error', code, message }), services.frameLimit);
     services.sessions.repConnected(sink);
 
     socket.on('message', (data, isBinary) => {
