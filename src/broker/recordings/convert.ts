@@ -83,7 +83,7 @@ export async function convertRecording(file: string, out: string, o: ConvertOpti
   const ff = spawn(o.ffmpeg ?? 'ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
     '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`, '-r', String(o.fps), '-i', 'pipe:0',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage', '-crf', '28', '-pix_fmt', 'yuv420p',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '30', '-pix_fmt', 'yuv420p',
     '-movflags', '+faststart', '-f', 'mp4', '-y', tmp,
   ], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
