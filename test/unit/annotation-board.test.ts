@@ -101,3 +101,18 @@ describe('annotation board (CON-5)', () => {
     assert.equal(written[written.length - 1]!.t, 'clear');
   });
 });
+
+describe('clipboard text on the rep side (CON-4)', () => {
+  it('bad input: a 100 MB clipboard is refused with clipboard_too_large before anything is sent; 1 MiB of ASCII passes, 1 MiB of accents does not', async () => {
+    const { checkClipboardText } = await import('../../renderer/src/features/annotation/clipboard-text.ts');
+    const { MAX_CLIPBOARD_BYTES } = await import('../../src/protocol/remote-control.ts');
+    const huge = checkClipboardText('x'.repeat(100 * 1024 * 1024));
+    assert.equal(huge.ok, false);
+    assert.equal(!huge.ok && huge.code, 'clipboard_too_large');
+    assert.deepEqual(checkClipboardText('a'.repeat(MAX_CLIPBOARD_BYTES)), { ok: true, bytes: MAX_CLIPBOARD_BYTES });
+    const accents = checkClipboardText('é'.repeat(MAX_CLIPBOARD_BYTES / 2 + 1));
+    assert.equal(!accents.ok && accents.code, 'clipboard_too_large');
+    assert.deepEqual(checkClipboardText('😀é'), { ok: true, bytes: 6 });
+    assert.deepEqual(checkClipboardText(''), { ok: false, code: 'empty' });
+  });
+});

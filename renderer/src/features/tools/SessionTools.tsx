@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionSummary } from '../../../../src/protocol/index.ts';
-import { ScreenViewer } from '../screen/ScreenViewer.tsx';
+import { AnnotatedScreen } from '../annotation/AnnotatedScreen.tsx';
 import { FileBrowser } from './FileBrowser.tsx';
 import { ShellView } from './ShellView.tsx';
 import { fileOpener, inputOpener, screenOpener, shellOpener } from './tool-channels.ts';
@@ -35,7 +35,7 @@ export function SessionTools({ session }: { session: SessionSummary }) {
         {files && <button type="button" role="tab" aria-selected={current === 'files'} onClick={() => setTab('files')}>{t('files.title')}</button>}
         {shell && <button type="button" role="tab" aria-selected={current === 'shell'} onClick={() => setTab('shell')}>{t('shell.title')}</button>}
       </div>
-      <div hidden={current !== 'screen'}>{screen && (openScreen ? <ScreenViewer open={openScreen} openInput={openInput} /> : <p className="muted">{t('screen.unavailable')}</p>)}</div>
+      <div hidden={current !== 'screen'}>{screen && (openScreen ? <AnnotatedScreen lsid={session.lsid} open={openScreen} openInput={openInput} annotations={session.grants.includes('annotations') && session.capabilities.includes('annotation')} clipboard={!!openInput && session.capabilities.includes('clipboard')} /> : <p className="muted">{t('screen.unavailable')}</p>)}</div>
       <div hidden={current !== 'files'}>{files && (openFile ? <FileBrowser open={openFile} /> : <p className="muted">{t('tools.unavailable')}</p>)}</div>
       <div hidden={current !== 'shell'}>{shell && (openShell ? <ShellView open={openShell} /> : <p className="muted">{t('tools.unavailable')}</p>)}</div>
     </section>
