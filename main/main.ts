@@ -15,6 +15,7 @@ import { desktopStrings } from '../src/desktop-core/desktop-strings.ts';
 import { installSettingsFrom, parseRegQuery, pickInstall, unknownInstall, type InstallSettings } from '../src/desktop-core/install-settings.ts';
 import { decideUpdates } from '../src/desktop-core/update-policy.ts';
 import { loadWindowState, placeWindow, saveWindowState } from '../src/desktop-core/window-state.ts';
+import { serveChannelPorts } from './channel-ports.ts';
 import { serveOverIpc } from './ipc.ts';
 import { checkServerIdentity, pinAllSessions, pins } from './pinning.ts';
 import { installMenu, notify, QueueTray } from './shell.ts';
@@ -132,6 +133,7 @@ async function start(): Promise<void> {
     info: async () => ({ version: app.getVersion(), platform: process.platform as string, hostMode: target.broker !== null }),
   };
   serveOverIpc({ consoleApi: core, desktop }, () => origin);
+  serveChannelPorts(core.channels, () => origin);
   // The renderer drives the tray badge and notifications through DesktopShellApi (it knows when
   // the console is in front); main only draws them.
 

@@ -23,4 +23,11 @@ const api = buildForwarder<Record<string, unknown>>(shape, {
   },
 });
 
-contextBridge.exposeInMainWorld('passerelle', api);
+// Live channels: main answers an open with a MessagePort, handed on to the page by postMessage
+// (ports cannot cross contextBridge); the page's `ref` names the port it waits for.
+ipcRenderer.on(IPC.channelPort, (e, msg: { ref: string }) => window.postMessage({ passerelleChannelPort: msg.ref }, window.location.origin, e.ports));
+const channelPorts = {
+  open: (ref: string, lsid: string, kind: string, meta: Record<string, unknown>) => ipcRenderer.invoke(IPC.channelOpen, ref, lsid, kind, meta) as Promise<{ channelId: number }>,
+};
+
+contextBridge.exposeInMainWorld('passerelle', { ...api, channelPorts });

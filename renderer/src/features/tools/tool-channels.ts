@@ -8,6 +8,7 @@ import type { ScreenStreamChannel } from '../../../../src/console-core/screen/sc
 import type { InputChannelLike } from '../../../../src/console-core/remote-control/remote-input.ts';
 import type { ScreenChannelMeta } from '../../../../src/protocol/screen.ts';
 import { consoleApi } from '../../console-api.ts';
+import { desktopChannelOpener } from './desktop-channels.ts';
 
 interface ChannelOpener {
   open(lsid: string, kind: 'file' | 'shell' | 'screen' | 'input', meta: Record<string, unknown>): Promise<ToolChannel & ScreenStreamChannel & InputChannelLike>;
@@ -15,7 +16,9 @@ interface ChannelOpener {
 
 function channels(): ChannelOpener | null {
   const c = (consoleApi as unknown as { channels?: ChannelOpener }).channels;
-  return c && typeof c.open === 'function' ? c : null;
+  if (c && typeof c.open === 'function') return c;
+  // The desktop app: console-core is in Electron's main process and hands each channel over a MessagePort.
+  return desktopChannelOpener();
 }
 
 export function fileOpener(lsid: string): ((meta: FileChannelMeta) => Promise<ToolChannel>) | null {
