@@ -54,6 +54,7 @@ export async function receiveUpload(ch: ToolChannel, root: FileRoot, meta: Uploa
     if (!(await stat(dest)).isDirectory()) throw new FileError('not_a_directory', `"${meta.path}" is not a folder`);
   } catch (err) {
     const e = toFileError(err, meta.path);
+    report({ kind: 'file_transfer', direction: 'upload', path: meta.path.slice(0, 4096), name: basename(meta.path).slice(0, 255), size: 0, result: 'failed', error: e.code });
     await answer({ type: 'error', code: e.code, message: e.message }).catch(() => {});
     ch.close('failed');
     return;
@@ -67,6 +68,9 @@ export async function receiveUpload(ch: ToolChannel, root: FileRoot, meta: Uploa
       // A file that cannot be right is not kept, even for a resume.
       if (e.code !== 'cancelled') await unlink(current.temp).catch(() => {});
       report({ kind: 'file_transfer', direction: 'upload', path: wire(current.rel), name: basename(current.rel), size: current.size, result: 'failed', error: e.code });
+    } else if (e.code !== 'cancelled') {
+      // Refused before any file began (a bad name or folder): logged all the same.
+      report({ kind: 'file_transfer', direction: 'upload', path: meta.path.slice(0, 4096), name: basename(meta.path).slice(0, 255), size: 0, result: 'failed', error: e.code });
     }
     await answer({ type: 'error', code: e.code, message: e.message, ...(current ? { path: current.rel } : {}) }).catch(() => {});
     ch.close('failed');
