@@ -14,6 +14,8 @@ import { CustomerSession } from '../../src/endpoint/customer/customer-session.ts
 import { startChatPage } from '../../src/endpoint/customer/chat-page.ts';
 import { runTerminalUi } from '../../src/endpoint/customer/terminal-ui.ts';
 import { PassThrough } from 'node:stream';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('the customer client process (POR-3, CON-3, USR-13)', () => {
   let broker: TestBroker;
@@ -36,8 +38,8 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
     await broker.stop();
   });
 
-  function run(args: string[]): CustomerProcess {
-    const p = new CustomerProcess(args);
+  function run(args: string[], opts: { stateDir?: string } = {}): CustomerProcess {
+    const p = new CustomerProcess(args, opts);
     procs.push(p);
     return p;
   }
@@ -204,6 +206,32 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
     assert.ok(!repWs.messages.some((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.text?.startsWith('x')), 'the long line was not sent cut');
     p.type('/end');
     assert.equal(await p.exited, 0);
+  });
+
+  it('CON-3: a customer client killed with SIGKILL resumes by itself when started again; the saved session is private and gone at the end (issue 9 item 2)', async () => {
+    const key = (await rep.api.post('/api/v1/session-keys', {})).body.key as string;
+    const first = run(['--broker', broker.url, '--key', key, '--pin', broker.fingerprint, '--name', 'Inès']);
+    await first.line(/^Connected/);
+    const lsid = await accept();
+    await repWs.chat(lsid, 'avant le crash');
+    await first.line(/avant le crash/);
+    const file = join(first.stateDir, 'passerelle', 'customer-session.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'only its user can read it');
+    assert.equal(statSync(join(first.stateDir, 'passerelle')).mode & 0o777, 0o700);
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).lsid, lsid);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Run again the same way (the key is used up now): it resumes the same session.
+    const again = run(['--broker', broker.url, '--key', key, '--pin', broker.fingerprint, '--name', 'Inès'], { stateDir: first.stateDir });
+    await again.line(/^Resuming your support session…$/);
+    await again.line(/avant le crash/);
+    await repWs.chat(lsid, 'après le crash');
+    await again.line(/après le crash/);
+    again.type('toujours là');
+    await repWs.find((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.text === 'toujours là', 'the resumed client\'s line');
+    again.type('/end');
+    assert.equal(await again.exited, 0);
+    assert.equal(existsSync(file), false, 'the saved session is removed when the session ends');
   });
 
   it('an invalid key ends the client with a clear message and a failure status', async () => {

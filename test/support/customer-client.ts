@@ -3,6 +3,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const cli = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
 
@@ -13,8 +16,15 @@ export class CustomerProcess {
   private waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void }[] = [];
   stderr = '';
 
-  constructor(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', cli, 'customer', '--no-browser', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  /** Where the client keeps its running session (XDG_STATE_HOME): its own folder unless a test shares one. */
+  readonly stateDir: string;
+
+  constructor(args: string[], opts: { env?: NodeJS.ProcessEnv; stateDir?: string } = {}) {
+    this.stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'passerelle-customer-state-'));
+    this.child = spawn(process.execPath, ['--import', 'tsx', cli, 'customer', '--no-browser', ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...(opts.env ?? process.env), XDG_STATE_HOME: this.stateDir },
+    });
     let buf = '';
     this.child.stdout.on('data', (d: Buffer) => {
       buf += d.toString();

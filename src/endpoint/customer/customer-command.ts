@@ -7,6 +7,7 @@ import { startChatPage, openInBrowser } from './chat-page.ts';
 import { CustomerApp } from './customer-app.ts';
 import { CustomerSession } from './customer-session.ts';
 import { runTerminalUi } from './terminal-ui.ts';
+import { forgetSession, loadSavedSession, saveSession } from './saved-session.ts';
 import { systemInfo } from '../system-info.ts';
 import { capabilities } from '../tools/index.ts';
 
@@ -88,10 +89,14 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
     console.log(customerUsage);
     return;
   }
+  // A session this client was in when it was killed (not ended): resume it rather than join again,
+  // since a portal ticket or key is single use. A resume past the grace period is refused, and forgotten.
+  const saved = args.join.kind === 'resume' ? null : loadSavedSession(args.broker);
+  if (saved) console.log('Resuming your support session…');
   const session = new CustomerSession({
     brokerUrl: args.broker,
     ...(args.pin ? { pin: args.pin } : {}),
-    join: args.join,
+    join: saved ? { kind: 'resume', lsid: saved.lsid, resumeToken: saved.resumeToken, lastSeq: 0 } : args.join,
     customer: systemInfo(args.name),
     // The kinds with a tool registered in src/endpoint/tools (screen, files, shell … as they land).
     capabilities: capabilities(),
@@ -102,7 +107,10 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
   console.log(`Chat window: ${page.url}`);
   if (args.openBrowser) openInBrowser(page.url);
   let joined = false;
-  session.on('welcome', () => (joined = true));
+  session.on('welcome', (w) => {
+    joined = true;
+    saveSession({ broker: args.broker, lsid: w.lsid, resumeToken: w.resumeToken });
+  });
   const reason = await new Promise<string>((resolve) => {
     session.once('ended', ({ reason: r }) => resolve(r));
     const stop = () => {
@@ -113,6 +121,7 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
     process.once('SIGTERM', stop);
     session.start();
   });
+  forgetSession();
   stopTerminal();
   await page.close();
   session.close();
