@@ -40,6 +40,7 @@ describe('files and shell through the broker', () => {
     admin = await adminClient(broker);
   });
   after(async () => {
+    for (const s of open) await s.close();
     for (const c of cleanups) await c();
     await admin.close();
     await broker.stop();
