@@ -16,6 +16,8 @@ const FD_LIMIT = Number(process.env.BENCH_JUMP_FD_LIMIT ?? 20_000);
 const CLIENTS = Number(process.env.BENCH_JUMP_CLIENTS ?? Math.min(20_000, FD_LIMIT - 100));
 const WORKERS = Number(process.env.BENCH_JUMP_WORKERS ?? 4);
 const IDLE_SECONDS = Number(process.env.BENCH_JUMP_IDLE_SECONDS ?? 60);
+/** How long everyone may take to connect (a loaded shared machine connects ~60 clients/s). */
+const CONNECT_SECONDS = Number(process.env.BENCH_JUMP_CONNECT_SECONDS ?? 300);
 const HEARTBEAT_SECONDS = 60;
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-jump-'));
 const log = (...a: unknown[]) => console.error('[bench:jump]', ...a);
@@ -118,7 +120,7 @@ try {
   const progress = setInterval(() => {
     if (totalOnline() !== lastLog) log(`${(lastLog = totalOnline())} online`);
   }, 5000);
-  await waitOnline(CLIENTS, 300_000);
+  await waitOnline(CLIENTS, CONNECT_SECONDS * 1000);
   const connectSeconds = (performance.now() - tc) / 1000;
   log(`all ${CLIENTS} online in ${round(connectSeconds)} s`);
 
