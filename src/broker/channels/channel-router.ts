@@ -55,6 +55,9 @@ export type ChannelTap = ((ch: TappedChannel, h: FrameHeader, frame: Uint8Array)
   closed?: (ch: TappedChannel, reason: string) => void;
 };
 
+/** How many closed channels the router remembers for late frames (a few KB). */
+const RECENTLY_CLOSED_KEPT = 4096;
+
 interface Direction {
   /** Payload bytes relayed toward the receiver, and how far its grants let the sender go. */
   relayed: number;
@@ -124,6 +127,12 @@ export interface ChannelRouterOptions {
 
 export class ChannelRouter {
   private readonly channels = new Map<number, BrokerChannel>();
+  /**
+   * Channels closed lately, with who was on them: frames their own parties had in flight when the
+   * CLOSE crossed them are dropped quietly (a normal race, not bad input); anyone else still gets
+   * an error. Bounded: the oldest are forgotten first.
+   */
+  private readonly recentlyClosed = new Map<number, { session: ChannelSession; reps: (RepParty | null)[] }>();
   private readonly taps = new Map<string, Set<ChannelTap>>();
   private nextId = 1;
   private readonly maxPerSession: number;
@@ -278,6 +287,8 @@ export class ChannelRouter {
   private closeChannel(ch: BrokerChannel, reason: string, tell: { customer: boolean; reps: boolean }): void {
     if (!this.channels.delete(ch.id)) return;
     ch.session.channels.delete(ch.id);
+    this.recentlyClosed.set(ch.id, { session: ch.session, reps: ch.reps.map((r) => r.party) });
+    if (this.recentlyClosed.size > RECENTLY_CLOSED_KEPT) this.recentlyClosed.delete(this.recentlyClosed.keys().next().value!);
     const frame = encodeClose(ch.id, reason);
     if (tell.customer) ch.session.customerParty()?.send(frame);
     if (tell.reps) for (const end of ch.reps) end.party?.send(frame);
@@ -298,6 +309,7 @@ export class ChannelRouter {
       frameError(err);
     }
     const ch = this.channels.get(h.channelId);
+    if (!ch && this.recentlyClosed.get(h.channelId)?.session === s) return;
     if (!ch || ch.session !== s) throw new PasserelleError('permission_not_granted', `No open channel ${h.channelId} in this session`);
     if (ch.fanout) return this.producerFrame(ch, h, bytes);
     const rep = ch.reps[0]!;
@@ -327,6 +339,7 @@ export class ChannelRouter {
     }
     const ch = this.channels.get(h.channelId);
     const end = ch?.reps.find((r) => r.party === rep);
+    if (!ch && this.recentlyClosed.get(h.channelId)?.reps.includes(rep)) return;
     if (!ch || !end) throw new PasserelleError('permission_not_granted', `No open channel ${h.channelId} of this console`);
     const customer = ch.session.customerParty();
     if (ch.fanout) {
