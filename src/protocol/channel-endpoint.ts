@@ -23,52 +23,9 @@ import {
   type FrameHeader,
 } from './channels.ts';
 
-/** Where a channel's frames go: the party's WebSocket. Swapped on reconnect (detach, attach). */
-export interface FrameSink {
-  send(frame: Uint8Array): void;
-}
+import { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink, type PendingWrite, type Retained } from './channel-types.ts';
 
-export interface ChannelMessage {
-  payload: Uint8Array;
-  seq: number;
-  timestamp: number;
-  key: boolean;
-}
-
-export class ChannelClosedError extends Error {
-  constructor(readonly reason: string) {
-    super(`channel closed: ${reason}`);
-    this.name = 'ChannelClosedError';
-  }
-}
-
-interface PendingWrite {
-  payload: Uint8Array;
-  key: boolean;
-  offset: number;
-  seq: number;
-  timestamp: number;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
-interface Retained {
-  offset: number;
-  length: number;
-  frame: Uint8Array;
-}
-
-export interface ChannelOptions {
-  id: number;
-  kind: ChannelKind;
-  meta?: ChannelMeta;
-  /** The broker's cap on windows for this channel (it clamps grants anyway). */
-  maxWindow?: number;
-  /** Clock for frame timestamps (ms). */
-  now?: () => number;
-  /** A protocol problem the peer caused: the channel closes; the owner may log it. */
-  onProtocolError?: (channel: Channel, code: string, message: string) => void;
-}
+export { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink } from './channel-types.ts';
 
 const ts = (now: () => number) => now() % 2 ** 32;
 

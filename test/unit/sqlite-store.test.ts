@@ -18,6 +18,10 @@ const newUser = (username: string, displayName = username) => ({
 });
 
 describe('sqlite store', () => {
+  it('USR-2: migrations are numbered 1, 2, 3 … with no gap or repeat (a store at version N skips every migration ≤ N)', () => {
+    assert.deepEqual(migrations.map((m) => m.version), migrations.map((_, i) => i + 1));
+  });
+
   it('USR-2: applies every migration once, in WAL mode, and reopens without re-applying', async () => {
     const file = join(dir, 'a.db');
     const s = openSqliteStore(file);
