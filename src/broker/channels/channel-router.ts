@@ -141,6 +141,11 @@ export class ChannelRouter {
   constructor(private readonly o: ChannelRouterOptions = {}) {
     this.maxPerSession = o.maxChannelsPerSession ?? 32;
     this.maxWindowBytes = o.maxWindowBytes ?? 64 * 1024 * 1024;
+    // A screen grant held back while every viewer's socket was over its high-water mark goes out
+    // once one drains: the sockets say nothing when they do, so look ten times a second.
+    setInterval(() => {
+      for (const ch of this.channels.values()) ch.fanout?.poke();
+    }, 100).unref();
   }
 
   get openCount(): number {
