@@ -104,7 +104,12 @@ export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
     async close() {
       app.off('update', onUpdate);
       for (const s of streams) s.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The page's EventSource reconnects at once on a kept-alive connection, and close() alone
+      // waits for that new stream forever (the client then never exited after /end): cut them all.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
     },
   };
 }
