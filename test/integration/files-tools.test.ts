@@ -227,15 +227,30 @@ describe('files and shell through the broker', () => {
     const s = await session();
     let got = 0;
     const total = 24 * 1024 * 1024;
+    let shell: RemoteShell | undefined;
     const done = new Promise<void>((resolve) => {
       void RemoteShell.open(s.openShell, { cols: 200, rows: 50 }, {
         output: async (b) => {
           got += b.length;
           if (got >= total) resolve();
         },
-      }).then((sh) => sh.write(`head -c ${total} /dev/zero | tr '\\0' 'x'; exit\n`));
+      }).then((sh) => {
+        shell = sh;
+        return sh.write(`head -c ${total} /dev/zero | tr '\\0' 'x'\n`);
+      });
     });
-    await done;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`only ${got} of ${total} output bytes arrived in 120 s`)), 120_000);
+    });
+    try {
+      await Promise.race([done, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    // Exit only once the output is in: output racing the end of a pty can lose its last
+    // kilobytes in the kernel (measured with node-pty alone), which is not what this test is about.
+    await shell!.write('exit\n');
     const closed = await s.event((e) => e.body.kind === 'shell_closed', 'the shell closed', 60_000);
     assert.ok(closed);
     const transcript = s.events.filter((e): e is SessionEvent & { body: { kind: 'shell_transcript'; text: string; omitted?: number } } => e.body.kind === 'shell_transcript' && (e.body as { stream: string }).stream === 'output');

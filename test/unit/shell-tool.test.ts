@@ -87,4 +87,28 @@ describe('remote shell (CON-7)', { timeout: 30_000 }, () => {
     const omitted = out.reduce((n, e) => n + (e.kind === 'shell_transcript' ? e.omitted ?? 0 : 0), 0);
     assert.ok(omitted > 3_500_000, `what was not logged is counted (${omitted}, logged ${logged}, ${out.length} events)`);
   });
+
+  it('CON-7: output held back by a slow console when the shell exits still arrives whole', async () => {
+    // node-pty destroys its socket 200 ms after the shell exits unless it has read to the end; a
+    // pty paused for the channel never does, and the last output was lost (measured: 3/3 runs).
+    const total = 300_000;
+    let qs = 0;
+    let stalled = false;
+    const shell = await RemoteShell.open((m) => h.open('shell', m, 4096), { cols: 80, rows: 24 }, {
+      output: async (b) => {
+        for (const c of b) if (c === 0x51) qs++;
+        if (!stalled && qs > total - 12_000) {
+          stalled = true;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      },
+    });
+    // The shell exits 0.3 s after the last byte is written, while the console is still stalled.
+    await shell.write(`head -c ${total} /dev/zero | tr '\\0' Q; sleep 0.3; exit\r`);
+    const end = await shell.ended;
+    await Promise.all(h.handlers);
+    assert.equal(end.exitCode, 0);
+    assert.ok(stalled, 'the console stalled near the end');
+    assert.ok(qs >= total, `every byte arrived (${qs} of ${total}, plus the echoed command)`);
+  });
 });

@@ -52,6 +52,16 @@ class Transcript {
   }
 }
 
+/** True once the process has exited and been reaped (node-pty reaps its child itself). */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export function loginShell(): string {
   return process.env.SHELL && process.env.SHELL.startsWith('/') ? process.env.SHELL : '/bin/sh';
 }
@@ -88,22 +98,48 @@ export async function shellHandler(ch: ToolChannel, ctx: ToolContext): Promise<v
   await notice({ type: 'started', shellId, shell, pid: pty.pid });
 
   // Output: one write in flight at a time; what arrives meanwhile is gathered and the pty paused.
+  // node-pty destroys its socket 200 ms after the shell exits if it has not reached the end by
+  // then, and a paused socket never does: the last output would be lost. So while paused, the
+  // shell is checked every 50 ms, and once it is gone the pty reads on to the end unpaused (what is
+  // left is only what the kernel buffered, the writer being dead).
   let sending = false;
   let gathered: Buffer[] = [];
   let open = true;
+  let shellGone = false;
+  let watch: NodeJS.Timeout | null = null;
+  const stopWatch = () => {
+    if (watch) clearInterval(watch);
+    watch = null;
+  };
+  const pause = () => {
+    if (shellGone) return;
+    pty.pause();
+    watch ??= setInterval(() => {
+      if (processGone(pty.pid)) {
+        shellGone = true;
+        stopWatch();
+        pty.resume();
+      }
+    }, 50);
+  };
+  const resume = () => {
+    stopWatch();
+    pty.resume();
+  };
   const pump = async () => {
     sending = true;
     while (gathered.length > 0 && open) {
       const chunk = Buffer.concat(gathered);
       gathered = [];
-      pty.pause();
+      pause();
       try {
         await ch.write(dataMessage(chunk));
       } catch {
         open = false;
       }
-      if (open) pty.resume();
+      if (open) resume();
     }
+    stopWatch();
     sending = false;
   };
   pty.onData((d) => {
@@ -143,6 +179,7 @@ export async function shellHandler(ch: ToolChannel, ctx: ToolContext): Promise<v
     }
   } finally {
     open = false;
+    stopWatch();
     const reason = await Promise.race([ch.closed, Promise.resolve('closed')]);
     let exitCode: number | undefined;
     const killed = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 0))]);
