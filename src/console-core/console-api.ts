@@ -23,6 +23,7 @@ import { apiErrorOf } from './api-error.ts';
 import { createCoreContext, type ConsoleCoreDeps } from './core-context.ts';
 import { createJumpArea, type JumpApi } from './jump/jump-area.ts';
 import { createReportsArea, type ReportsApi } from './reports/reports-area.ts';
+import { createPresentationReportsArea, type PresentationReportsApi } from './presentations/presentation-reports-area.ts';
 import { createPortalArea, type PortalApi } from './sessions/portal-area.ts';
 import { createSessionsArea, type SessionsApi } from './sessions/sessions-area.ts';
 import { SessionModel } from './sessions/session-model.ts';
@@ -86,6 +87,8 @@ export interface ConsoleApi {
   portal: PortalApi;
   /** Support session reports (REP-1..4), for administrators and users who may view reports. */
   reports: ReportsApi;
+  /** Presentation reports (REP-6), same readers as the session reports. */
+  presentationReports: PresentationReportsApi;
   /** Jump Clients: the list, jumping, the mass deployment wizard (JMP-1..10, USR-10). */
   jump: JumpApi;
   /** The console connection was ended by the site (an admin terminated it, or the login ended). */
@@ -182,6 +185,7 @@ export function createConsoleCore(deps: ConsoleCoreDeps): ConsoleApi & { dispose
     sessions: createSessionsArea(ctx, model),
     portal: createPortalArea(ctx),
     reports: createReportsArea(ctx),
+    presentationReports: createPresentationReportsArea(ctx),
     jump: createJumpArea(ctx),
     onTerminated: (l) => terminated.on(l),
     channels,

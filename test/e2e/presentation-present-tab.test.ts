@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
-import { createRep } from '../support/broker.ts';
+import { ADMIN_PASSWORD, createRep } from '../support/broker.ts';
 import { xwdCapture, type RgbaPicture } from '../support/screen-pixels.ts';
 import { startXvfb, type XDisplay } from '../support/x-display.ts';
 
@@ -167,13 +167,48 @@ describe('e2e: a rep presents from the Present tab to three attendees', () => {
     await repPage.getByRole('status').filter({ hasText: 'The presentation has ended' }).waitFor();
     for (const a of [attendees[0]!, attendees[2]!]) await a.page.getByText(/ended/i).first().waitFor();
 
-    // The report, in the Reports tab of an administrator's console (headless).
+    // The report, from the REST API and in the Reports tab of an administrator's console.
     const listed = await w.admin.get('/api/v1/reports/presentations');
     const row = listed.body.presentations.find((p: { name: string }) => p.name === 'Démo trois');
     const detail = await w.admin.get(`/api/v1/reports/presentations/${row.presentationId}`);
-    const byName = new Map(detail.body.attendees.map((a: { name: string }) => [a.name, a]));
-    const bruno = byName.get('Bruno') as { joinedAt: string; leftAt: string; leaveReason: string };
+    type Entry = { name: string; joinedAt: string; leftAt: string | null; leaveReason: string | null };
+    const byName = new Map<string, Entry>(detail.body.attendees.map((a: Entry) => [a.name, a]));
+    const bruno = byName.get('Bruno')!;
     assert.ok(bruno.joinedAt && bruno.leftAt && bruno.leaveReason === 'left', JSON.stringify(bruno));
+    assert.deepEqual([...byName.keys()].sort(), names);
+
+    const admin = await newPage(w.browser);
+    await loginViaUi(admin.page, w.broker.url, 'admin', ADMIN_PASSWORD);
+    await admin.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Reports' }).click();
+    await admin.page.getByRole('link', { name: 'Presentation reports' }).click();
+    await admin.page.getByRole('heading', { name: 'Presentation reports', level: 1 }).waitFor();
+    // The period: today, one day (the site's zone is UTC by default).
+    await admin.page.getByLabel('Start date').fill(new Date().toISOString().slice(0, 10));
+    await admin.page.getByLabel('Number of days').fill('1');
+    await admin.page.getByRole('button', { name: 'Run report' }).click();
+    const table = admin.page.getByRole('table', { name: 'Presentations started in the period' });
+    await table.getByRole('row').filter({ hasText: 'Démo trois' }).getByRole('cell', { name: 'Hélène Présente' }).waitFor();
+    // By keyboard: the detail link takes the focus and Enter opens it.
+    await admin.page.getByRole('link', { name: 'Details of the presentation “Démo trois”' }).focus();
+    await admin.page.keyboard.press('Enter');
+    await admin.page.getByRole('heading', { name: 'Details of the presentation “Démo trois”', level: 1 }).waitFor();
+    const people = admin.page.getByRole('table', { name: 'Attendees with their join and leave times' });
+    /** ":MM:SS" of an instant in the site's zone, however the language writes the rest. */
+    const minSec = (iso: string) => {
+      const d = new Date(iso);
+      return `:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}`;
+    };
+    assert.equal(detail.body.timeZone, 'UTC');
+    for (const name of names) {
+      const cells = await people.getByRole('row').filter({ has: admin.page.getByRole('rowheader', { name, exact: true }) }).getByRole('cell').allTextContents();
+      const e = byName.get(name)!;
+      assert.ok(cells[1]!.includes(minSec(e.joinedAt)), `${name} joined ${cells[1]} vs ${e.joinedAt}`);
+      if (e.leftAt) assert.ok(cells[2]!.includes(minSec(e.leftAt)), `${name} left ${cells[2]} vs ${e.leftAt}`);
+    }
+    const brunoCells = await people.getByRole('row').filter({ has: admin.page.getByRole('rowheader', { name: 'Bruno' }) }).getByRole('cell').allTextContents();
+    assert.equal(brunoCells[3], 'left');
+    await admin.page.getByRole('table', { name: 'Every event of the presentation' }).getByRole('cell', { name: 'Bonjour de Chloé' }).waitFor();
+    assert.deepEqual(admin.errors, []);
 
     assert.deepEqual(repErrors, []);
     for (const a of attendees) assert.deepEqual(a.errors, []);
