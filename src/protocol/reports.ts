@@ -161,7 +161,7 @@ export const DownloadSessionReportQuery = z.object({ format: z.enum(['html']).op
 export const ReportRepChoices = z.object({ reps: z.array(z.object({ userId: z.number().int(), name: z.string(), username: z.string() })) });
 export type ReportRepChoices = z.infer<typeof ReportRepChoices>;
 
-export const ReportAccessAction = z.enum(['list', 'view', 'download_html', 'export_csv']);
+export const ReportAccessAction = z.enum(['list', 'view', 'download_html', 'export_csv', 'presentation_list', 'presentation_view']);
 export type ReportAccessAction = z.infer<typeof ReportAccessAction>;
 
 /** Issue 10 item 3: one line of the audit of report access. */
@@ -173,6 +173,8 @@ export const ReportAccessEntry = z.object({
   address: z.string(),
   action: ReportAccessAction,
   lsid: z.string().nullable(),
+  /** The presentation whose report was read (REP-6). */
+  presentationId: z.string().nullable(),
   /** The filters of a list or export, as given. */
   query: z.record(z.string(), z.unknown()).nullable(),
 });

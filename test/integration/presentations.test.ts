@@ -303,7 +303,7 @@ describe('presentations under stress, and their reports', () => {
     assert.equal(detail.body.presentation.endReason, 'presenter_connection_lost');
   });
 
-  it('REP-6: presentation reports: period filter, list, detail with presenter, public and private IPs, start and end, attendee join and leave times; refused without the right; in the OpenAPI document', async () => {
+  it('REP-6: presentation reports: period filter, list, detail with presenter, public and private IPs, start and end, attendee join and leave times; refused without the right; in the OpenAPI document; each reading is in the report access log', async () => {
     const p = track(presenter(broker, token));
     const info = await p.start({ name: 'Rapport', listed: true, format, privateIp: '192.168.7.9' });
     const a = track(attendee(broker));
@@ -352,5 +352,18 @@ describe('presentations under stress, and their reports', () => {
     assert.ok(doc.body.paths['/api/v1/reports/presentations']?.get);
     assert.ok(doc.body.paths['/api/v1/reports/presentations/{presentationId}']?.get);
     assert.ok(doc.body.paths['/api/v1/portal/presentations']?.get);
+
+    // Reading presentation reports is logged like reading session reports; refused, invalid and
+    // missing reads, and reading the log itself, are not.
+    const log = await admin.get('/api/v1/reports/access-log');
+    assert.equal(log.status, 200);
+    const mine = log.body.entries.filter((e: { username: string }) => e.username === 'admin').slice(0, 3);
+    assert.deepEqual(mine.map((e: { action: string; presentationId: string | null; lsid: string | null; query: unknown }) => [e.action, e.presentationId, e.lsid, e.query]), [
+      ['presentation_view', info.presentationId, null, null],
+      ['presentation_list', null, null, { from: '2001-01-01', to: '2001-01-31' }],
+      ['presentation_list', null, null, { from: today, days: 1 }],
+    ]);
+    assert.equal(mine[0].address, '127.0.0.1');
+    assert.ok(!log.body.entries.some((e: { username: string }) => e.username === rep.username), 'the refused read is not logged');
   });
 });

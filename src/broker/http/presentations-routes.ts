@@ -18,6 +18,7 @@ export const presentationsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
 
   const tags = ['reports'];
   const access = { permission: 'viewReports' } as const;
+  const reader = (req: Parameters<typeof authOf>[0]) => ({ user: authOf(req).user, address: req.ip });
 
   app.get('/reports/presentations', {
     config: { access },
@@ -28,7 +29,7 @@ export const presentationsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       querystring: PresentationReportQuery,
       response: { 200: PresentationReportList, ...errs(400, 401, 403) },
     },
-  }, async (req) => services.presentationReports.list(authOf(req).user, req.query));
+  }, async (req) => services.presentationReports.list(reader(req), req.query));
 
   app.get('/reports/presentations/:presentationId', {
     config: { access },
@@ -39,5 +40,5 @@ export const presentationsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       params: PresentationIdParams,
       response: { 200: PresentationReport, ...errs(400, 401, 403, 404) },
     },
-  }, async (req) => services.presentationReports.detail(authOf(req).user, req.params.presentationId));
+  }, async (req) => services.presentationReports.detail(reader(req), req.params.presentationId));
 };

@@ -154,7 +154,7 @@ export function createServices(o: ServiceOptions): Services {
     reports: new ReportsService(o.store, site, clock, o.log, (lsid) => recordings.has(lsid)),
     recordings,
     presentations,
-    presentationReports: new PresentationReportsService(o.store, site, clock),
+    presentationReports: new PresentationReportsService(o.store, site, clock, o.log),
     jumpDeployments,
     jumpClients,
     jumpMailer,

@@ -44,6 +44,7 @@ export interface ReportAccessRecord {
   address: string;
   action: ReportAccessAction;
   lsid: string | null;
+  presentationId: string | null;
   /** JSON of the filters given, for lists and exports. */
   query: string | null;
 }

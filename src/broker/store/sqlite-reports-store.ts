@@ -114,11 +114,11 @@ export function sqliteReportsStore(db: Database.Database): ReportsStore {
       'SELECT user_id AS userId, name, joined_at AS joinedAt FROM session_reps WHERE session_seq = ? ORDER BY joined_at, user_id',
     ),
     insertAccess: db.prepare(
-      `INSERT INTO report_access_log (at, user_id, username, address, action, lsid, query)
-       VALUES (@at, @userId, @username, @address, @action, @lsid, @query)`,
+      `INSERT INTO report_access_log (at, user_id, username, address, action, lsid, presentation_id, query)
+       VALUES (@at, @userId, @username, @address, @action, @lsid, @presentationId, @query)`,
     ),
     listAccess: db.prepare<[number, number], ReportAccessRecord>(
-      `SELECT id, at, user_id AS userId, username, address, action, lsid, query
+      `SELECT id, at, user_id AS userId, username, address, action, lsid, presentation_id AS presentationId, query
        FROM report_access_log ORDER BY id DESC LIMIT ? OFFSET ?`,
     ),
   };

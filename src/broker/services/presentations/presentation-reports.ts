@@ -1,6 +1,7 @@
 // Presentation reports (REP-6), for administrators and users who may view reports (USR-9): the
 // period filter in the site's time zone, the list, and one presentation's detail — presenter,
-// both addresses, start and end, every attendee with join and leave times, every event.
+// both addresses, start and end, every attendee with join and leave times, every event. Each
+// reading is written to the report access log, as for session reports (issue 10 item 3).
 import type {
   PresentationAttendeeEntry,
   PresentationEvent,
@@ -9,9 +10,11 @@ import type {
   PresentationReportQuery,
   PresentationReportRow,
 } from '../../../protocol/presentations.ts';
+import type { Logger } from 'pino';
 import { PasserelleError } from '../../errors.ts';
 import type { PresentationEventRecord, PresentationRecord, PresentationReportFilter } from '../../store/presentations-store.ts';
 import type { Store, UserRecord } from '../../store/store.ts';
+import type { ReportReader } from '../reports/reports.ts';
 import type { Clock } from '../accounts.ts';
 import { canViewReports } from '../reports/reports.ts';
 import { addDays, dayStart } from '../reports/site-time.ts';
@@ -40,10 +43,26 @@ export class PresentationReportsService {
     private readonly store: Store,
     private readonly site: SiteService,
     private readonly clock: Clock,
+    private readonly log: Logger,
   ) {}
 
   private check(user: UserRecord): void {
     if (!canViewReports(user)) throw new PasserelleError('forbidden', 'You may not view reports');
+  }
+
+  /** Only reads that were allowed and found are logged (a refused or missing one read nothing). */
+  private async audit(reader: ReportReader, action: 'presentation_list' | 'presentation_view', presentationId: string | null, query: PresentationReportQuery | null): Promise<void> {
+    await this.store.insertReportAccess({
+      at: this.clock.now().toISOString(),
+      userId: reader.user.id,
+      username: reader.user.username,
+      address: reader.address,
+      action,
+      lsid: null,
+      presentationId,
+      query: query === null ? null : JSON.stringify(query),
+    });
+    this.log.info({ userId: reader.user.id, username: reader.user.username, action, presentationId, query, address: reader.address }, 'report accessed');
   }
 
   private rowOf(r: PresentationRecord, attendeeCount: number): PresentationReportRow {
@@ -61,10 +80,11 @@ export class PresentationReportsService {
     };
   }
 
-  async list(user: UserRecord, q: PresentationReportQuery): Promise<PresentationReportList> {
-    this.check(user);
+  async list(reader: ReportReader, q: PresentationReportQuery): Promise<PresentationReportList> {
+    this.check(reader.user);
     const timeZone = (await this.site.settings()).timeZone;
     const filter = resolvePresentationPeriod(q, timeZone);
+    await this.audit(reader, 'presentation_list', null, q);
     const page = q.page ?? 1;
     const rows = await this.store.listPresentations(filter, PRESENTATION_REPORT_PAGE + 1, (page - 1) * PRESENTATION_REPORT_PAGE);
     return {
@@ -76,12 +96,13 @@ export class PresentationReportsService {
     };
   }
 
-  async detail(user: UserRecord, id: string): Promise<PresentationReport> {
-    this.check(user);
+  async detail(reader: ReportReader, id: string): Promise<PresentationReport> {
+    this.check(reader.user);
     const timeZone = (await this.site.settings()).timeZone;
     const r = await this.store.getPresentation(id);
     if (!r) throw new PasserelleError('presentation_not_found', `No presentation has the id ${id}`);
     const records = await this.store.listPresentationEvents(id);
+    await this.audit(reader, 'presentation_view', id, null);
     const attendees = attendeesOf(records);
     return {
       presentation: { ...this.rowOf(r, attendees.length), publicIp: r.publicIp, privateIp: r.privateIp },

@@ -173,6 +173,7 @@ export class ReportsService {
       address: reader.address,
       action,
       lsid,
+      presentationId: null,
       query: query === null ? null : JSON.stringify(query),
     });
     this.log.info({ userId: reader.user.id, username: reader.user.username, action, lsid, query, address: reader.address }, 'report accessed');
