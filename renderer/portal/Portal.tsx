@@ -101,7 +101,7 @@ export function Portal() {
               )}
             </section>
           )}
-          <PresentationsSection />
+          <PresentationsSection showList={view.showPresentationList} />
         </>
       ) : null}
     </main>

@@ -1,5 +1,6 @@
 // The portal's presentations (POR-2): the running presentations their presenters chose to list,
-// and a key form for the others; the attendee gives a name and joins in this page.
+// and a key form for the others; the attendee gives a name and joins in this page. The site may
+// hide the list (Support Portal page): then only the key form is shown.
 import { useEffect, useState, type FormEvent } from 'react';
 import { ListedPresentations } from '../../src/protocol/presentations.ts';
 import { PresentationAttendee } from './PresentationAttendee.tsx';
@@ -7,7 +8,7 @@ import { ps } from './presentation-strings.ts';
 
 type Listed = ListedPresentations['presentations'];
 
-export function PresentationsSection() {
+export function PresentationsSection({ showList }: { showList: boolean }) {
   const [list, setList] = useState<Listed>([]);
   const [name, setName] = useState('');
   const [key, setKey] = useState('');
@@ -15,6 +16,7 @@ export function PresentationsSection() {
   const [joining, setJoining] = useState<{ key: string } | { presentationId: string } | null>(null);
 
   useEffect(() => {
+    if (!showList) return setList([]);
     let stop = false;
     const load = () =>
       fetch('/api/v1/portal/presentations')
@@ -27,7 +29,7 @@ export function PresentationsSection() {
       stop = true;
       clearInterval(t);
     };
-  }, []);
+  }, [showList]);
 
   if (joining) {
     return (
@@ -54,7 +56,7 @@ export function PresentationsSection() {
         {ps.yourName}
         <input value={name} maxLength={64} autoComplete="name" onChange={(e) => setName(e.target.value)} />
       </label>
-      {list.length === 0 ? (
+      {!showList ? null : list.length === 0 ? (
         <p>{ps.noPresentations}</p>
       ) : (
         <ul className="reps">

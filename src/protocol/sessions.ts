@@ -348,6 +348,8 @@ export const PortalSettings = z.object({
   showRepList: z.boolean(),
   showSessionKeyForm: z.boolean(),
   showConnectButton: z.boolean(),
+  /** POR-2: the portal lists the presentations their presenters chose to list (joining by key works either way). */
+  showPresentationList: z.boolean(),
   /** POR-5: sessions begin as a web chat in the customer's browser. */
   clickToChat: z.boolean(),
   /** Whether a customer client may approve prompts by itself (`--yes`). Off by default. */
@@ -361,6 +363,7 @@ export const UpdatePortalSettingsBody = z
     showRepList: z.boolean().optional(),
     showSessionKeyForm: z.boolean().optional(),
     showConnectButton: z.boolean().optional(),
+    showPresentationList: z.boolean().optional(),
     clickToChat: z.boolean().optional(),
     allowCustomerAutoApprove: z.boolean().optional(),
     sessionKeyMinutes: z.number().int().min(1).max(24 * 60).optional(),
@@ -375,6 +378,7 @@ export const PortalView = z.object({
   showRepList: z.boolean(),
   showSessionKeyForm: z.boolean(),
   showConnectButton: z.boolean(),
+  showPresentationList: z.boolean(),
   clickToChat: z.boolean(),
   reps: z.array(PortalRep),
 });

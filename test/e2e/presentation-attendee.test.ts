@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { newPage, startE2e, type E2eWorld } from '../support/browser.ts';
-import { createRep } from '../support/broker.ts';
+import { loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
+import { ADMIN_PASSWORD, createRep } from '../support/broker.ts';
 import { presenter, presenterToken } from '../support/presentations.ts';
 
 /** 30 VP8 frames of a solid orange 320×240 picture, the first a key frame (IVF parsed). */
@@ -93,6 +93,38 @@ describe('e2e: a presentation attendee in the browser', () => {
       assert.ok(zoe.joinedAt && zoe.leftAt && zoe.leaveReason === 'left', JSON.stringify(zoe));
     } finally {
       clearInterval(timer);
+      p.dispose();
+    }
+  });
+
+  it('POR-2: the administrator hides the presentation list on the Support Portal page; the portal then offers only the key, which still joins', async () => {
+    const rep = await createRep(w.admin, { displayName: 'Yann Caché' });
+    const p = presenter(w.broker, await presenterToken(w.broker, rep.username, rep.password));
+    const info = await p.start({ name: 'Démo cachée', listed: true, format: { codec: 'vp8', width: 320, height: 240 } });
+    try {
+      const admin = await newPage(w.browser);
+      await loginViaUi(admin.page, w.broker.url, 'admin', ADMIN_PASSWORD);
+      await admin.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Support Portal' }).click();
+      const methods = admin.page.getByRole('form', { name: 'Session start methods' });
+      await methods.getByLabel(/^Show the list of presentations/).uncheck();
+      await methods.getByRole('button', { name: 'Save' }).click();
+      await methods.getByRole('status').waitFor();
+      assert.equal((await w.admin.get('/api/v1/portal/settings')).body.showPresentationList, false);
+
+      const { page, errors } = await newPage(w.browser);
+      await page.goto(`${w.broker.url}/`);
+      await page.getByRole('heading', { name: 'Presentations' }).waitFor();
+      await page.getByLabel('Presentation key').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Join “Démo cachée”' }).count(), 0);
+      assert.equal(await page.getByText('No presentation is running right now.').count(), 0);
+      await page.getByLabel('Your name', { exact: true }).fill('Inès');
+      await page.getByLabel('Presentation key').fill(info.key);
+      await page.getByRole('button', { name: 'Join', exact: true }).click();
+      await page.getByRole('heading', { name: 'Démo cachée' }).waitFor();
+      assert.deepEqual([...errors, ...admin.errors], []);
+    } finally {
+      await w.admin.patch('/api/v1/portal/settings', { showPresentationList: true });
+      p.end();
       p.dispose();
     }
   });

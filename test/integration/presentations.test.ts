@@ -167,6 +167,34 @@ describe('presentations', () => {
     p.end();
   });
 
+  it('POR-2: the site can hide the presentation list: the portal says so and lists none, a listed presentation cannot be joined from the list, its key still works; shown again, it is back', async () => {
+    const p = newPresenter();
+    const info = await p.start({ name: 'Listée', listed: true, format });
+    const onPortal = async () => (await admin.get('/api/v1/portal/presentations')).body.presentations.some((x: { presentationId: string }) => x.presentationId === info.presentationId);
+    assert.equal(await onPortal(), true);
+    assert.equal((await admin.get('/api/v1/portal')).body.showPresentationList, true);
+    try {
+      const hidden = await admin.patch('/api/v1/portal/settings', { showPresentationList: false });
+      assert.equal(hidden.status, 200);
+      assert.equal(hidden.body.showPresentationList, false);
+      assert.equal((await admin.get('/api/v1/portal')).body.showPresentationList, false);
+      assert.deepEqual((await admin.get('/api/v1/portal/presentations')).body.presentations, []);
+      await assert.rejects(newAttendee().join({ presentationId: info.presentationId }, 'Eve'), (e: AttendeeError) => e.code === 'presentation_not_found');
+      const byKey = await newAttendee().join({ key: info.key }, 'Dan');
+      assert.equal(byKey.presentation.name, 'Listée');
+      const wrong = await admin.patch('/api/v1/portal/settings', { showPresentationList: 'no' });
+      assert.equal(wrong.status, 400);
+      const notAdmin = await rep.api.patch('/api/v1/portal/settings', { showPresentationList: true });
+      assert.equal(notAdmin.status, 403);
+    } finally {
+      await admin.patch('/api/v1/portal/settings', { showPresentationList: true });
+    }
+    assert.equal(await onPortal(), true);
+    const fromList = await newAttendee().join({ presentationId: info.presentationId }, 'Fay');
+    assert.equal(fromList.presentation.name, 'Listée');
+    p.end();
+  });
+
   it('CON-9 bad input: an invalid key is refused (presentation_not_found), a malformed one fails validation, and guessing gets rate_limited', async () => {
     const p = newPresenter();
     const info = await p.start({ name: 'Clé', listed: false, format });

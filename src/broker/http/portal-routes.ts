@@ -29,7 +29,7 @@ export const portalRoutes: FastifyPluginAsyncZod<PortalRoutesOptions> = async (a
       }
       reps.sort((a, b) => a.displayNumber - b.displayNumber || a.displayName.localeCompare(b.displayName));
     }
-    return { showRepList: s.showRepList, showSessionKeyForm: s.showSessionKeyForm, showConnectButton: s.showConnectButton, clickToChat: s.clickToChat, reps };
+    return { showRepList: s.showRepList, showSessionKeyForm: s.showSessionKeyForm, showConnectButton: s.showConnectButton, showPresentationList: s.showPresentationList, clickToChat: s.clickToChat, reps };
   });
 
   app.post('/portal/start', {

@@ -11,10 +11,10 @@ export const presentationsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
     schema: {
       operationId: 'listPortalPresentations',
       tags: ['portal'],
-      summary: 'Running presentations their presenter chose to list on the portal (POR-2)',
+      summary: 'Running presentations their presenter chose to list on the portal (POR-2); none while the site hides the list',
       response: { 200: ListedPresentations },
     },
-  }, async () => services.presentations.listed());
+  }, async () => ((await services.portal.settings()).showPresentationList ? services.presentations.listed() : { presentations: [] }));
 
   const tags = ['reports'];
   const access = { permission: 'viewReports' } as const;

@@ -120,6 +120,7 @@ export function createServices(o: ServiceOptions): Services {
     clock,
     log: o.log,
     bannerForNewPresentation: () => portalLook.bannerForNewSession('presentation'),
+    presentationListShown: async () => (await portal.settings()).showPresentationList,
     ...o.presentations,
   });
   presence.useSessionCounts({ presentations: (userId) => presentations.runningFor(userId) });

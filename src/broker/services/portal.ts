@@ -12,6 +12,7 @@ export const defaultPortalSettings: PortalSettings = {
   showRepList: true,
   showSessionKeyForm: true,
   showConnectButton: true,
+  showPresentationList: true,
   clickToChat: false,
   allowCustomerAutoApprove: false,
   sessionKeyMinutes: 15,

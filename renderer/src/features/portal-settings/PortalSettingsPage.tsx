@@ -1,5 +1,5 @@
 // The Support Portal page (administrators): which start methods the public portal shows — rep
-// list (POR-1), session key form (POR-3), Connect button (POR-4) — click-to-chat (POR-5), how long
+// list (POR-1), session key form (POR-3), Connect button (POR-4), presentation list (POR-2) — click-to-chat (POR-5), how long
 // session keys last, and whether the customer client may approve requests by itself.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ i18n.addResourceBundle('en', 'translation', {
     showRepList: 'Show the list of representatives',
     showSessionKeyForm: 'Show the session key form',
     showConnectButton: 'Show the Connect button',
+    showPresentationList: 'Show the list of presentations (a presentation key still works when hidden)',
     connectWho: 'Connect gives the customer to the logged-in representative with the fewest running sessions. Administrators count only when no other representative is logged in; with nobody logged in, the session waits in the general queue.',
     clickToChat: 'Start sessions with click-to-chat (a web chat before the full client)',
     allowCustomerAutoApprove: 'Let the customer client approve requests by itself (--yes)',
@@ -32,6 +33,7 @@ i18n.addResourceBundle('fr', 'translation', {
     showRepList: 'Afficher la liste des techniciens',
     showSessionKeyForm: 'Afficher le formulaire de clé de session',
     showConnectButton: 'Afficher le bouton Se connecter',
+    showPresentationList: 'Afficher la liste des présentations (une clé de présentation reste valable si elle est masquée)',
     connectWho: 'Se connecter confie le client au technicien connecté qui a le moins de sessions en cours. Les administrateurs ne comptent que si aucun autre technicien n\'est connecté ; si personne ne l\'est, la session attend dans la file générale.',
     clickToChat: 'Démarrer les sessions avec Cliquer-pour-messagerie (discussion web avant le client complet)',
     allowCustomerAutoApprove: 'Laisser le client d\'utilisateur approuver les demandes seul (--yes)',
@@ -41,7 +43,7 @@ i18n.addResourceBundle('fr', 'translation', {
   },
 }, true, false);
 
-const switches = ['showRepList', 'showSessionKeyForm', 'showConnectButton', 'clickToChat', 'allowCustomerAutoApprove'] as const;
+const switches = ['showRepList', 'showSessionKeyForm', 'showConnectButton', 'showPresentationList', 'clickToChat', 'allowCustomerAutoApprove'] as const;
 
 export function PortalSettingsPage() {
   const { t } = useTranslation();

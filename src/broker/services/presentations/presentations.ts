@@ -31,6 +31,8 @@ export interface PresentationsOptions {
   log: Logger;
   /** POR-7: the attendees' banner a presentation starting now keeps (null = the default). */
   bannerForNewPresentation: () => Promise<string | null>;
+  /** POR-2: whether the portal shows its presentation list; while hidden, only a key joins. */
+  presentationListShown?: () => Promise<boolean>;
   /** How long a presenter whose connection dropped may take to come back (default 60 s). */
   resumeGraceMs?: number;
   /** Attendees one presentation may have at once (default 1000). */
@@ -251,7 +253,9 @@ export class PresentationsService {
     if (this.keyLimiter.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many wrong presentation keys; try again in a minute');
     if (this.joinLimiter.blocked(sink.address)) throw new PasserelleError('rate_limited', 'Too many joins from your address; try again in a minute');
     const found = msg.key !== undefined ? this.byKey.get(msg.key) : this.live.get(msg.presentationId!);
-    if (!found || found.ended || (msg.key === undefined && !found.listed)) {
+    const fromList = msg.key === undefined;
+    const listShown = fromList ? ((await this.o.presentationListShown?.()) ?? true) : true;
+    if (!found || found.ended || (fromList && (!found.listed || !listShown))) {
       this.keyLimiter.fail(sink.address);
       throw new PasserelleError('presentation_not_found', msg.key !== undefined ? 'No running presentation has that key' : 'That presentation is not running or not listed');
     }
