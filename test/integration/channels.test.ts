@@ -161,11 +161,13 @@ describe('live channels through the broker (issue 7)', () => {
     let otherLsid: string;
     let screenId: number;
     let fileId: number;
+    let rawRepId: number;
 
     before(async () => {
       const r = await createRep(admin, { permissions: grantAll });
       const o = await createRep(admin, { permissions: grantAll });
       cleanups.push(() => r.api.close(), () => o.api.close());
+      rawRepId = r.id;
       raw = await repConsole(broker, r);
       other = await repConsole(broker, o);
       cleanups.push(async () => void (await raw.close()), async () => void (await other.close()));
@@ -184,6 +186,15 @@ describe('live channels through the broker (issue 7)', () => {
       fileId = (await raw.call({ type: 'session.open_channel', lsid, kind: 'file', meta: {} })).channelId;
       await c.find((m) => m.type === 'channel.opened' && m.channelId === fileId, 'file channel opened');
     });
+
+    /** The reason of the CLOSE frame for `channelId` received at or after frame `from`, waiting for it. */
+    async function closeFrame(s: RepSocket | CustomerSocket, channelId: number, from: number): Promise<string> {
+      for (let n = from + 1; ; n++) {
+        const f = (await s.framesReceived(n))[n - 1]!;
+        const h = readHeader(f);
+        if (h.type === 'close' && h.channelId === channelId) return Buffer.from(f.subarray(16)).toString();
+      }
+    }
 
     /** The next error about a frame (replies to calls carry a ref and are not it). */
     const nextError = (s: { next: CustomerSocket['next'] }, what: string) => s.next((m) => m.type === 'error' && m.ref === undefined, what);
@@ -204,15 +215,39 @@ describe('live channels through the broker (issue 7)', () => {
       assert.equal((await nextError(c, 'malformed')).code, 'bad_request');
     });
 
-    it('a frame in the wrong direction is refused and closes the channel (a view-only screen takes nothing from the console)', async () => {
+    it('CON-4: a frame in the wrong direction is refused and closes the channel (a view-only screen takes nothing from the console)', async () => {
+      const before = raw.frames.length;
       raw.ws.send(encodeData(screenId, 1, 0, 0, new Uint8Array(10)));
       const e1 = await nextError(raw, 'console data on screen');
       assert.equal(e1.code, 'bad_request', JSON.stringify(e1));
+      const screenClose = await closeFrame(raw, screenId, before);
+      assert.equal(screenClose, 'flow_control_violation', 'the console is told its screen channel closed, with the reason');
+      assert.equal(await closeFrame(c, screenId, 0), 'flow_control_violation', 'the customer is told too, and stops producing for it');
+      screenId = (await raw.call({ type: 'session.open_channel', lsid, kind: 'screen', meta: {} })).channelId;
+      assert.ok(screenId > 0, 'a new screen channel opens');
+      const mark = raw.frames.length;
       const input = (await raw.call({ type: 'session.open_channel', lsid, kind: 'input', meta: {} })).channelId;
       c.ws.send(encodeData(input, 1, 0, 0, new Uint8Array(4)));
       assert.equal((await nextError(c, 'customer data on input')).code, 'bad_request');
-      const closed = await raw.framesReceived(1).then(() => raw.frames.map((f) => readHeader(f)).find((h) => h.type === 'close' && h.channelId === input));
-      assert.ok(closed, 'the input channel closed for both sides');
+      assert.equal(await closeFrame(raw, input, mark), 'flow_control_violation', 'the input channel closed for both sides');
+    });
+
+    it('CON-4: a customer sending anything but DATA and CLOSE on a screen channel gets an error and the channel closes', async () => {
+      // Its own customer: each connection is answered at most 5 frame errors a second.
+      const c3 = await CustomerSocket.join(broker, { kind: 'rep', rep: String(rawRepId) }, { name: 'Mallory' });
+      cleanups.push(async () => void (await c3.close()));
+      const lsid3 = (await c3.welcome()).lsid;
+      await raw.find((m) => m.type === 'session.updated' && m.session.lsid === lsid3, 'queued');
+      await raw.call({ type: 'session.accept', lsid: lsid3 });
+      await raw.call({ type: 'session.request_permission', lsid: lsid3, permission: 'screen_view' });
+      const screen = (await raw.call({ type: 'session.open_channel', lsid: lsid3, kind: 'screen', meta: {} })).channelId;
+      await c3.find((m) => m.type === 'channel.opened' && m.channelId === screen, 'screen opened');
+      const mark = raw.frames.length;
+      c3.ws.send(encodeCredit(screen, 0, 3));
+      assert.equal((await nextError(c3, 'customer credit on screen')).code, 'bad_request');
+      assert.equal(await closeFrame(raw, screen, mark), 'flow_control_violation', 'the viewer is told its screen closed');
+      const again = await raw.call({ type: 'session.open_channel', lsid: lsid3, kind: 'screen', meta: {} });
+      assert.equal(again.type, 'reply', 'the session lives on: a new screen channel opens');
     });
 
     it('credit that overflows, or that comes from a second console, is refused', async () => {

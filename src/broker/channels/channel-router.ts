@@ -330,7 +330,7 @@ export class ChannelRouter {
         rep.party?.send(bytes);
         return this.closeChannel(ch, ChannelCloseReason.closedByPeer, { customer: false, reps: false });
       case 'keyreq':
-        throw new PasserelleError('bad_request', 'Key frame requests are for screen channels');
+        return this.violate(ch, 'bad_request', `Channel ${ch.id}: key frame requests are for latest channels`, 'customer');
     }
   }
 
@@ -359,7 +359,8 @@ export class ChannelRouter {
         case 'close':
           return this.dropViewer(ch, end, ChannelCloseReason.closedByPeer);
         default:
-          throw new PasserelleError('bad_request', `${ch.kind} channels carry nothing from the console but credit`);
+          // This viewer broke the channel's rules: its view closes, the other viewers' go on.
+          return this.violate(ch, 'bad_request', `Channel ${ch.id}: ${ch.kind} channels carry nothing from the console but credit, key frame requests and close`, 'rep', end);
       }
     }
     switch (h.type) {
@@ -374,7 +375,7 @@ export class ChannelRouter {
         customer?.send(bytes);
         return this.closeChannel(ch, ChannelCloseReason.closedByPeer, { customer: false, reps: false });
       case 'keyreq':
-        throw new PasserelleError('bad_request', 'Key frame requests are for screen channels');
+        return this.violate(ch, 'bad_request', `Channel ${ch.id}: key frame requests are for latest channels`, 'rep');
     }
   }
 
@@ -383,7 +384,7 @@ export class ChannelRouter {
       for (const end of ch.reps) end.party?.send(bytes);
       return this.closeChannel(ch, ChannelCloseReason.closedByPeer, { customer: false, reps: false });
     }
-    if (h.type !== 'data') throw new PasserelleError('bad_request', `The customer sends DATA and CLOSE on ${ch.kind} channels`);
+    if (h.type !== 'data') return this.violate(ch, 'bad_request', `Channel ${ch.id}: the customer sends DATA and CLOSE on ${ch.kind} channels`, 'customer');
     this.tapFrame(ch, h, bytes, true);
     const problem = ch.fanout!.fromProducer(h, bytes);
     if (problem) this.violate(ch, problem === 'message_too_large' ? 'body_too_large' : 'rate_limited', `Channel ${ch.id}: ${problem}`, 'customer', undefined, problem);
@@ -431,7 +432,8 @@ export class ChannelRouter {
 
   /**
    * A party broke the channel's rules: on ordered channels the byte stream can no longer be
-   * trusted, so the channel closes with the reason; the offender gets a typed error.
+   * trusted, so the channel closes with the reason; the offender gets a typed error. On a latest
+   * channel a viewer's fault closes only that viewer's view (the last one closes the channel).
    */
   private violate(ch: BrokerChannel, code: 'bad_request' | 'rate_limited' | 'body_too_large', message: string, _who: string, viewer?: RepEnd, closeReason: string = ChannelCloseReason.flowControl): never {
     if (viewer) this.dropViewer(ch, viewer, closeReason);
