@@ -2,13 +2,11 @@
 // Live queue and chat traffic goes over the console WebSocket (ws/rep-gateway.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CreateSessionKeyBody, LsidParams, SessionEventList, SessionKeyView, SessionList } from '../../protocol/sessions.ts';
-import { PasserelleError } from '../errors.ts';
 import type { Services } from '../services/index.ts';
-import { eventOf } from '../services/session-log.ts';
 import { authOf, errs } from './auth-plugin.ts';
 
 export const sessionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const { sessionKeys, sessions, portal, store } = services;
+  const { sessionKeys, sessions, portal } = services;
   const tags = ['sessions'];
 
   app.post('/session-keys', {
@@ -44,14 +42,5 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       params: LsidParams,
       response: { 200: SessionEventList, ...errs(400, 401, 403, 404) },
     },
-  }, async (req) => {
-    const user = authOf(req).user;
-    const record = await store.getSupportSession(req.params.lsid);
-    if (!record) throw new PasserelleError('session_not_found', 'No such session');
-    const live = sessions.get(record.lsid);
-    const allowed = user.permissions.administrator || user.permissions.viewReports || live?.participants.has(user.id);
-    if (!allowed) throw new PasserelleError('forbidden', 'Only session participants and users who may view reports can read this log');
-    const events = (await store.listSessionEvents(record.lsid)).map(eventOf);
-    return { lsid: record.lsid, sequenceNumber: record.seq, events };
-  });
+  }, async (req) => sessions.eventLog(authOf(req).user, req.params.lsid));
 };

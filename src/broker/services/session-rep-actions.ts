@@ -2,8 +2,7 @@
 // transfer, invite and join, leave, end, chat, ask the customer's consent, open bulk channels.
 // The broker checks every right here; the console hiding a button is not a check.
 import { CHANNEL_KINDS, ChannelCloseReason, type ChannelKind, type ChannelMeta } from '../../protocol/channels.ts';
-import { HISTORY_PAGE, permissionRight, permissionTool, type RepSessionClientMessage, type SessionPermission } from '../../protocol/sessions.ts';
-import type { RepServerMessage } from '../../protocol/site.ts';
+import { HISTORY_PAGE, permissionRight, permissionTool, type RepSessionClientMessage, type SessionEvent, type SessionPermission, type SessionSummary } from '../../protocol/sessions.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Store, UserRecord } from '../store/store.ts';
 import { repPartyOf, type LiveSession, type RepSink } from './live-session.ts';
@@ -20,6 +19,23 @@ export interface SessionCoreParts {
   queues: RepQueues;
 }
 
+/** What an action did, in the service's terms; the rep gateway turns it into the wire reply. */
+export type RepActionResult =
+  | { kind: 'queue'; sessions: SessionSummary[] }
+  | { kind: 'history'; lsid: string; events: SessionEvent[]; more: boolean; lastCid: number }
+  | { kind: 'done'; outcome: ActionOutcome };
+
+/** The outcome of an action on a session: its log entry, or the channel it opened or attached. */
+export interface ActionOutcome {
+  seq?: number;
+  duplicate?: boolean;
+  channelId?: number;
+  window?: number;
+  token?: string;
+  kind?: ChannelKind;
+  meta?: ChannelMeta;
+}
+
 export class RepSessionActions {
   constructor(
     private readonly core: SessionCoreParts,
@@ -28,11 +44,11 @@ export class RepSessionActions {
     private readonly fullClientCommand: () => string,
   ) {}
 
-  /** Handles one message; returns the reply to send, or null for fire-and-forget messages. */
-  async handle(sink: RepSink, msg: RepSessionClientMessage): Promise<RepServerMessage | null> {
+  /** Handles one message; returns what it did, or null for fire-and-forget messages. */
+  async handle(sink: RepSink, msg: RepSessionClientMessage): Promise<RepActionResult | null> {
     const user = await this.store.getUserById(sink.userId);
     if (!user || user.disabled) throw new PasserelleError('unauthenticated', 'Your account is no longer valid');
-    if (msg.type === 'queue.get') return { type: 'queue.snapshot', ref: msg.ref, sessions: this.core.queues.queueFor(user.id) };
+    if (msg.type === 'queue.get') return { kind: 'queue', sessions: this.core.queues.queueFor(user.id) };
     const s = this.core.registry.requireLive(msg.lsid);
     if (msg.type === 'session.typing') {
       this.participant(s, user);
@@ -46,12 +62,11 @@ export class RepSessionActions {
       if (!s.participants.has(user.id) && !s.visibleToRep(user.id)) throw new PasserelleError('forbidden', 'You are not in this session');
       const rows = await this.store.listSessionEvents(s.lsid, msg.afterSeq);
       const events = rows.slice(0, HISTORY_PAGE).map(eventOf);
-      return { type: 'session.events', ref: msg.ref, lsid: s.lsid, events, more: rows.length > HISTORY_PAGE, lastCid: s.repCidTracker(user.id).last };
+      return { kind: 'history', lsid: s.lsid, events, more: rows.length > HISTORY_PAGE, lastCid: s.repCidTracker(user.id).last };
     }
     return s.run(async () => {
       if (s.ended) throw new PasserelleError('session_not_found', 'No such running session');
-      const seq = await this.act(s, user, sink, msg);
-      return { type: 'reply', ref: msg.ref, ...seq } as RepServerMessage;
+      return { kind: 'done', outcome: await this.act(s, user, sink, msg) };
     });
   }
 
@@ -64,7 +79,7 @@ export class RepSessionActions {
     user: UserRecord,
     sink: RepSink,
     msg: Exclude<RepSessionClientMessage, { type: 'queue.get' | 'session.typing' | 'session.history' }>,
-  ): Promise<{ seq?: number; channelId?: number; window?: number; token?: string; kind?: ChannelKind; meta?: ChannelMeta; duplicate?: boolean }> {
+  ): Promise<ActionOutcome> {
     const svc = this.core.lifecycle;
     const actor = svc.repActor(user, sink.address);
     switch (msg.type) {

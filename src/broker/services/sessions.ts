@@ -5,7 +5,9 @@
 //   lifecycle (session-lifecycle.ts): events, record, end, leave, requeue; tells reps through the queues
 //   the customer's side (session-customers.ts) and the rep's actions (session-rep-actions.ts)
 // No part holds this object or calls back into it.
-import type { JoinRequest } from '../../protocol/sessions.ts';
+import type { JoinRequest, SessionEvent } from '../../protocol/sessions.ts';
+import { PasserelleError } from '../errors.ts';
+import type { Store, UserRecord } from '../store/store.ts';
 import { ChannelRouter } from '../channels/channel-router.ts';
 import { repPartyOf, type CustomerSink, type LiveSession, type RepSink } from './live-session.ts';
 import type { JoinPlan } from './portal.ts';
@@ -13,7 +15,7 @@ import type { PresenceService } from './presence.ts';
 import { RepQueues } from './rep-queues.ts';
 import { SessionCustomers, type CustomerAction, type CustomerHello, type CustomerSideOptions } from './session-customers.ts';
 import { SessionLifecycle } from './session-lifecycle.ts';
-import { SessionLog } from './session-log.ts';
+import { SessionLog, eventOf } from './session-log.ts';
 import type { SessionCoreParts } from './session-rep-actions.ts';
 import { SessionRegistry } from './session-registry.ts';
 
@@ -29,8 +31,10 @@ export class SessionsService {
   private readonly reps: RepQueues;
   private readonly lifecycle: SessionLifecycle;
   private readonly customers: SessionCustomers;
+  private readonly store: Store;
 
   constructor(o: SessionsOptions) {
+    this.store = o.store;
     this.registry = new SessionRegistry(o.clock, o.resumeGraceMs);
     // The queues only say a rep's console is gone for good; the lifecycle, above them, acts on it.
     this.reps = new RepQueues(this.registry, o.log, (s, userId, what) =>
@@ -50,6 +54,20 @@ export class SessionsService {
 
   get(lsid: string): LiveSession | undefined {
     return this.registry.get(lsid);
+  }
+
+  /**
+   * A session's whole event log, for its participants and for those who may view reports (an
+   * administrator included); anyone else is refused.
+   */
+  async eventLog(user: UserRecord, lsid: string): Promise<{ lsid: string; sequenceNumber: number; events: SessionEvent[] }> {
+    const record = await this.store.getSupportSession(lsid);
+    if (!record) throw new PasserelleError('session_not_found', 'No such session');
+    const live = this.registry.get(record.lsid);
+    const allowed = user.permissions.administrator || user.permissions.viewReports || live?.participants.has(user.id);
+    if (!allowed) throw new PasserelleError('forbidden', 'Only session participants and users who may view reports can read this log');
+    const events = (await this.store.listSessionEvents(record.lsid)).map(eventOf);
+    return { lsid: record.lsid, sequenceNumber: record.seq, events };
   }
 
   /** Sessions a crash left open are ended, with the reason in their log. */

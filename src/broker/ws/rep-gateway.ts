@@ -9,9 +9,22 @@ import { binaryOut, heartbeat, messageSize, parseText, replyFailure, sameOriginU
 import type { Services } from '../services/index.ts';
 import { authOf } from '../http/auth-plugin.ts';
 import type { RepSink } from '../services/live-session.ts';
+import type { RepActionResult } from '../services/session-rep-actions.ts';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 export const CLOSE_TERMINATED = 4001;
+
+/** The wire form of what a rep's action did (the service speaks in results, the gateway in messages). */
+function wireReply(ref: string, r: RepActionResult): RepServerMessage {
+  switch (r.kind) {
+    case 'queue':
+      return { type: 'queue.snapshot', ref, sessions: r.sessions };
+    case 'history':
+      return { type: 'session.events', ref, lsid: r.lsid, events: r.events, more: r.more, lastCid: r.lastCid };
+    case 'done':
+      return { type: 'reply', ref, ...r.outcome } as RepServerMessage;
+  }
+}
 
 export function registerRepGateway(app: FastifyInstance, services: Services): void {
   app.get('/ws/rep', {
@@ -59,8 +72,8 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
       const m = r.msg;
       if (m.type === 'ping') return send({ type: 'pong', t: m.t });
       services.repSessionActions.handle(sink, m).then(
-        (reply) => {
-          if (reply) send(reply);
+        (result) => {
+          if (result && 'ref' in m) send(wireReply(m.ref, result));
         },
         (err: unknown) => {
           const ref = 'ref' in m ? m.ref : undefined;
