@@ -19,7 +19,7 @@ export interface ToolChannel {
 export const TAG_CONTROL = 1;
 export const TAG_DATA = 2;
 /** Bytes of file or shell data per channel message (the channel fragments bigger ones anyway). */
-export const TOOL_CHUNK_BYTES = 256 * 1024;
+export const TOOL_CHUNK_BYTES = 1024 * 1024;
 /** Bound on one JSON control message (a listing of a big folder is the largest). */
 export const MAX_CONTROL_BYTES = 8 * 1024 * 1024;
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { RemoteFiles, RemoteFileError } from '../../src/console-core/files/remote-files.ts';
 import { download, upload, type DownloadTarget, type UploadItem } from '../../src/console-core/files/transfers.ts';
-import { pureSha256 } from '../../src/console-core/files/sha256.ts';
+import { defaultSha256, nodeSha256, pureSha256 } from '../../src/console-core/files/sha256.ts';
 import { pathSegments } from '../../src/endpoint/files/file-paths.ts';
 import type { FileChannelMeta } from '../../src/protocol/files.ts';
 import { UploadAnswer } from '../../src/protocol/files.ts';
@@ -201,7 +201,7 @@ describe('file transfer (CON-6, USR-11)', { timeout: 60_000 }, () => {
     await writeFile(join(h.root, 'big.bin'), big);
     const metas: FileChannelMeta[] = [];
     let cut = true;
-    // The first channel is cut after ~1 MiB, like a dropped connection.
+    // The first channel is cut after ~2 MiB (two chunks), like a dropped connection.
     const cutting = async (meta: FileChannelMeta) => {
       metas.push(meta);
       const ch = await h.open('file', meta, 256 * 1024);
@@ -216,7 +216,7 @@ describe('file transfer (CON-6, USR-11)', { timeout: 60_000 }, () => {
             next: async () => {
               const r = await it.next();
               if (!r.done) n += r.value.payload.length;
-              if (n > 1024 * 1024) {
+              if (n > 2 * 1024 * 1024) {
                 ch.close('connection_lost');
                 return { value: undefined, done: true as const };
               }
@@ -235,7 +235,7 @@ describe('file transfer (CON-6, USR-11)', { timeout: 60_000 }, () => {
     const resumedAt = metas[1]!.op === 'download' ? metas[1]!.resumeOffset! : -1;
     // The broker takes only flat channel meta: the resume must pass its schema.
     assert.ok(ChannelMeta.safeParse(metas[1]).success, 'the resume meta is flat');
-    assert.ok(resumedAt > 0 && resumedAt <= 1024 * 1024, `resumed at ${resumedAt}`);
+    assert.ok(resumedAt > 0 && resumedAt <= 2 * 1024 * 1024, `resumed at ${resumedAt}`);
     await Promise.all(h.handlers);
     assert.ok(h.events.some((e) => e.kind === 'file_transfer' && e.result === 'interrupted'));
     assert.ok(h.events.some((e) => e.kind === 'file_transfer' && e.result === 'completed' && e.resumedAt === resumedAt));
@@ -251,7 +251,7 @@ describe('file transfer (CON-6, USR-11)', { timeout: 60_000 }, () => {
         cut = false;
         let sent = 0;
         const w = ch.write.bind(ch);
-        return Object.assign(Object.create(ch), { write: async (p: Uint8Array) => { sent += p.length; if (sent > 1024 * 1024) { ch.close('connection_lost'); throw new Error('cut'); } return w(p); }, [Symbol.asyncIterator]: () => ch[Symbol.asyncIterator](), close: ch.close.bind(ch), closed: ch.closed, meta: ch.meta, kind: ch.kind });
+        return Object.assign(Object.create(ch), { write: async (p: Uint8Array) => { sent += p.length; if (sent > 2 * 1024 * 1024) { ch.close('connection_lost'); throw new Error('cut'); } return w(p); }, [Symbol.asyncIterator]: () => ch[Symbol.asyncIterator](), close: ch.close.bind(ch), closed: ch.closed, meta: ch.meta, kind: ch.kind });
       }
       return ch;
     };
@@ -284,6 +284,13 @@ describe('file transfer (CON-6, USR-11)', { timeout: 60_000 }, () => {
       x.update(b.subarray(0, n >> 1));
       x.update(b.subarray(n >> 1));
       assert.equal(x.digest(), sha(b), `${n} bytes`);
+      const d = defaultSha256();
+      d.update(b.subarray(0, n >> 1));
+      d.update(b.subarray(n >> 1));
+      assert.equal(d.digest(), sha(b), `${n} bytes, default`);
     }
+    // Under Node (desktop, benches) transfers hash with node:crypto, not the pure one.
+    assert.ok(nodeSha256);
+    assert.equal(defaultSha256, nodeSha256);
   });
 });

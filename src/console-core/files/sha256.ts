@@ -1,6 +1,7 @@
 // Incremental SHA-256 in plain TypeScript: WebCrypto only hashes a whole buffer at once, and a
 // download that streams to disk (and resumes) must hash as it goes without holding the file.
-// Where Node's crypto is at hand (desktop main process, benchmarks) pass its hasher instead.
+// Where Node's crypto is at hand (Node, Electron's main process) `defaultSha256` uses it: it is
+// native and several times faster; in a browser it falls back to the pure one.
 
 export interface Sha256 {
   update(bytes: Uint8Array): void;
@@ -80,3 +81,31 @@ class PureSha256 implements Sha256 {
 }
 
 export const pureSha256: Sha256Factory = () => new PureSha256();
+
+interface NodeHash {
+  update(b: Uint8Array): unknown;
+  digest(enc: 'hex'): string;
+}
+type NodeCrypto = { createHash(alg: 'sha256'): NodeHash };
+
+/** node:crypto when this runs under Node (process.getBuiltinModule, Node >= 20.16), else null. */
+function nodeCrypto(): NodeCrypto | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return (proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const native = nodeCrypto();
+
+export const nodeSha256: Sha256Factory | null = native
+  ? () => {
+      const h = native.createHash('sha256');
+      return { update: (b) => void h.update(b), digest: () => h.digest('hex') };
+    }
+  : null;
+
+/** The fastest incremental SHA-256 at hand: node:crypto under Node, else the pure one. */
+export const defaultSha256: Sha256Factory = nodeSha256 ?? pureSha256;

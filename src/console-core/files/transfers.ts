@@ -5,7 +5,7 @@
 import { DownloadMessage, UploadAnswer, type ConflictAction, type ConflictPolicy, type FileChannelMeta, type FileEntry } from '../../protocol/files.ts';
 import { TOOL_CHUNK_BYTES, ToolMessageError, ToolReader, dataMessage, encodeControl, type ToolChannel } from '../../protocol/tool-channel.ts';
 import { RemoteFileError, type OpenFileChannel } from './remote-files.ts';
-import { pureSha256, type Sha256, type Sha256Factory } from './sha256.ts';
+import { defaultSha256, type Sha256, type Sha256Factory } from './sha256.ts';
 
 export interface TransferProgress {
   done: number;
@@ -112,7 +112,7 @@ function watchAbort(ch: ToolChannel, signal?: AbortSignal): () => void {
 
 /** Downloads a file or a folder (`path` under the customer's file root) into `target`. */
 export async function download(open: OpenFileChannel, path: string, target: DownloadTarget, o: TransferOptions = {}): Promise<TransferredFile[]> {
-  const sha = o.sha256 ?? pureSha256;
+  const sha = o.sha256 ?? defaultSha256;
   const progress = new Progress(o.onProgress);
   const files: TransferredFile[] = [];
   const done = new Map<string, TransferredFile>();
@@ -247,7 +247,7 @@ function newTransferId(): string {
 
 /** Uploads files and folders (`items`, parents before children) into the folder `destDir`. */
 export async function upload(open: OpenFileChannel, destDir: string, items: UploadItem[], o: UploadOptions = {}): Promise<TransferredFile[]> {
-  const sha = o.sha256 ?? pureSha256;
+  const sha = o.sha256 ?? defaultSha256;
   const transferId = o.transferId ?? newTransferId();
   const progress = new Progress(o.onProgress);
   const fileItems = items.filter((i) => i.kind === 'file');

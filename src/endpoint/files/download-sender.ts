@@ -139,15 +139,23 @@ export async function sendDownload(ch: ToolChannel, root: FileRoot, meta: Downlo
         const hash = createHash('sha256');
         if (offset > 0) await hashPrefix(fh, hash, offset);
         await send({ type: 'file', path: item.rel, size, mtimeMs: Math.round(s0.mtimeMs), offset });
-        let pos = offset;
-        while (pos < size) {
-          const buf = Buffer.allocUnsafe(1 + Math.min(TOOL_CHUNK_BYTES, size - pos));
+        // One chunk is read ahead while the previous one goes out: the disk and the socket overlap.
+        const readAt = async (at: number) => {
+          const buf = Buffer.allocUnsafe(1 + Math.min(TOOL_CHUNK_BYTES, size - at));
           buf[0] = TAG_DATA;
-          const { bytesRead } = await fh.read(buf, 1, buf.length - 1, pos);
+          const { bytesRead } = await fh.read(buf, 1, buf.length - 1, at);
+          return buf.subarray(0, 1 + bytesRead);
+        };
+        let pos = offset;
+        let next = pos < size ? readAt(pos) : null;
+        while (next) {
+          const data = await next;
+          const bytesRead = data.length - 1;
           if (bytesRead === 0) throw new FileError('changed', `"${item.rel}" got shorter while it was being sent`);
-          const data = buf.subarray(0, 1 + bytesRead);
           hash.update(data.subarray(1));
           pos += bytesRead;
+          next = pos < size ? readAt(pos) : null;
+          next?.catch(() => undefined); // awaited next turn; a channel error first must not leave it unhandled
           await ch.write(data);
         }
         const s1 = await fh.stat();
