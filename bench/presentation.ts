@@ -3,17 +3,27 @@
 // recorded once into a cache file and replayed by the presenter at 30 fps; on a key frame request
 // it jumps to the next recorded key frame, as a live encoder would make one. The broker runs in its
 // own process (its CPU and bytes written are read from /proc). Attendees are customer-core's
-// AttendeeClient over real TLS sockets; one of them is throttled (it takes a frame every 500 ms).
+// AttendeeClient over real TLS sockets, shared out among BENCH_PRESENTATION_WORKERS (default 4)
+// worker processes (bench/presentation-attendees.ts); one of them is throttled (it takes a frame
+// every 500 ms).
 // Prints progress on stderr and one JSON line on stdout.
-import { spawn, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
-import { attendee, presenter } from '../test/support/presentations.ts';
+import { presenter } from '../test/support/presentations.ts';
 
 const N = Number(process.env.BENCH_PRESENTATION_ATTENDEES ?? 200);
 const MEASURE_S = Number(process.env.BENCH_PRESENTATION_SECONDS ?? 10);
+/** Attendee worker processes (the attendees are shared out among them). */
+const WORKERS = Math.max(1, Number(process.env.BENCH_PRESENTATION_WORKERS ?? 4));
+
+type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'joined'; joinToFirst: (number | null)[]; joinAnswer: number[]; socketOpen: number[] }
+  | { type: 'counts'; frames: number[] }
+  | { type: 'error'; message: string };
 const FPS = 30;
 const log = (...a: unknown[]) => console.error('[bench:presentation]', ...a);
 
@@ -96,42 +106,65 @@ try {
   }, 1000 / FPS);
   cleanup.push(() => clearInterval(timer));
 
-  // Attendees join all at once; each counts its frames; one is throttled.
-  log(`joining ${N} attendees…`);
-  const stats = Array.from({ length: N }, () => ({ joinAt: 0, firstAt: 0, frames: 0 }));
-  const clients = Array.from({ length: N }, () => attendee(broker));
-  cleanup.push(() => clients.forEach((c) => c.drop()));
+  // Attendees join all at once, spread over worker processes; each counts its frames; one is throttled.
+  log(`joining ${N} attendees from ${WORKERS} worker processes…`);
   const THROTTLED = 0;
-  await Promise.all(
-    clients.map(async (c, i) => {
-      stats[i]!.joinAt = performance.now();
-      c.onFrame(async () => {
-        const s = stats[i]!;
-        if (!s.firstAt) s.firstAt = performance.now();
-        s.frames++;
-        if (i === THROTTLED) await new Promise((res) => setTimeout(res, 500));
+  const workers = await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      const w = fork('bench/presentation-attendees.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const inbox: ((m: WorkerMessage) => void)[] = [];
+      w.on('message', (m: WorkerMessage) => {
+        if (m.type === 'error') log(`worker ${w.pid}: ${m.message}`);
+        inbox.shift()?.(m);
       });
-      await c.join({ key: info.key }, `Attendee ${i}`);
+      const next = () => new Promise<WorkerMessage>((res, rej) => {
+        inbox.push(res);
+        w.once('exit', (c) => rej(new Error(`attendee worker exited ${c}`)));
+      });
+      await next();
+      return { w, next };
     }),
   );
-  const waitStart = performance.now();
-  while (stats.some((s) => !s.firstAt) && performance.now() - waitStart < 30_000) await new Promise((res) => setTimeout(res, 50));
-  const joinToFirst = stats.filter((s) => s.firstAt).map((s) => s.firstAt - s.joinAt);
+  cleanup.push(() => workers.forEach(({ w }) => w.connected && w.send({ type: 'stop' })));
+  const shares = workers.map((_, k) => Math.floor(N / WORKERS) + (k < N % WORKERS ? 1 : 0));
+  const joined = await Promise.all(
+    workers.map(({ w, next }, k) => {
+      const from = shares.slice(0, k).reduce((a, b) => a + b, 0);
+      const reply = next();
+      w.send({ type: 'join', broker, key: info.key, from, count: shares[k], throttled: [THROTTLED], throttleMs: 500, firstFrameWaitMs: 30_000 });
+      return reply;
+    }),
+  );
+  const firsts = joined.flatMap((m) => (m.type === 'joined' ? m.joinToFirst : []));
+  const joinToFirst = firsts.filter((x): x is number => x !== null);
+  // The part of it spent before the broker answered the join (TLS, WebSocket upgrade, join message).
+  const joinAnswer = joined.flatMap((m) => (m.type === 'joined' ? m.joinAnswer : []));
+  // …of which the socket's opening (TCP, TLS handshake, WebSocket upgrade).
+  const socketOpen = joined.flatMap((m) => (m.type === 'joined' ? m.socketOpen : []));
+  // The broker's own part: from the open socket to the first frame (join, key frame request, fan-out).
+  const openToFirst = firsts.flatMap((x, i) => (x === null ? [] : [x - socketOpen[i]!]));
   log(`all joined; first frames at ${joinToFirst.length}/${N}; measuring ${MEASURE_S} s…`);
+  const counts = async () => (await Promise.all(workers.map(({ w, next }) => {
+    const reply = next();
+    w.send({ type: 'count' });
+    return reply;
+  }))).flatMap((m) => (m.type === 'counts' ? m.frames : []));
 
-  const before = stats.map((s) => s.frames);
+  const before = await counts();
   const cpu0 = cpuSeconds(pid);
   const w0 = written(pid);
   const t0 = performance.now();
   await new Promise((res) => setTimeout(res, MEASURE_S * 1000));
+  const after = await counts();
   const secs = (performance.now() - t0) / 1000;
   const cpu = (cpuSeconds(pid) - cpu0) / secs;
   const bytesOut = (written(pid) - w0) / secs;
-  const fps = stats.map((s, i) => (s.frames - before[i]!) / secs);
+  const fps = after.map((n, i) => (n - before[i]!) / secs);
   const others = fps.filter((_, i) => i !== THROTTLED);
   const result = {
     bench: 'presentation',
     attendees: N,
+    attendee_processes: WORKERS,
     resolution: '1920x1080',
     codec: 'vp8 (ffmpeg libvpx, recorded)',
     presenter_fps: FPS,
@@ -139,6 +172,12 @@ try {
     broker_bytes_out_per_s: Math.round(bytesOut),
     join_to_first_frame_p50_ms: Math.round(pct(joinToFirst, 50)),
     join_to_first_frame_p95_ms: Math.round(pct(joinToFirst, 95)),
+    join_answered_p50_ms: Math.round(pct(joinAnswer, 50)),
+    join_answered_p95_ms: Math.round(pct(joinAnswer, 95)),
+    socket_open_p50_ms: Math.round(pct(socketOpen, 50)),
+    socket_open_p95_ms: Math.round(pct(socketOpen, 95)),
+    open_to_first_frame_p50_ms: Math.round(pct(openToFirst, 50)),
+    open_to_first_frame_p95_ms: Math.round(pct(openToFirst, 95)),
     first_frames: `${joinToFirst.length}/${N}`,
     throttled_attendee_fps: Math.round(fps[THROTTLED]! * 10) / 10,
     slowest_other_attendee_fps: Math.round(Math.min(...others) * 10) / 10,
