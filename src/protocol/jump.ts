@@ -191,3 +191,11 @@ export const UpdateJumpClientBody = z.object({ tag: JumpTag.optional(), comments
 export const JumpClientIdParams = z.object({ id: JumpClientId }).strict();
 export const StartJumpResult = z.object({ lsid: z.string() });
 export type StartJumpResult = z.infer<typeof StartJumpResult>;
+
+/**
+ * The MSI's per-site properties (JMP-3): the package is built once with placeholders, and the
+ * broker writes its address and certificate pin into them when it serves the download.
+ */
+export const JUMP_MSI_SITE_PROPERTY = 'PASSERELLE_SITE';
+export const JUMP_MSI_PIN_PROPERTY = 'PASSERELLE_PIN';
+export const JUMP_MSI_UNSET = '-';

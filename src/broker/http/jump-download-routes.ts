@@ -13,6 +13,7 @@ import { appRoot } from '../app-root.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Services } from '../services/index.ts';
 import { installerFileNames } from '../services/jump-deployments.ts';
+import { siteJumpMsi } from '../services/jump-msi-site.ts';
 
 export const jumpDownloadRoutes: FastifyPluginAsyncZod<{ services: Services; dir?: string }> = async (app, { services, dir }) => {
   const folder = dir ?? join(appRoot().root, 'dist', 'jump');
@@ -32,15 +33,26 @@ export const jumpDownloadRoutes: FastifyPluginAsyncZod<{ services: Services; dir
     if (!existsSync(file)) throw new PasserelleError('not_found', `The Jump Client installer for ${platform} is not built on this site`);
     const host = HostName.safeParse(req.headers.host);
     if (!host.success) throw new PasserelleError('bad_request', 'Unusable Host header');
-    // The MSI carries its settings as properties; the executables read them from their trailer.
-    const trailer =
-      platform === 'windows-x64-msi'
-        ? new Uint8Array(0)
-        : encodeTrailer({
+    // The MSI carries the site and pin as properties written per site (jump-msi.ts); KEY_INFO is
+    // on its command line. The executables read all three from their trailer.
+    if (platform === 'windows-x64-msi') {
+      const pin = services.certificateFingerprint;
+      if (!pin) throw new PasserelleError('not_found', 'The MSI needs the site certificate\'s fingerprint, which this site does not know (behind a TLS proxy?): use the Windows executable');
+      const site = `https://${host.data}`;
+      const personal = siteJumpMsi(file, site, pin);
+      req.log.info({ deployment: deployment.id, platform }, 'jump client installer downloaded');
+      return reply
+        .header('content-type', 'application/x-msi')
+        .header('content-length', String(statSync(personal).size))
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'no-store')
+        .send(createReadStream(personal));
+    }
+    const trailer = encodeTrailer({
             broker: `https://${host.data}`,
-            ...(services.certificateFingerprint ? { pin: services.certificateFingerprint } : {}),
-            keyInfo: req.query.key,
-          });
+      ...(services.certificateFingerprint ? { pin: services.certificateFingerprint } : {}),
+      keyInfo: req.query.key,
+    });
     const size = statSync(file).size;
     async function* body() {
       yield* createReadStream(file);

@@ -3,7 +3,7 @@
 // the executable and writes its systemd unit. Any failure leaves nothing behind, is written to
 // the system log and gives a non-zero exit code.
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RegisterJumpClientResult, type JumpClientInfo, type JumpIdentity } from '../../protocol/jump.ts';
 import { copyWithoutTrailer } from '../embedded-config.ts';
@@ -45,6 +45,8 @@ export interface InstallOptions {
   /** The executable to copy into the install directory (a single executable), if any. */
   executable?: string;
   mode: 'user' | 'service';
+  /** Installed by the MSI: the folder exists already and holds only the MSI's executable (JMP-3). */
+  msi?: { executable: string };
 }
 
 export interface Installed {
@@ -67,11 +69,26 @@ export function checkInstallDir(dir: string): string {
   return full;
 }
 
+/** The MSI's folder: it must hold the MSI's executable and nothing else (no earlier install). */
+export function checkMsiDir(dir: string, executable: string): string {
+  const full = resolve(dir);
+  let entries: string[];
+  try {
+    entries = readdirSync(full);
+  } catch {
+    throw new InstallError('install_dir_not_writable', `The install directory ${full} is not readable`);
+  }
+  const other = entries.filter((e) => e.toLowerCase() !== executable.toLowerCase());
+  if (!entries.some((e) => e.toLowerCase() === executable.toLowerCase())) throw new InstallError('install_dir_invalid', `${full} does not hold ${executable}`);
+  if (other.length > 0) throw new InstallError('install_dir_exists', `The install directory ${full} already holds other files (${other.slice(0, 3).join(', ')}); give a new one`);
+  return full;
+}
+
 export async function installJumpClient(o: InstallOptions): Promise<Installed> {
   if (o.mode === 'service' && process.platform === 'linux' && process.getuid?.() !== 0) {
     throw new InstallError('usage', 'Service mode (--service) installs as root; run it with sudo, or leave --service out for user mode');
   }
-  const installDir = checkInstallDir(o.installDir);
+  const installDir = o.msi ? checkMsiDir(o.installDir, o.msi.executable) : checkInstallDir(o.installDir);
   let res;
   try {
     res = await postJson(`${o.broker}/api/v1/jump/register`, {
@@ -92,6 +109,15 @@ export async function installJumpClient(o: InstallOptions): Promise<Installed> {
   }
   const reg = RegisterJumpClientResult.parse(res.body);
   const identity: JumpIdentity = { clientId: reg.clientId, secret: reg.secret, broker: o.broker, pin: o.pin };
+  if (o.msi) {
+    // The MSI owns the folder and the executable; a failure here rolls the whole package back.
+    try {
+      writeIdentity(installDir, identity);
+    } catch (err) {
+      throw new InstallError('install_failed', `Writing the identity into ${installDir} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { identity, installDir, executable: join(installDir, o.msi.executable), unitFile: '' };
+  }
   try {
     mkdirSync(installDir, { mode: 0o700 });
     writeIdentity(installDir, identity);
@@ -111,10 +137,25 @@ export async function installJumpClient(o: InstallOptions): Promise<Installed> {
 }
 
 /** Install errors also go to the OS event log (syslog/journald on Linux, the Application log on Windows). */
+export function eventCreateArgs(message: string): string[] {
+  return ['/T', 'ERROR', '/ID', '1000', '/L', 'APPLICATION', '/SO', 'PasserelleJump', '/D', message.replace(/[\r\n]+/g, ' ').slice(0, 1000)];
+}
+
+/** Where Windows install errors are also appended when the event log cannot be written (wine has no eventcreate). */
+export function windowsErrorLog(env = process.env): string {
+  return join(env.ProgramData ?? env.ALLUSERSPROFILE ?? 'C:\\ProgramData', 'Passerelle', 'jump-install-errors.log');
+}
+
 export function logInstallError(message: string): void {
   try {
     if (process.platform === 'win32') {
-      execFileSync('eventcreate', ['/T', 'ERROR', '/ID', '1000', '/L', 'APPLICATION', '/SO', 'PasserelleJump', '/D', message.slice(0, 1000)], { stdio: 'ignore', windowsHide: true });
+      try {
+        execFileSync('eventcreate', eventCreateArgs(message), { stdio: 'ignore', windowsHide: true });
+      } catch {
+        const file = windowsErrorLog();
+        mkdirSync(dirname(file), { recursive: true });
+        appendFileSync(file, `${new Date().toISOString()} ${message.replace(/[\r\n]+/g, ' ')}\r\n`);
+      }
     } else {
       execFileSync('logger', ['-t', 'passerelle-jump', '-p', 'user.err', '--', message.slice(0, 1000)], { stdio: 'ignore' });
     }

@@ -1,6 +1,8 @@
 // `passerelle jump`: the Jump Client. `install` registers with a deployment key and writes the
 // identity into a new install directory; `run` keeps the persistent connection from it;
 // `uninstall` removes it. The single executable (endpoint/jump-main.ts) runs the same code.
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JumpComments, JumpGroup, JumpTag, KeyInfo } from '../../protocol/jump.ts';
 import { machineProof } from './identity.ts';
@@ -79,14 +81,117 @@ export async function runJumpInstall(argv: string[], embedded?: EmbeddedJumpConf
   }
 }
 
+const msiOptions = {
+  'install-dir': { type: 'string' },
+  broker: { type: 'string' },
+  pin: { type: 'string' },
+  key: { type: 'string' },
+  'jc-jump-group': { type: 'string' },
+  'jc-tag': { type: 'string' },
+  'jc-comments': { type: 'string' },
+} as const;
+
+/**
+ * `msi-install`: the MSI's deferred action, run from the folder the MSI just filled (JMP-3). The
+ * MSI passes every property, empty when not given (`--jc-tag=`): empty means "not given". A
+ * non-zero exit rolls the package back.
+ */
+export async function runJumpMsiInstall(argv: string[], executable: string): Promise<number> {
+  try {
+    const { values } = parseArgs({ args: argv, options: msiOptions, strict: true });
+    const given = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+    const rest: string[] = [];
+    for (const flag of ['jc-jump-group', 'jc-tag', 'jc-comments'] as const) {
+      const v = given(values[flag]);
+      if (v !== undefined) rest.push(`--${flag}`, v);
+    }
+    const installDir = given(values['install-dir']);
+    if (!installDir) throw new InstallError('usage', '--install-dir DIR is required');
+    const broker = given(values.broker);
+    const pin = given(values.pin);
+    if (!broker || !/^https:\/\/[^\s/]+$/.test(broker)) throw new InstallError('usage', 'The package carries no site address (PASSERELLE_SITE)');
+    if (!pin) throw new InstallError('usage', 'The package carries no certificate pin (PASSERELLE_PIN)');
+    const keyInfo = check(KeyInfo, given(values.key), 'KEY_INFO');
+    if (!keyInfo) throw new InstallError('usage', 'KEY_INFO is required');
+    const { values: jc } = parseArgs({ args: rest, options, strict: true });
+    const installed = await installJumpClient({
+      broker,
+      pin,
+      keyInfo,
+      installDir: installDir.replace(/[\\/]\.$/, ''),
+      ...(jc['jc-jump-group'] !== undefined ? { jumpGroup: check(JumpGroup, jc['jc-jump-group'], 'jc_jump_group') } : {}),
+      ...(jc['jc-tag'] !== undefined ? { tag: check(JumpTag, jc['jc-tag'], 'jc_tag') } : {}),
+      ...(jc['jc-comments'] !== undefined ? { comments: check(JumpComments, jc['jc-comments'], 'jc_comments') } : {}),
+      info: jumpClientInfo(),
+      machineProof: machineProof(),
+      mode: 'service',
+      msi: { executable: basename(executable) },
+    });
+    console.log(`Jump Client ${installed.identity.clientId} installed in ${installed.installDir}`);
+    return InstallExit.ok;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`passerelle-jump: ${message}`);
+    logInstallError(`Passerelle Jump Client installation (MSI) failed: ${message}`);
+    return err instanceof TypeError && /option|argument/i.test(message) ? InstallExit.usage : exitCodeOf(err);
+  }
+}
+
+export const PID_FILE = 'agent.pid';
+
+/**
+ * `msi-uninstall`: before the MSI removes its files, stop the running agent and remove what it
+ * wrote (identity, pid file, downloaded updates); the MSI's own files are left to the MSI.
+ */
+export function runJumpMsiUninstall(installDir: string, executable: string): number {
+  const dir = installDir.replace(/[\\/]\.$/, '');
+  stopRunningAgent(dir);
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    if (e.toLowerCase() === basename(executable).toLowerCase()) continue;
+    rmSync(join(dir, e), { recursive: true, force: true });
+  }
+  return 0;
+}
+
+/** Stops the agent started from `installDir` (its pid file), if it runs. */
+export function stopRunningAgent(installDir: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(installDir, PID_FILE), 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
+  try {
+    process.kill(pid);
+  } catch {
+    // already gone
+    return;
+  }
+}
+
 /** Runs until stopped or uninstalled; resolves with the exit code (3 once uninstalled). */
 export function runJumpClient(installDir: string): Promise<number> {
-  const runner = new JumpRunner({ installDir });
+  const dir = installDir.replace(/[\\/]\.$/, '');
+  const runner = new JumpRunner({ installDir: dir });
+  const pidFile = join(dir, PID_FILE);
+  try {
+    writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+  } catch {
+    // a read-only folder: nothing to stop it by at uninstall, it still runs
+  }
   return new Promise((resolve) => {
     runner.once('uninstalled', () => resolve(3));
     runner.once('refused', () => resolve(4));
     const stop = () => {
       runner.stop();
+      rmSync(pidFile, { force: true });
       resolve(0);
     };
     process.once('SIGINT', stop);
