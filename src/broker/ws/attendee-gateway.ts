@@ -31,7 +31,7 @@ export function registerAttendeeGateway(app: FastifyInstance, services: Services
     }, JOIN_TIMEOUT_MS);
     const stopHeartbeat = heartbeat(socket);
     const binary = new BinaryGuard(log, (code, message) => send({ type: 'error', code, message }), services.frameLimit);
-    const texts = new TokenBucket(FLOOD_BURST, FLOOD_PER_SECOND);
+    const texts = new TokenBucket(FLOOD_PER_SECOND, FLOOD_BURST);
 
     socket.on('message', (data, isBinary) => {
       if (isBinary) {

@@ -2,6 +2,7 @@
 // a flood limit (frames per second, with a burst), and errors answered and logged at a bounded
 // rate, so a misbehaving peer can neither starve the broker nor fill its log.
 import type { FastifyBaseLogger } from 'fastify';
+import { TokenBucket } from '../../protocol/token-bucket.ts';
 import { PasserelleError } from '../errors.ts';
 
 /** Frames one connection may send: a burst, refilled per second. Bulk data at 1 MiB a frame is far below. */
@@ -18,8 +19,7 @@ export const DEFAULT_FRAME_LIMIT: FrameLimit = { perSecond: FRAMES_PER_SECOND, b
 const ERRORS_PER_SECOND = 5;
 
 export class BinaryGuard {
-  private tokens: number;
-  private refilledAt: number;
+  private readonly frames: TokenBucket;
   private errorWindowStart: number;
   private errorsInWindow = 0;
   private suppressed = 0;
@@ -28,19 +28,17 @@ export class BinaryGuard {
   constructor(
     private readonly log: FastifyBaseLogger,
     private readonly reply: (code: string, message: string) => void,
-    private readonly limit: FrameLimit = DEFAULT_FRAME_LIMIT,
+    limit: FrameLimit = DEFAULT_FRAME_LIMIT,
     private readonly now: () => number = () => Date.now(),
   ) {
-    this.tokens = limit.burst;
-    this.refilledAt = this.errorWindowStart = now();
+    this.frames = new TokenBucket(limit.perSecond, limit.burst, now);
+    this.errorWindowStart = now();
   }
 
   /** False when the frame must be dropped (flood); the caller does nothing more with it. */
   admit(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.limit.burst, this.tokens + ((t - this.refilledAt) / 1000) * this.limit.perSecond);
-    this.refilledAt = t;
-    if (this.tokens < 1) {
+    if (!this.frames.take()) {
+      const t = this.now();
       // Said once a second whatever else went wrong, so the sender learns why frames vanish.
       if (t - this.floodNoticeAt >= 1000) {
         this.floodNoticeAt = t;
@@ -49,7 +47,6 @@ export class BinaryGuard {
       }
       return false;
     }
-    this.tokens -= 1;
     return true;
   }
 

@@ -35,8 +35,8 @@ export function registerCustomerGateway(app: FastifyInstance, services: Services
     const binary = new BinaryGuard(log, (code, message) => send({ type: 'error', code, message }), services.frameLimit);
     // The services' clock, so a test can move time on instead of sleeping.
     const now = () => services.clock.now().getTime();
-    const texts = new TokenBucket(FLOOD_BURST, FLOOD_PER_SECOND, now);
-    const toolEvents = new TokenBucket(TOOL_EVENT_BURST, TOOL_EVENTS_PER_SECOND, now);
+    const texts = new TokenBucket(FLOOD_PER_SECOND, FLOOD_BURST, now);
+    const toolEvents = new TokenBucket(TOOL_EVENTS_PER_SECOND, TOOL_EVENT_BURST, now);
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
         // Live channels: only on a channel a rep opened with the customer's consent, within its credit.

@@ -32,7 +32,7 @@ export function registerPresenterGateway(app: FastifyInstance, services: Service
     // A presenter whose network dropped without a close counts as gone (the grace period starts).
     const stopHeartbeat = heartbeat(socket);
     const binary = new BinaryGuard(log, (code, message) => send({ type: 'error', code, message }), services.frameLimit);
-    const texts = new TokenBucket(FLOOD_BURST, FLOOD_PER_SECOND);
+    const texts = new TokenBucket(FLOOD_PER_SECOND, FLOOD_BURST);
 
     socket.on('message', (data, isBinary) => {
       if (isBinary) {

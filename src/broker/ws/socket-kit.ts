@@ -47,30 +47,7 @@ export function heartbeat(socket: WebSocket, ms = HEARTBEAT_MS): () => void {
   return () => clearInterval(timer);
 }
 
-/** A token bucket: `burst` messages at once, refilled at `perSecond`, on the clock it is given. */
-export class TokenBucket {
-  private tokens: number;
-  private refilledAt: number;
-
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-    private readonly now: () => number = () => Date.now(),
-  ) {
-    this.tokens = burst;
-    this.refilledAt = now();
-  }
-
-  /** Takes one token; false when none is left (the message is refused). */
-  take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.refilledAt) / 1000) * this.perSecond);
-    this.refilledAt = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+export { TokenBucket } from '../../protocol/token-bucket.ts';
 
 /** Bytes in what ws handed us (a Buffer, or fragments). */
 export function messageSize(data: RawData): number {

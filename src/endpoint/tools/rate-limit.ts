@@ -1,26 +1,6 @@
-// A token bucket for the events a rep sends (input, annotations): a burst is fine, a flood is cut.
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
-
-  take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) * this.perSecond) / 1000);
-    this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+// Flood limits of the customer's tools: the token bucket (shared with the broker) and a refusal
+// log that says what was cut at most once a second.
+export { TokenBucket } from '../../protocol/token-bucket.ts';
 
 /** Counts what a handler refused and logs it at most once a second, so a flood does not flood the log too. */
 export class RefusalLog {
