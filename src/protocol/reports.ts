@@ -161,7 +161,8 @@ export const DownloadSessionReportQuery = z.object({ format: z.enum(['html']).op
 export const ReportRepChoices = z.object({ reps: z.array(z.object({ userId: z.number().int(), name: z.string(), username: z.string() })) });
 export type ReportRepChoices = z.infer<typeof ReportRepChoices>;
 
-export const ReportAccessAction = z.enum(['list', 'view', 'download_html', 'export_csv', 'presentation_list', 'presentation_view']);
+export const ReportAccessAction = z.enum(['list', 'view', 'download_html', 'export_csv', 'presentation_list', 'presentation_view',
+  'recording_view', 'recording_download', 'recording_delete']);
 export type ReportAccessAction = z.infer<typeof ReportAccessAction>;
 
 /** Issue 10 item 3: one line of the audit of report access. */

@@ -187,6 +187,17 @@ describe('REP-5: session recordings', () => {
     assert.equal(rows.body.sessions[0].hasRecording, false);
   });
 
+  it('REP-5, issue 10 item 3: opening a recording, downloading its video and deleting it are in the report access log; refused ones are not', async () => {
+    const log = (await admin.get('/api/v1/reports/access-log')).body.entries as { action: string; lsid: string | null; username: string; query: unknown; address: string }[];
+    const mine = log.filter((e) => e.lsid === lsid && e.action.startsWith('recording_'));
+    const actions = mine.map((e) => [e.action, e.username, e.query]);
+    assert.deepEqual(actions[0], ['recording_delete', 'admin', { reason: 'customer asked' }], JSON.stringify(actions));
+    assert.ok(actions.some(([a, u]) => a === 'recording_download' && u === 'admin'), 'the ?download=1 read is logged');
+    assert.ok(actions.some(([a]) => a === 'recording_view'), 'opening the replay is logged');
+    assert.equal(mine.filter((e) => e.action === 'recording_delete').length, 1, 'the refused deletions (a rep, a second time) are not logged');
+    assert.equal(mine[0]!.address, '127.0.0.1');
+  });
+
   it('REP-5: retention removes recordings older than the setting', async () => {
     const s = await startSession();
     s.session.send({ type: 'end' });

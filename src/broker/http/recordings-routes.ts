@@ -32,7 +32,8 @@ function rangeOf(header: string | undefined, size: number): { start: number; end
 }
 
 export const recordingsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const { recordings } = services;
+  const { recordings, reports } = services;
+  const reader = (req: Parameters<typeof authOf>[0]) => ({ user: authOf(req).user, address: req.ip });
   const tags = ['reports'];
   const access = { permission: 'viewReports' } as const;
 
@@ -47,7 +48,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     },
   }, async (req) => {
     const v = await recordings.view(req.params.lsid);
-    req.log.info({ lsid: req.params.lsid, user: authOf(req).user.username }, 'recording viewed');
+    await reports.recordingAccessed(reader(req), 'recording_view', req.params.lsid);
     return v;
   });
 
@@ -90,7 +91,10 @@ export const recordingsRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       throw err;
     }
     if (req.query.download) {
-      req.log.info({ lsid: req.params.lsid, user: authOf(req).user.username }, 'recording downloaded');
+      await reports.recordingAccessed(reader(req), 'recording_download', req.params.lsid).catch(async (err: unknown) => {
+        await fh.close();
+        throw err;
+      });
       reply.header('content-disposition', `attachment; filename="session-${req.params.lsid}.mp4"`);
     }
     reply.header('content-type', 'video/mp4').header('accept-ranges', 'bytes').header('cache-control', 'no-store');
@@ -115,7 +119,9 @@ export const recordingsRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     },
   }, async (req, reply) => {
     const user = authOf(req).user;
-    await recordings.delete(req.params.lsid, { username: user.username, address: req.ip }, req.body?.reason ?? 'deleted by an administrator');
+    const reason = req.body?.reason ?? 'deleted by an administrator';
+    await recordings.delete(req.params.lsid, { username: user.username, address: req.ip }, reason);
+    await reports.recordingAccessed(reader(req), 'recording_delete', req.params.lsid, { reason });
     return reply.code(204).send(null);
   });
 

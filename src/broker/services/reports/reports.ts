@@ -160,11 +160,19 @@ export class ReportsService {
     };
   }
 
+  /**
+   * Issue 10 item 3 for REP-5: a recording opened for replay, its video downloaded, or the
+   * recording deleted, written to the same access log (called once the action has succeeded).
+   */
+  async recordingAccessed(reader: ReportReader, action: 'recording_view' | 'recording_download' | 'recording_delete', lsid: string, details: Record<string, string> | null = null): Promise<void> {
+    await this.audit(reader, action, lsid, details);
+  }
+
   private check(reader: ReportReader): void {
     if (!canViewReports(reader.user)) throw new PasserelleError('forbidden', 'Only administrators and users who may view reports can read session reports');
   }
 
-  private async audit(reader: ReportReader, action: ReportAccessAction, lsid: string | null, query: SessionReportQuery | null): Promise<void> {
+  private async audit(reader: ReportReader, action: ReportAccessAction, lsid: string | null, query: SessionReportQuery | Record<string, string> | null): Promise<void> {
     const at = this.clock.now().toISOString();
     await this.store.insertReportAccess({
       at,
