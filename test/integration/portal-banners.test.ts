@@ -6,6 +6,7 @@ import { ApiClient, adminClient, createRep, startTestBroker, type TestBroker } f
 import { goodBanner, hostileBanners } from '../support/bmp-fixtures.ts';
 import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
 import { CustomerProcess } from '../support/customer-client.ts';
+import { attendee, presenter, presenterToken } from '../support/presentations.ts';
 import { get } from 'node:http';
 
 /** Reads the customer client's chat page event stream until an update of `kind` arrives. */
@@ -141,6 +142,51 @@ describe('chat banners', () => {
     const fresh2 = await CustomerSocket.join(broker, { kind: 'resume', lsid: w2.lsid, resumeToken: w2.resumeToken, lastSeq: 0 });
     assert.equal((await fresh2.welcome()).chatBanner, up.body.url);
     for (const s of [back, later, fresh2]) await s.close();
+  });
+
+  it('POR-7: new presentations give their attendees the uploaded attendee banner, a running one keeps its own, revert brings the default back; the customer banner is untouched', async () => {
+    const token = await presenterToken(broker, rep.username, rep.password);
+    const format = { codec: 'vp8', width: 320, height: 240 } as const;
+    const parties: { dispose?: () => void; drop?: () => void }[] = [];
+    const join = async (key: string, name: string) => {
+      const a = attendee(broker);
+      parties.push(a);
+      return (await a.join({ key }, name)).bannerUrl;
+    };
+    try {
+      const before = presenter(broker, token);
+      parties.push(before);
+      const p1 = await before.start({ name: 'Avant', listed: false, format });
+      assert.equal(await join(p1.key, 'Ana'), '/api/v1/site-images/default');
+
+      const file = goodBanner(40, (x) => x % 256);
+      const up = await admin.upload('/api/v1/portal/banners/presentation', file, 'image/bmp');
+      assert.equal(up.status, 200, JSON.stringify(up.body));
+      const customer = (await admin.get('/api/v1/portal/banners')).body.banners.find((b: { kind: string }) => b.kind === 'customer_chat');
+      assert.equal(customer.custom, false);
+      const served = await admin.get(up.body.url);
+      assert.equal(served.status, 200);
+
+      const after = presenter(broker, token);
+      parties.push(after);
+      const p2 = await after.start({ name: 'Après', listed: false, format });
+      assert.equal(await join(p2.key, 'Bea'), up.body.url);
+      // The one that was running keeps its banner for attendees joining now.
+      assert.equal(await join(p1.key, 'Cid'), '/api/v1/site-images/default');
+
+      const reverted = await admin.delete('/api/v1/portal/banners/presentation');
+      assert.equal(reverted.body.custom, false);
+      const later = presenter(broker, token);
+      parties.push(later);
+      const p3 = await later.start({ name: 'Plus tard', listed: false, format });
+      assert.equal(await join(p3.key, 'Dan'), '/api/v1/site-images/default');
+      assert.equal(await join(p2.key, 'Eva'), up.body.url, 'the presentation started with the custom banner keeps it after the revert');
+    } finally {
+      for (const x of parties) {
+        if (x.dispose) x.dispose();
+        else x.drop?.();
+      }
+    }
   });
 
   it('POR-6: the customer client fetches its session\'s banner (pinned) and its chat page shows it', async () => {

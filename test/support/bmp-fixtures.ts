@@ -144,7 +144,7 @@ export function hostileBanners(): HostileBmp[] {
     { name: 'a header length of 4 billion', file: patch(good, (v) => v.setUint32(14, 0xffffffff, true)), reason: 'unsupported_header', says: /4294967295/ },
     { name: 'two colour planes', file: patch(good, (v) => v.setUint16(26, 2, true)), reason: 'bad_planes', says: /2 colour planes/ },
     { name: 'a negative width', file: patch(good, (v) => v.setInt32(18, -480, true)), reason: 'wrong_width', says: /-480/ },
-    { name: 'a zero height', file: patch(good, (v) => v.setInt32(22, 0, true)), reason: 'wrong_width', says: /480 × 0/ },
+    { name: 'a zero height', file: patch(good, (v) => v.setInt32(22, 0, true)), reason: 'wrong_height', says: /480 × 0 pixels: no height/ },
     { name: 'BITFIELDS compression', file: patch(good, (v) => v.setUint32(30, 3, true)), reason: 'compressed', says: /BITFIELDS/ },
   ];
 }

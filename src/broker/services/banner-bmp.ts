@@ -77,7 +77,8 @@ export function parseBannerBmp(file: Uint8Array): BmpResult {
   if (compression !== 0) {
     return refuse('compressed', `This bitmap is compressed (${COMPRESSION_NAMES[compression] ?? `method ${compression}`}); save it uncompressed`);
   }
-  if (width <= 0 || rawHeight === 0 || rawHeight === -2147483648) return refuse('wrong_width', `The header gives a size of ${width} × ${rawHeight} pixels`);
+  if (width <= 0) return refuse('wrong_width', `The header gives a size of ${width} × ${rawHeight} pixels: no width`);
+  if (rawHeight === 0 || rawHeight === -2147483648) return refuse('wrong_height', `The header gives a size of ${width} × ${rawHeight} pixels: no height`);
   // Dimensions are judged before the pixels are looked for: a 10,000 × 10,000 header is refused for what it claims.
   if (width * height > BANNER_WIDTH * BANNER_MAX_HEIGHT * 4) return refuse('too_large', `The bitmap is ${width} × ${height} pixels; a banner is ${BANNER_WIDTH} pixels wide and at most ${BANNER_MAX_HEIGHT} high`);
   if (width !== BANNER_WIDTH) return refuse('wrong_width', `The bitmap is ${width} pixels wide; the banner must be exactly ${BANNER_WIDTH}`);

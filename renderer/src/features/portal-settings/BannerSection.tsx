@@ -22,7 +22,7 @@ const reasonsEn = {
   wrong_depth: 'The bitmap must be 8-bit (256 colours).',
   compressed: 'The bitmap must not be compressed.',
   wrong_width: 'The bitmap must be exactly 480 pixels wide.',
-  wrong_height: 'The bitmap is too high.',
+  wrong_height: 'The bitmap must be 1 to 200 pixels high (40 recommended).',
   bad_planes: 'The file\'s header is wrong (colour planes).',
   bad_image_size: 'The file\'s header lies about the size of its pixels.',
 };
@@ -39,7 +39,7 @@ const reasonsFr: typeof reasonsEn = {
   wrong_depth: 'L\'image doit être en 8 bits (256 couleurs).',
   compressed: 'L\'image ne doit pas être compressée.',
   wrong_width: 'L\'image doit faire exactement 480 pixels de large.',
-  wrong_height: 'L\'image est trop haute.',
+  wrong_height: 'L\'image doit faire de 1 à 200 pixels de haut (40 recommandés).',
   bad_planes: 'L\'en-tête du fichier est incorrect (plans de couleur).',
   bad_image_size: 'L\'en-tête du fichier ment sur la taille de ses pixels.',
 };
