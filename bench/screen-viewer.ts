@@ -6,8 +6,7 @@
 // frames with sharp), granting credit only once a picture is decoded, as the console's viewer does.
 // Prints `{"phase":"start"}` when measuring begins and the figures when it ends.
 import { createInterface } from 'node:readline';
-import { createScreenDecoder, type DecodedPicture, type ScreenDecoder } from '../src/codec/index.ts';
-import { TileDecoder } from '../src/codec/tile-decoder.ts';
+import { ScreenCompositor } from '../src/codec/index.ts';
 import { decodeScreenMessage, type ScreenCodecId } from '../src/protocol/screen.ts';
 import { repCore, waitForQueue } from '../test/support/channels.ts';
 
@@ -32,8 +31,8 @@ out({ ready: lsid });
 
 async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number, settle: boolean) {
   const ch = await core.channels.open(lsid, 'screen', { codec, monitor: 0, quality: 'balanced' });
-  let decoder: ScreenDecoder = createScreenDecoder(codec);
-  let picture: DecodedPicture | null = null;
+  // Drawn as the console's canvas is: video over its changed rects, the sharpening pass's tiles in place.
+  let view = new ScreenCompositor(codec);
   let measuring = false;
   let lastPictureAt = 0;
   const m = { pictures: 0, keyFrames: 0, refines: 0, bytes: 0, latencies: [] as number[], cpuMs: 0, errors: 0 };
@@ -42,18 +41,14 @@ async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number, 
     try {
       const s = decodeScreenMessage(msg.payload);
       if (s.type === 'info') {
-        decoder.close();
-        decoder = createScreenDecoder(s.info.codec);
+        view.close();
+        view = new ScreenCompositor(s.info.codec);
       } else if (s.type === 'video' || s.type === 'tiles') {
         if (s.type === 'tiles' && codec !== 'tile') {
           // The sharpening pass over a video picture.
-          if (picture) {
-            const td = new TileDecoder();
-            td.setPicture(picture);
-            picture = await td.decode(s);
-          }
+          if (view.picture) await view.apply(s);
           if (measuring) m.refines++;
-        } else picture = await decoder.decode(s);
+        } else await view.apply(s);
         lastPictureAt = Date.now();
         if (measuring) {
           m.pictures++;
@@ -81,7 +76,7 @@ async function measure(codec: ScreenCodecId, seconds: number, warmupMs: number, 
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
   ch.close('bench_done');
-  decoder.close();
+  view.close();
   out({
     phase: 'end',
     seconds: +elapsed.toFixed(2),

@@ -8,6 +8,7 @@ import { VideoDecoder } from './video-decoder.ts';
 import { VideoEncoder } from './video-encoder.ts';
 
 export * from './types.ts';
+export { ScreenCompositor } from './screen-compositor.ts';
 Log.setLevel(AV_LOG_ERROR);
 
 /** Throws CodecError for absurd output sizes (and, for video, odd sides or a codec missing here). */

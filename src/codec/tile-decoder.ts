@@ -6,6 +6,11 @@ import { CodecError, checkDimensions, checkInside, type DecodedPicture, type Enc
 export class TileDecoder implements ScreenDecoder {
   private pic: DecodedPicture | null = null;
 
+  /** Draws from now on into `pic` itself, without a copy (ScreenCompositor's shared picture). */
+  adopt(pic: DecodedPicture): void {
+    this.pic = pic;
+  }
+
   /** Starts from an existing picture (tiles drawn over a video picture: the sharpening pass). */
   setPicture(pic: DecodedPicture): void {
     this.pic = { width: pic.width, height: pic.height, rgba: Buffer.from(pic.rgba) };

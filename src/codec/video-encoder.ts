@@ -20,6 +20,7 @@ import {
   SoftwareScaleContext,
 } from 'node-av';
 import type { ScreenQuality, VideoCodecId } from '../protocol/screen.ts';
+import { changedRects } from './changed-rects.ts';
 import { CodecError, checkRawFrame, type EncodeOptions, type EncoderSettings, type RawFrame, type ScreenEncoder } from './types.ts';
 import type { VideoFrameMessage } from '../protocol/screen.ts';
 
@@ -108,6 +109,7 @@ export class VideoEncoder implements ScreenEncoder {
   async encode(frame: RawFrame, options: EncodeOptions = {}): Promise<VideoFrameMessage | null> {
     if (this.closed) throw new CodecError('codec_encode', 'encoder closed');
     checkRawFrame(frame);
+    const firstInput = this.pts === 0n;
     if (frame.width === this.settings.width && frame.height === this.settings.height && this.settings.quality !== 'grayscale') {
       this.convertDamaged(frame, options.key === true);
     } else {
@@ -132,7 +134,14 @@ export class VideoEncoder implements ScreenEncoder {
       this.packet.unref();
     }
     if (chunks.length === 0) return null;
-    return { type: 'video', codec: this.codec, key, width: this.settings.width, height: this.settings.height, captureTime: frame.captureTime, data: Buffer.concat(chunks) };
+    const { width, height } = this.settings;
+    const out: VideoFrameMessage = { type: 'video', codec: this.codec, key, width, height, captureTime: frame.captureTime, data: Buffer.concat(chunks) };
+    // Only the areas fed in new pixels changed; the viewer draws those (and the sharpening pass refreshes them).
+    if (!key && firstInput === false) {
+      const rects = changedRects(frame.damage, frame.width, frame.height, width, height);
+      if (rects) out.rects = rects;
+    }
+    return out;
   }
 
   /**

@@ -84,6 +84,11 @@ export function streamToScreen(info: Pick<ScreenInfo, 'region' | 'streamWidth' |
   };
 }
 
+/** The areas of a video picture a viewer draws: its changed rects, or all of it (key frames, or none said). */
+export function videoDrawRects(m: Pick<VideoFrameMessage, 'key' | 'width' | 'height' | 'rects'>): ScreenRect[] {
+  return !m.key && m.rects ? m.rects : [{ x: 0, y: 0, width: m.width, height: m.height }];
+}
+
 // ---- binary messages -------------------------------------------------------------------------
 
 export const ScreenTag = { info: 1, video: 2, tiles: 3, cursor: 4, control: 16 } as const;
@@ -108,6 +113,12 @@ export interface VideoFrameMessage {
   height: number;
   /** Agent clock (ms since the epoch) when the pixels were captured. */
   captureTime: number;
+  /**
+   * What this picture changed, in stream pixels: a viewer draws only these areas of the decoded
+   * picture, so areas the sharpening pass made lossless stay so. Absent: the whole picture (key
+   * frames always are); empty: nothing changed.
+   */
+  rects?: ScreenRect[];
   data: Uint8Array;
 }
 export type Tile =
@@ -145,6 +156,11 @@ const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 const MAX_JSON_BYTES = 64 * 1024;
 const MAX_TILES = 65535;
+/** Changed rects one video frame may carry; an encoder with more sends their bounding box. */
+export const MAX_VIDEO_RECTS = 64;
+const VIDEO_HEADER = 15;
+const VIDEO_FLAG_KEY = 1;
+const VIDEO_FLAG_RECTS = 2;
 const TILE_HEADER = 9;
 
 function checkDims(width: number, height: number): void {
@@ -174,15 +190,29 @@ export function encodeScreenMessage(m: ScreenMessage): Uint8Array {
       return jsonMessage(ScreenTag.control, ScreenControl.parse(m.control));
     case 'video': {
       checkDims(m.width, m.height);
-      const out = new Uint8Array(15 + m.data.length);
+      const rects = m.key ? undefined : m.rects;
+      if (rects && rects.length > MAX_VIDEO_RECTS) throw new ScreenMessageError('screen_too_large', `${rects.length} changed rects, at most ${MAX_VIDEO_RECTS}`);
+      const head = VIDEO_HEADER + (rects ? 2 + rects.length * 8 : 0);
+      const out = new Uint8Array(head + m.data.length);
       const v = new DataView(out.buffer);
       v.setUint8(0, ScreenTag.video);
       v.setUint8(1, VideoCodecByte[m.codec]);
-      v.setUint8(2, m.key ? 1 : 0);
+      v.setUint8(2, (m.key ? VIDEO_FLAG_KEY : 0) | (rects ? VIDEO_FLAG_RECTS : 0));
       v.setUint16(3, m.width);
       v.setUint16(5, m.height);
       v.setFloat64(7, m.captureTime);
-      out.set(m.data, 15);
+      if (rects) {
+        v.setUint16(VIDEO_HEADER, rects.length);
+        rects.forEach((r, i) => {
+          checkRect(r, m.width, m.height, 'changed rect');
+          const p = VIDEO_HEADER + 2 + i * 8;
+          v.setUint16(p, r.x);
+          v.setUint16(p + 2, r.y);
+          v.setUint16(p + 4, r.width);
+          v.setUint16(p + 6, r.height);
+        });
+      }
+      out.set(m.data, head);
       return out;
     }
     case 'tiles': {
@@ -282,7 +312,24 @@ export function decodeScreenMessage(buf: Uint8Array): ScreenMessage {
       const width = v.getUint16(3);
       const height = v.getUint16(5);
       checkDims(width, height);
-      return { type: 'video', codec, key: (v.getUint8(2) & 1) === 1, width, height, captureTime: v.getFloat64(7), data: buf.subarray(15) };
+      const flags = v.getUint8(2);
+      const key = (flags & VIDEO_FLAG_KEY) !== 0;
+      const captureTime = v.getFloat64(7);
+      if ((flags & VIDEO_FLAG_RECTS) === 0) return { type: 'video', codec, key, width, height, captureTime, data: buf.subarray(VIDEO_HEADER) };
+      if (key) throw new ScreenMessageError('screen_tag', 'a key frame is the whole picture: it carries no changed rects');
+      need(buf, VIDEO_HEADER + 2, 'changed rects');
+      const count = v.getUint16(VIDEO_HEADER);
+      if (count > MAX_VIDEO_RECTS) throw new ScreenMessageError('screen_too_large', `${count} changed rects, at most ${MAX_VIDEO_RECTS}`);
+      const head = VIDEO_HEADER + 2 + count * 8;
+      need(buf, head + 1, 'video frame after its changed rects');
+      const rects: ScreenRect[] = [];
+      for (let i = 0; i < count; i++) {
+        const p = VIDEO_HEADER + 2 + i * 8;
+        const r = { x: v.getUint16(p), y: v.getUint16(p + 2), width: v.getUint16(p + 4), height: v.getUint16(p + 6) };
+        checkRect(r, width, height, 'changed rect');
+        rects.push(r);
+      }
+      return { type: 'video', codec, key, width, height, captureTime, rects, data: buf.subarray(head) };
     }
     case ScreenTag.tiles: {
       need(buf, 16, 'tile frame');

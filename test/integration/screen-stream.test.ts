@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createScreenDecoder, type DecodedPicture, type ScreenDecoder } from '../../src/codec/index.ts';
-import { TileDecoder } from '../../src/codec/tile-decoder.ts';
+import { ScreenCompositor, type DecodedPicture } from '../../src/codec/index.ts';
 import { X11ScreenCapture } from '../../src/endpoint/platform/linux-x11/capture.ts';
 import { RandrMonitors } from '../../src/endpoint/platform/linux-x11/randr-monitors.ts';
 import { XConnection } from '../../src/endpoint/platform/linux-x11/x11-connection.ts';
 import { createScreenHandler } from '../../src/endpoint/tools/screen.ts';
 import type { ToolEventBody } from '../../src/protocol/sessions.ts';
-import { decodeScreenMessage, encodeScreenMessage, type ScreenCodecId, type ScreenInfo, type ScreenMessage } from '../../src/protocol/screen.ts';
+import { decodeScreenMessage, encodeScreenMessage, videoDrawRects, type ScreenCodecId, type ScreenInfo, type ScreenMessage, type ScreenRect, type TileFrameMessage, type VideoFrameMessage } from '../../src/protocol/screen.ts';
 import { crop, meanAbsDiff, xwdCapture } from '../support/screen-pixels.ts';
 import type { Channel } from '../../src/protocol/channel-endpoint.ts';
 import { createChannelPair } from '../../src/protocol/channel-mux.ts';
@@ -21,10 +20,10 @@ function screenPair(meta: object): { rep: Channel; agent: Channel } {
   return { rep, agent };
 }
 
-/** The rep's end: decodes what arrives and keeps the current picture, info and events. */
-function viewer(rep: Channel, codec: ScreenCodecId) {
-  let decoder: ScreenDecoder = createScreenDecoder(codec);
-  const state = { info: null as ScreenInfo | null, picture: null as DecodedPicture | null, frames: 0, keyFrames: 0, infos: 0, bytes: 0, cursor: null as null | { x: number; y: number }, errors: [] as string[] };
+/** The rep's end: draws what arrives as the console's canvas does (ScreenCompositor) and keeps the picture, info and events. */
+function viewer(rep: Channel, codec: ScreenCodecId, onPicture?: (m: VideoFrameMessage | TileFrameMessage, pic: DecodedPicture) => void) {
+  let view = new ScreenCompositor(codec);
+  const state = { info: null as ScreenInfo | null, picture: null as DecodedPicture | null, frames: 0, keyFrames: 0, infos: 0, bytes: 0, refines: 0, cursor: null as null | { x: number; y: number }, errors: [] as string[] };
   const waiters = new Set<() => void>();
   void (async () => {
     for await (const msg of rep) {
@@ -36,20 +35,15 @@ function viewer(rep: Channel, codec: ScreenCodecId) {
         if (m.type === 'info') {
           state.infos++;
           state.info = m.info;
-          decoder.close();
-          decoder = createScreenDecoder(m.info.codec);
-        } else if (m.type === 'video') {
-          state.picture = await decoder.decode(m);
+          view.close();
+          view = new ScreenCompositor(m.info.codec);
+        } else if (m.type === 'video' || m.type === 'tiles') {
+          // Tiles over a video stream before its first picture refine nothing.
+          if (m.type === 'tiles' && state.info?.codec !== 'tile' && !view.picture) continue;
+          state.picture = await view.apply(m);
+          if (m.type === 'tiles' && state.info?.codec !== 'tile') state.refines++;
           state.frames++;
-        } else if (m.type === 'tiles') {
-          if (state.info?.codec === 'tile') state.picture = await decoder.decode(m);
-          else if (state.picture) {
-            // A lossless refresh over the video picture.
-            const td = new TileDecoder();
-            td.setPicture(state.picture);
-            state.picture = await td.decode(m);
-          }
-          state.frames++;
+          onPicture?.(m, state.picture);
         } else if (m.type === 'cursor') state.cursor = { x: m.x, y: m.y };
       } catch (err) {
         state.errors.push(String(err));
@@ -106,6 +100,72 @@ describe('screen stream: real Xvfb → capture → codec → channel → decoder
       assert.deepEqual(events.map((e) => e.kind), ['screen_view_started', 'screen_view_stopped']);
     });
   }
+
+  it('CON-4: h264 over the real display: a video picture redraws only the rects it changed, so what the sharpening pass made lossless stays exact', async () => {
+    const typist = x.spawn('xterm', ['-geometry', '30x4+1400+700', '-T', 'rects-typist', '-e', 'cat']);
+    await waitForWindow(x, '^rects-typist$');
+    const { rep, agent } = screenPair({ codec: 'h264', monitor: 0, quality: 'fastest' });
+    const handler = createScreenHandler({ openCapture: () => X11ScreenCapture.open(x.display, log), refineAfterMs: 200 });
+    const done = handler(agent, { filesRoot: '/tmp', report: () => undefined, warn: (m) => console.error('WARN', m) });
+    // Areas drawn from a (lossy) video picture since the last sharpening pass, which refreshes them all.
+    let lossy: ScreenRect[] = [];
+    let videoSinceRest = 0;
+    let armed = false;
+    let snapshot: { rgba: Buffer; lossy: ScreenRect[] } | null = null;
+    const v = viewer(rep, 'h264', (m, pic) => {
+      if (m.type === 'tiles') {
+        lossy = [];
+        videoSinceRest = 0;
+        return;
+      }
+      videoSinceRest++;
+      lossy.push(...videoDrawRects(m));
+      if (armed && !snapshot) snapshot = { rgba: Buffer.from(pic.rgba), lossy: [...lossy] };
+    });
+    const inside = (rects: ScreenRect[], px: number, py: number) => rects.some((r) => px >= r.x && py >= r.y && px < r.x + r.width && py < r.y + r.height);
+    /** Mean difference to `truth` of the pixels outside `rects`, and how many differ at all. */
+    const outsideDiff = (rgba: Uint8Array, truth: { rgba: Uint8Array }, rects: ScreenRect[]) => {
+      let sum = 0;
+      let differing = 0;
+      for (let py = 0; py < 1080; py++) {
+        for (let px = 0; px < 1920; px++) {
+          if (inside(rects, px, py)) continue;
+          const p = (py * 1920 + px) * 4;
+          const d = Math.abs(rgba[p]! - truth.rgba[p]!) + Math.abs(rgba[p + 1]! - truth.rgba[p + 1]!) + Math.abs(rgba[p + 2]! - truth.rgba[p + 2]!);
+          sum += d;
+          if (d > 0) differing++;
+        }
+      }
+      return { mean: sum / (1920 * 1080 * 3), differing };
+    };
+    try {
+      // At rest: the first (key) picture, then the sharpening pass over all of it.
+      await v.until(() => v.state.refines >= 1 && videoSinceRest === 0, 'the first picture and its sharpening pass');
+      const truth0 = await xwdCapture(x.display);
+      const rested = outsideDiff(v.state.picture!.rgba, truth0, []);
+      assert.equal(rested.differing, 0, `lossless at rest (${rested.differing} pixels differ, mean ${rested.mean.toFixed(3)})`);
+      // One key typed into the small xterm: a video picture of just that corner of the screen.
+      armed = true;
+      await x.run('xdotool', ['mousemove', '1500', '730', 'type', 'z']);
+      await v.until(() => snapshot !== null, 'a video picture of the typing');
+      const shot = snapshot!;
+      const area = shot.lossy.reduce((a, r) => a + r.width * r.height, 0);
+      assert.ok(area > 0 && area < 1920 * 1080 * 0.05, `the video pictures changed ${area} pixels' worth of rects: ${JSON.stringify(shot.lossy)}`);
+      const kept = outsideDiff(shot.rgba, truth0, shot.lossy);
+      assert.equal(kept.differing, 0, `outside the changed rects the picture is still the lossless one (${kept.differing} pixels differ)`);
+      // Rest again: the sharpening pass refreshes what the video drew, and all of it is exact.
+      await v.until(() => videoSinceRest === 0 && v.state.refines >= 2, 'the sharpening pass after the typing');
+      const truth1 = await xwdCapture(x.display);
+      const after = outsideDiff(v.state.picture!.rgba, truth1, []);
+      assert.equal(after.differing, 0, `exact again after the sharpening pass (${after.differing} pixels differ)`);
+      assert.ok(outsideDiff(truth1.rgba, truth0, []).differing > 0, 'the typing did change the screen');
+      assert.deepEqual(v.state.errors, []);
+    } finally {
+      rep.close('closed_by_peer');
+      await done;
+      typist.kill('SIGTERM');
+    }
+  });
 
   it('CON-4: a static screen costs nothing; two RandR monitors can be switched live, with a monitor_switched event', async () => {
     const other = await XConnection.open(x.display, log);

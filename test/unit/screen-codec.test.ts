@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CodecError, createScreenDecoder, createScreenEncoder, fitSize, type RawFrame } from '../../src/codec/index.ts';
+import { CodecError, ScreenCompositor, createScreenDecoder, createScreenEncoder, fitSize, type RawFrame } from '../../src/codec/index.ts';
+import { changedRects } from '../../src/codec/changed-rects.ts';
 import { decodeScreenMessage, encodeScreenMessage } from '../../src/protocol/screen.ts';
 
 const W = 320;
@@ -75,6 +76,69 @@ describe('screen codecs (src/codec), without a display', () => {
       assert.ok(meanAbsDiff(top, pic.rgba) < 8, `${codec}: top update ${meanAbsDiff(top, pic.rgba).toFixed(2)}`);
       enc.close();
       dec.close();
+    }
+  });
+
+  it('CON-4: changed rects are the damage in stream pixels, aligned to 16-pixel blocks, touching ones merged', () => {
+    assert.equal(changedRects(undefined, 1920, 1080, 1920, 1080), undefined, 'no damage known: the whole picture');
+    assert.deepEqual(changedRects([], 1920, 1080, 1920, 1080), []);
+    assert.deepEqual(changedRects([{ x: 5, y: 20, width: 10, height: 3 }], 1920, 1080, 1920, 1080), [{ x: 0, y: 16, width: 16, height: 16 }]);
+    assert.deepEqual(
+      changedRects([{ x: 0, y: 0, width: 20, height: 10 }, { x: 30, y: 5, width: 10, height: 10 }, { x: 600, y: 600, width: 1, height: 1 }], 1920, 1080, 1920, 1080),
+      [{ x: 0, y: 0, width: 48, height: 16 }, { x: 592, y: 592, width: 16, height: 16 }],
+      'touching blocks merge, a far one stays apart',
+    );
+    // Scaled to half: the bilinear filter's reach is included.
+    assert.deepEqual(changedRects([{ x: 100, y: 100, width: 20, height: 20 }], 1920, 1080, 960, 540), [{ x: 48, y: 48, width: 16, height: 16 }]);
+    assert.equal(changedRects([{ x: 0, y: 0, width: 1920, height: 1080 }], 1920, 1080, 1920, 1080), undefined, 'all of it: the whole picture');
+    const scattered = Array.from({ length: 100 }, (_, i) => ({ x: (i % 10) * 100, y: Math.floor(i / 10) * 100, width: 4, height: 4 }));
+    const boxed = changedRects(scattered, 1920, 1080, 1920, 1080)!;
+    assert.deepEqual(boxed, [{ x: 0, y: 0, width: 912, height: 912 }], 'over 64 rects: their bounding box');
+  });
+
+  it('CON-4: a video picture redraws only what it changed, so the sharpening pass stays lossless elsewhere', async () => {
+    for (const codec of ['h264', 'vp9'] as const) {
+      const enc = createScreenEncoder(codec, { quality: 'fastest', width: W, height: H });
+      const sharpen = createScreenEncoder('tile', { quality: 'best', width: W, height: H });
+      const view = new ScreenCompositor(codec);
+      try {
+        const first = (await enc.encode(frame(terminal(0)), { key: true }))!;
+        assert.equal(first.type === 'video' && first.rects, undefined, 'a key frame is drawn whole');
+        await view.apply(decodeScreenMessage(encodeScreenMessage(first)) as never);
+        // The screen rests: the sharpening pass makes the whole picture lossless.
+        await view.apply((await sharpen.encode(frame(terminal(0)), { key: true, refresh: true })) as never);
+        assert.equal(meanAbsDiff(terminal(0), view.picture!.rgba), 0, `${codec}: lossless after the sharpening pass`);
+        // A small change at the bottom right; the rest of the screen is untouched.
+        const next = Buffer.from(terminal(0));
+        const changed = { x: 250, y: 150, width: 30, height: 20 };
+        const patch = terminal(9);
+        for (let y = changed.y; y < changed.y + changed.height; y++) patch.copy(next, (y * W + changed.x) * 4, (y * W + changed.x) * 4, (y * W + changed.x + changed.width) * 4);
+        const delta = (await enc.encode(frame(next, [changed])))!;
+        assert.ok(delta.type === 'video' && !delta.key);
+        assert.deepEqual(delta.rects, [{ x: 240, y: 144, width: 48, height: 32 }], `${codec}: the changed blocks`);
+        const wire = decodeScreenMessage(encodeScreenMessage(delta));
+        const pic = await view.apply(wire as never);
+        // Outside the changed blocks: still exactly the lossless picture. Inside: the new pixels (lossy).
+        let outside = 0;
+        let inside = 0;
+        let insideN = 0;
+        for (let y = 0; y < H; y++) {
+          for (let x = 0; x < W; x++) {
+            const p = (y * W + x) * 4;
+            const d = Math.abs(next[p + 2]! - pic.rgba[p]!) + Math.abs(next[p + 1]! - pic.rgba[p + 1]!) + Math.abs(next[p]! - pic.rgba[p + 2]!);
+            if (x >= 240 && x < 288 && y >= 144 && y < 176) {
+              inside += d;
+              insideN++;
+            } else outside += d;
+          }
+        }
+        assert.equal(outside, 0, `${codec}: the lossless areas were not redrawn`);
+        assert.ok(inside / insideN / 3 < 30, `${codec}: the change is drawn (${(inside / insideN / 3).toFixed(1)})`);
+      } finally {
+        enc.close();
+        sharpen.close();
+        view.close();
+      }
     }
   });
 

@@ -6,6 +6,7 @@ import {
   decodeScreenMessage,
   encodeScreenMessage,
   streamToScreen,
+  videoDrawRects,
   type ScreenInfo,
 } from '../../src/protocol/screen.ts';
 
@@ -37,6 +38,48 @@ function code(fn: () => unknown): string {
 }
 
 describe('screen channel messages', () => {
+  it('CON-4: a video frame carries the rects it changed; a key frame is the whole picture; bad rects are typed errors', () => {
+    const rects = [
+      { x: 0, y: 16, width: 64, height: 32 },
+      { x: 320, y: 0, width: 160, height: 16 },
+    ];
+    const delta = { type: 'video', codec: 'h264', key: false, width: 480, height: 270, captureTime: 5, rects, data: Uint8Array.from([0, 0, 1, 9]) } as const;
+    const back = decodeScreenMessage(encodeScreenMessage(delta));
+    assert.ok(back.type === 'video');
+    assert.deepEqual(back.rects, rects);
+    assert.deepEqual([...back.data], [0, 0, 1, 9]);
+    assert.deepEqual(videoDrawRects(back), rects, 'a viewer draws only the changed rects');
+    const none = decodeScreenMessage(encodeScreenMessage({ ...delta, rects: [] }));
+    assert.ok(none.type === 'video');
+    assert.deepEqual(videoDrawRects(none), [], 'nothing changed: nothing drawn');
+    const key = decodeScreenMessage(encodeScreenMessage({ ...delta, key: true }));
+    assert.ok(key.type === 'video' && key.rects === undefined, 'a key frame drops its rects');
+    assert.deepEqual(videoDrawRects(key), [{ x: 0, y: 0, width: 480, height: 270 }]);
+    const old = decodeScreenMessage(encodeScreenMessage({ ...delta, rects: undefined }));
+    assert.ok(old.type === 'video');
+    assert.deepEqual(videoDrawRects(old), [{ x: 0, y: 0, width: 480, height: 270 }], 'no rects said: the whole picture');
+    // Bad input.
+    assert.equal(code(() => encodeScreenMessage({ ...delta, rects: [{ x: 470, y: 0, width: 16, height: 16 }] })), 'screen_bounds');
+    assert.equal(code(() => encodeScreenMessage({ ...delta, rects: new Array(65).fill(rects[0]) })), 'screen_too_large');
+    const wire = encodeScreenMessage(delta);
+    const outOfBounds = Uint8Array.from(wire);
+    new DataView(outOfBounds.buffer).setUint16(15 + 2 + 8 + 2, 300); // second rect's y
+    assert.equal(code(() => decodeScreenMessage(outOfBounds)), 'screen_bounds');
+    const zeroSized = Uint8Array.from(wire);
+    new DataView(zeroSized.buffer).setUint16(15 + 2 + 4, 0);
+    assert.equal(code(() => decodeScreenMessage(zeroSized)), 'screen_bounds');
+    const many = Uint8Array.from(wire);
+    new DataView(many.buffer).setUint16(15, 1000);
+    assert.equal(code(() => decodeScreenMessage(many)), 'screen_too_large');
+    const lying = Uint8Array.from(wire);
+    new DataView(lying.buffer).setUint16(15, 60); // more rects than the message holds
+    assert.equal(code(() => decodeScreenMessage(lying)), 'screen_truncated');
+    assert.equal(code(() => decodeScreenMessage(wire.subarray(0, 15 + 2 + 16))), 'screen_truncated', 'rects but no picture');
+    const keyWithRects = Uint8Array.from(wire);
+    keyWithRects[2] = 3;
+    assert.equal(code(() => decodeScreenMessage(keyWithRects)), 'screen_tag');
+  });
+
   it('CON-4: meta defaults to monitor 0, H.264, balanced; refuses unknown fields and absurd caps', () => {
     assert.deepEqual(ScreenChannelMeta.parse({}), { monitor: 0, codec: 'h264', quality: 'balanced' });
     assert.equal(ScreenChannelMeta.safeParse({ codec: 'mjpeg' }).success, false);

@@ -14,6 +14,7 @@ import {
   ScreenMessageError,
   decodeScreenMessage,
   encodeScreenMessage,
+  videoDrawRects,
   type MonitorChoice,
   type ScreenInfo,
   type ScreenLayout,
@@ -245,7 +246,7 @@ export class ScreenStreamer {
       this.stats.encodeMs += performance.now() - t1;
       this.lastFrameAt = Date.now();
       if (!out) return false;
-      if (this.refiner && out.type === 'video') this.noteRefine(info, frame.damage ?? [{ x: 0, y: 0, width: frame.width, height: frame.height }]);
+      if (this.refiner && out.type === 'video') this.noteRefine(videoDrawRects(out));
       if (this.stopped || this.needInfo || !this.ch.writable) {
         // A switch or a key request came in meanwhile: this picture is stale for the new chain.
         if (out.key) this.needKey = true;
@@ -259,16 +260,12 @@ export class ScreenStreamer {
     return false;
   }
 
-  /** Video made these stream areas lossy: the next rest refreshes them losslessly. */
-  private noteRefine(info: ScreenInfo, damage: ScreenRect[]): void {
-    const sx = info.streamWidth / info.region.width;
-    const sy = info.streamHeight / info.region.height;
-    for (const d of damage) {
-      const x = Math.max(0, Math.floor(d.x * sx));
-      const y = Math.max(0, Math.floor(d.y * sy));
-      const r = { x, y, width: Math.min(info.streamWidth - x, Math.ceil(d.width * sx) + 1), height: Math.min(info.streamHeight - y, Math.ceil(d.height * sy) + 1) };
-      if (r.width > 0 && r.height > 0) this.refineArea = union(this.refineArea, r);
-    }
+  /**
+   * Video made these stream areas lossy (exactly what the viewer drew of the picture, its changed
+   * rects): the next rest refreshes them losslessly.
+   */
+  private noteRefine(drawn: ScreenRect[]): void {
+    for (const r of drawn) this.refineArea = union(this.refineArea, r);
   }
 
   /** The sharpening pass: once the screen rests, what the video made lossy is sent losslessly. */

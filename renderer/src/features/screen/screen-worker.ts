@@ -3,7 +3,7 @@
 // "sharpening" tiles sent over a resting video stream) through createImageBitmap, all drawn on
 // the OffscreenCanvas the page handed over. Each frame is answered once drawn (or refused), so the
 // page takes the next channel message only then. Bad input is refused, never trusted.
-import { ScreenMessageError, decodeScreenMessage, type ScreenInfo, type TileFrameMessage, type VideoFrameMessage } from '../../../../src/protocol/screen.ts';
+import { ScreenMessageError, decodeScreenMessage, videoDrawRects, type ScreenInfo, type ScreenRect, type TileFrameMessage, type VideoFrameMessage } from '../../../../src/protocol/screen.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 const scope = self as unknown as { onmessage: ((ev: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker): void };
@@ -21,7 +21,8 @@ let decoderCodec: 'h264' | 'vp9' | null = null;
 let videoKeySeen = false;
 let tileKeySeen = false;
 const chosen: { h264: string | null; vp9: string | null } = { h264: null, vp9: null };
-const pending: { id: number; timer: ReturnType<typeof setTimeout> }[] = [];
+/** Pictures in the decoder, in order, each with the areas of it to draw (its changed rects). */
+const pending: { id: number; timer: ReturnType<typeof setTimeout>; rects: ScreenRect[] }[] = [];
 /** Draws run one after the other (tiles await image decoding; video waits for the decoder's output). */
 let chain: Promise<void> = Promise.resolve();
 
@@ -69,7 +70,13 @@ function ensureDecoder(codec: 'h264' | 'vp9'): VideoDecoder | null {
     output: (frame) => {
       const p = pending.shift();
       try {
-        if (ctx && canvas) ctx.drawImage(frame, 0, 0, canvas.width, canvas.height);
+        if (ctx && canvas) {
+          // Only what this picture changed: elsewhere the canvas may hold the sharpening pass's
+          // lossless tiles, which the lossy picture would blur again.
+          const sx = frame.displayWidth / canvas.width;
+          const sy = frame.displayHeight / canvas.height;
+          for (const r of p?.rects ?? [{ x: 0, y: 0, width: canvas.width, height: canvas.height }]) ctx.drawImage(frame, r.x * sx, r.y * sy, r.width * sx, r.height * sy, r.x, r.y, r.width, r.height);
+        }
       } finally {
         frame.close();
       }
@@ -110,7 +117,7 @@ function drawVideo(id: number, m: VideoFrameMessage): Promise<void> {
       answer(id, false, 'the decoder gave no picture');
       resolve();
     }, DECODE_TIMEOUT_MS);
-    pending.push({ id, timer });
+    pending.push({ id, timer, rects: videoDrawRects(m) });
     try {
       d.decode(new EncodedVideoChunk({ type: m.key ? 'key' : 'delta', timestamp: Math.round(m.captureTime * 1000), data: m.data }));
     } catch (err) {
