@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createRep } from '../support/broker.ts';
-import { goodBanner, hostileBanners } from '../support/bmp-fixtures.ts';
+import { goodBanner, hostileBanners, tinyPng } from '../support/bmp-fixtures.ts';
+import { CustomerProcess } from '../support/customer-client.ts';
 import { ADMIN_PASSWORD, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
 import { repConsole, type RepSocket } from '../support/sessions.ts';
 
@@ -169,5 +170,31 @@ describe('e2e: banners and the site look', () => {
     await look.getByRole('status').getByText('The default look is back.').waitFor();
     assert.deepEqual(errors, []);
     await ctx.close();
+  });
+
+  it('POR-8: the customer client\'s own chat window takes the saved look: header colours, the site name per language, the logo', async () => {
+    const colours = { background: '#fffdf5', text: '#202020', accent: '#0b5d1e', accentText: '#ffffff', header: '#0b5d1e', headerText: '#ffffff' };
+    assert.equal((await w.admin.put('/api/v1/portal/look', { colours, title: { en: 'Green desk', fr: 'Bureau vert' } })).status, 200);
+    assert.equal((await w.admin.upload('/api/v1/portal/look/logo', tinyPng(90, 30), 'image/png')).status, 200);
+    const client = new CustomerProcess(['--broker', w.broker.url, '--connect', '--pin', w.broker.fingerprint, '--name', 'Léa']);
+    try {
+      const url = (await client.line(/^Chat window: (http:\/\/127\.0\.0\.1:\d+\/\S+\/)$/))[1]!;
+      for (const [locale, name] of [['en-US', 'Green desk'], ['fr-FR', 'Bureau vert']] as const) {
+        const chat = await newPage(w.browser, locale);
+        await chat.page.goto(url);
+        const header = chat.page.getByRole('banner');
+        await header.getByText(name, { exact: true }).waitFor();
+        assert.equal(await settled(() => header.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(11, 93, 30)'), 'rgb(11, 93, 30)');
+        assert.equal(await header.evaluate((e) => getComputedStyle(e).color), 'rgb(255, 255, 255)');
+        assert.equal(await chat.page.locator('body').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(255, 253, 245)');
+        assert.equal(await chat.page.locator('#logo').evaluate(async (i: HTMLImageElement) => (await i.decode(), i.naturalWidth)), 90);
+        assert.equal(await chat.page.title(), name);
+        assert.deepEqual(chat.errors, []);
+        await chat.ctx.close();
+      }
+    } finally {
+      await client.stop();
+      await w.admin.delete('/api/v1/portal/look');
+    }
   });
 });

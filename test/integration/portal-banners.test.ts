@@ -7,39 +7,7 @@ import { goodBanner, hostileBanners } from '../support/bmp-fixtures.ts';
 import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
 import { CustomerProcess } from '../support/customer-client.ts';
 import { attendee, presenter, presenterToken } from '../support/presentations.ts';
-import { get } from 'node:http';
-
-/** Reads the customer client's chat page event stream until an update of `kind` arrives. */
-function pageUpdate(page: string, kind: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const req = get(`${page}events`, (res) => {
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        for (const line of buf.split('\n')) {
-          if (!line.startsWith('data: ')) continue;
-          const u = JSON.parse(line.slice(6)) as Record<string, unknown>;
-          if (u.kind === kind) {
-            req.destroy();
-            return resolve(u);
-          }
-        }
-      });
-    });
-    req.on('error', reject);
-  });
-}
-
-function fetchBytes(url: string): Promise<{ status: number; type: string | undefined; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(chunks) }));
-    }).on('error', reject);
-  });
-}
+import { fetchBytes, pageUpdate } from '../support/chat-page.ts';
 
 describe('chat banners', () => {
   let broker: TestBroker;

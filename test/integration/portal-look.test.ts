@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { contrastChecks, contrastRatio, defaultSiteColours } from '../../src/protocol/portal-look.ts';
 import { ApiClient, createRep, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { goodBanner, tinyPng } from '../support/bmp-fixtures.ts';
+import { CustomerProcess } from '../support/customer-client.ts';
+import { fetchBytes, pageUpdate } from '../support/chat-page.ts';
 
 describe('site look (POR-8)', () => {
   let broker: TestBroker;
@@ -88,5 +90,32 @@ describe('site look (POR-8)', () => {
     const reset = await admin.delete('/api/v1/portal/look');
     assert.equal(reset.body.logo, null);
     assert.deepEqual(reset.body.colours, defaultSiteColours);
+  });
+
+  it('POR-8: the customer client\'s own chat page takes the site look (colours, name, logo) fetched with its pin', async () => {
+    const colours = { background: '#fffdf5', text: '#202020', accent: '#0b5d1e', accentText: '#ffffff', header: '#0b5d1e', headerText: '#ffffff' };
+    assert.equal((await admin.put('/api/v1/portal/look', { colours, title: { en: 'Green desk', fr: 'Bureau vert' } })).status, 200);
+    const logo = tinyPng(90, 30);
+    assert.equal((await admin.upload('/api/v1/portal/look/logo', logo, 'image/png')).status, 200);
+    const p = new CustomerProcess(['--broker', broker.url, '--connect', '--pin', broker.fingerprint, '--name', 'Léa', '--no-browser']);
+    try {
+      const page = (await p.line(/^Chat window: (http:\/\/127\.0\.0\.1:\d+\/\S+\/)$/))[1]!;
+      const look = await pageUpdate(page, 'look');
+      assert.deepEqual(look.colours, colours);
+      assert.deepEqual(look.title, { en: 'Green desk', fr: 'Bureau vert' });
+      assert.deepEqual(look.logo, { width: 90, height: 30 });
+      const served = await fetchBytes(`${page}logo.png`);
+      assert.equal(served.status, 200);
+      assert.equal(served.type, 'image/png');
+      assert.deepEqual(new Uint8Array(served.body), new Uint8Array(logo));
+      // The page's style reads the look's variables (the script sets them from the update).
+      const css = (await fetchBytes(`${page}app.css`)).body.toString();
+      for (const v of ['--bg', '--text', '--accent', '--accent-text', '--header', '--header-text']) assert.ok(css.includes(`var(${v},`), v);
+      const js = (await fetchBytes(`${page}app.js`)).body.toString();
+      assert.ok(js.includes("root.setProperty('--header', c.header)"));
+    } finally {
+      await p.stop();
+      await admin.delete('/api/v1/portal/look');
+    }
   });
 });

@@ -13,7 +13,7 @@ export const chatPageHtml = `<!doctype html>
 </head>
 <body>
 <img id="banner" alt="Support banner" width="480" hidden>
-<header><strong id="title">Passerelle support</strong> <span id="status"></span></header>
+<header><img id="logo" alt="" hidden> <strong id="title">Passerelle support</strong> <span id="status"></span></header>
 <p id="recorded" role="note" hidden></p>
 <section id="live" role="status" aria-live="assertive" hidden><span id="live-text"></span> <button id="take-back" type="button" hidden>Take back control</button></section>
 <section id="prompts" aria-live="assertive"></section>
@@ -25,8 +25,9 @@ export const chatPageHtml = `<!doctype html>
 </body>
 </html>`;
 
-export const chatPageCss = `#banner{display:block;max-width:100%;height:auto}body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f6f7f9}
-header,footer{padding:.6rem 1rem;background:#1f3b57;color:#fff}footer{background:#e9edf2;color:#222}
+export const chatPageCss = `#banner{display:block;max-width:100%;height:auto}body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:var(--bg,#f6f7f9);color:var(--text,#222)}
+header,footer{padding:.6rem 1rem;background:var(--header,#1f3b57);color:var(--header-text,#fff)}footer{background:#e9edf2;color:#222}header{display:flex;align-items:center;gap:.6rem}#logo{max-height:2.5rem;width:auto}#logo[hidden]{display:none}
+#send-button{background:var(--accent,#1f5fa8);color:var(--accent-text,#fff);border:1px solid var(--accent,#1f5fa8);border-radius:4px;padding:.4rem .9rem}
 #recorded{margin:0;padding:.4rem 1rem;background:#7a1f1f;color:#fff;font-weight:600}#log{flex:1;overflow:auto;padding:1rem;overflow-wrap:anywhere}#limit{margin:0 1rem;min-height:1.2em;color:#555}#limit.over{color:#a00}.line{margin:.25rem 0}.who{font-weight:600;margin-right:.4rem}.info{color:#555;font-style:italic}
 .error{color:#a00}#prompts .prompt{background:#fff7d6;border:1px solid #e0c050;margin:.5rem 1rem;padding:.6rem;border-radius:4px}
 #prompts button{margin-left:.5rem}#send{display:flex;padding:.5rem 1rem;gap:.5rem}#text{flex:1;padding:.4rem}#typing{margin:0 1rem;color:#666;min-height:1.2em}
@@ -73,6 +74,27 @@ function showGrants() {
     f.append(b);
   }
 }
+// POR-8: the site's name (per language) in the header and the window title, with a dot while watched.
+let siteTitle = t('Passerelle support', 'Assistance Passerelle');
+let liveNow = false;
+function showTitle() {
+  $('title').textContent = siteTitle;
+  document.title = liveNow ? '● ' + siteTitle : siteTitle;
+}
+showTitle();
+function applyLook(u) {
+  const root = document.documentElement.style;
+  const c = u.colours;
+  root.setProperty('--bg', c.background);
+  root.setProperty('--text', c.text);
+  root.setProperty('--accent', c.accent);
+  root.setProperty('--accent-text', c.accentText);
+  root.setProperty('--header', c.header);
+  root.setProperty('--header-text', c.headerText);
+  if (u.title[fr ? 'fr' : 'en']) siteTitle = u.title[fr ? 'fr' : 'en'];
+  showTitle();
+  if (u.logo) { const l = $('logo'); l.src = 'logo.png'; l.width = u.logo.width; l.height = u.logo.height; l.hidden = false; }
+}
 // Always in view while a rep looks at, controls or draws on this computer.
 function showLive(l) {
   const who = l.reps.length ? l.reps.join(', ') : t('Your support representative', 'Votre technicien');
@@ -85,7 +107,8 @@ function showLive(l) {
   $('live').hidden = parts.length === 0;
   $('live').className = l.controlled || l.controlGranted ? 'controlled' : 'viewed';
   $('take-back').hidden = !l.controlGranted;
-  document.title = parts.length ? '● ' + t('Passerelle support', 'Assistance Passerelle') : t('Passerelle support', 'Assistance Passerelle');
+  liveNow = parts.length > 0;
+  showTitle();
 }
 $('take-back').onclick = () => post('takeback');
 function onUpdate(u) {
@@ -97,6 +120,7 @@ function onUpdate(u) {
   } else if (u.kind === 'error') line('error', '', u.message);
   else if (u.kind === 'live') showLive(u.live);
   else if (u.kind === 'recorded') { const r = $('recorded'); r.textContent = t('This session is recorded (screen, control and chat).', 'Cette session est enregistrée (écran, contrôle et conversation).'); r.hidden = false; }
+  else if (u.kind === 'look') applyLook(u);
   else if (u.kind === 'banner') { const b = $('banner'); b.alt = t('Support banner', "Bannière de l'assistance"); b.src = 'banner.bmp?v=' + u.version; b.hidden = false; }
   else if (u.kind === 'typing') $('typing').textContent = u.typing ? u.name + t(' is typing…', ' écrit…') : '';
   else if (u.kind === 'prompt') {

@@ -65,6 +65,11 @@ export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
         res.writeHead(200, { 'content-type': 'image/bmp', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': CSP });
         return res.end(Buffer.from(app.banner));
       }
+      if (path === 'logo.png') {
+        if (!app.logo) return send(404, 'text/plain', 'no logo');
+        res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': CSP });
+        return res.end(Buffer.from(app.logo));
+      }
       if (path === 'events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
         for (const u of app.history) res.write(`data: ${JSON.stringify(u)}\n\n`);

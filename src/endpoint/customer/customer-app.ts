@@ -3,6 +3,7 @@
 // answered once, from whichever face answers first.
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
+import { SiteLook } from '../../protocol/portal-look.ts';
 import type { SessionEvent, SessionPermission } from '../../protocol/sessions.ts';
 import type { CustomerSession } from './customer-session.ts';
 import { serveChannel } from '../tools/index.ts';
@@ -31,6 +32,8 @@ export type AppUpdate =
   | { kind: 'error'; code: string; message: string }
   /** POR-6: the session's chat banner is ready to show (the chat page serves its bytes). */
   | { kind: 'banner'; version: number }
+  /** POR-8: the site's colours, name and (when it has one) logo, as the portal shows them. */
+  | { kind: 'look'; colours: SiteLook['colours']; title: SiteLook['title']; logo: { width: number; height: number } | null }
   /** REP-5: the site records this session (told once, kept on screen). */
   | { kind: 'recorded' }
   /** What the reps are doing with this computer right now (never kept in the history: the latest counts). */
@@ -57,6 +60,9 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   /** The chat banner of this session (a BMP), once fetched from the site. */
   banner: Uint8Array | null = null;
   private bannerPath: string | null = null;
+  /** POR-8: the site logo (a PNG), once fetched. */
+  logo: Uint8Array | null = null;
+  private lookAsked = false;
   /** REP-5: the broker records this session. */
   recorded = false;
   /** Open live channels by kind (screen = viewed, input = controlled, annotation = drawn on). */
@@ -82,6 +88,10 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
           // No banner is no reason to stop the session: the chat works without it.
           () => undefined,
         );
+      }
+      if (!this.lookAsked) {
+        this.lookAsked = true;
+        void this.loadLook();
       }
       this.update({ kind: 'status', status: w.resumed ? 'resumed' : 'joined', detail: String(w.sequenceNumber) });
       if (w.recorded && !this.recorded) {
@@ -115,6 +125,29 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
     session.on('reconnecting', ({ attempt }) => this.update({ kind: 'status', status: 'reconnecting', detail: String(attempt) }));
     session.on('error', (e) => this.update({ kind: 'error', ...e }));
     session.on('ended', ({ reason }) => this.update({ kind: 'status', status: 'ended', detail: reason }));
+  }
+
+  /**
+   * POR-8: the site look, read once per run with the session's certificate pin and checked with
+   * the protocol's schema; the logo follows. Any failure leaves the built-in look: the chat works.
+   */
+  private async loadLook(): Promise<void> {
+    try {
+      const raw = new TextDecoder().decode(await this.session.fetchSiteFile('/api/v1/portal/look', 64 * 1024));
+      const look = SiteLook.parse(JSON.parse(raw));
+      let logo: { width: number; height: number } | null = null;
+      if (look.logo) {
+        try {
+          this.logo = await this.session.fetchSiteFile(look.logo.url);
+          logo = { width: look.logo.width, height: look.logo.height };
+        } catch {
+          // The colours and name still apply without the logo.
+        }
+      }
+      this.update({ kind: 'look', colours: look.colours, title: look.title, logo });
+    } catch {
+      // An old broker or a broken answer: the page keeps its built-in look.
+    }
   }
 
   private update(u: AppUpdate): void {

@@ -1,4 +1,5 @@
-// Small public files of the site the customer client shows (the chat banner, POR-6), fetched with
+// Small public files of the site the customer client shows (the chat banner, POR-6; the site look
+// and logo, POR-8), fetched with
 // the same certificate pin as its session.
 import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
@@ -12,7 +13,7 @@ export type SiteFileFetcher = (path: string, maxBytes?: number) => Promise<Uint8
  */
 export function siteFileFetcher(brokerUrl: string, pin: string | undefined): SiteFileFetcher {
   return (path, maxBytes = 256 * 1024) => {
-    if (!/^\/api\/v1\/site-images\/[0-9a-z]+$/.test(path)) return Promise.reject(new Error(`Not a site image path: ${path}`));
+    if (!/^\/api\/v1\/(site-images\/[0-9a-z]+|portal\/look)$/.test(path)) return Promise.reject(new Error(`Not a site image or look path: ${path}`));
     const url = new URL(path, brokerUrl.replace(/\/$/, '') + '/');
     return new Promise((resolve, reject) => {
       const req = request(url, { rejectUnauthorized: !pin, timeout: 10_000 }, (res) => {
