@@ -64,7 +64,8 @@ describe('e2e: the customer sees control and takes it back (issue 13)', () => {
     await banner.getByText('Julie Rep is controlling your mouse and keyboard.').waitFor();
     await customer.line(/^\*\*\* Julie Rep is controlling your mouse and keyboard\. .*Press Esc/);
     await chat.screenshot({ path: '/tmp/h13a-chat-controlled.png' });
-    assert.equal(await chat.title(), '● Passerelle support', 'the tab title says it too');
+    // The site's name (POR-8: the default look's "Remote support"), marked while a rep is at work.
+    assert.equal(await chat.title(), '● Remote support', 'the tab title says it too');
 
     // The same page in French.
     const { page: chatFr, ctx: chatFrCtx } = await newPage(w.browser, 'fr-FR');
