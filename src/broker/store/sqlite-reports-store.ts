@@ -1,11 +1,30 @@
 // SQLite statements of the reports store (see reports-store.ts), composed into the SQLite store.
 // Every REP-2 filter is served by an index of migration 0004; prefixes are matched as ranges so
 // those indexes are used (LIKE would not be, and would treat % and _ as wildcards).
+//
+// On a large store a filter's index is only the fast way when the filter is narrow: a private-IP
+// prefix such as `10.1` or a rep with 20,000 sessions matches so many rows that reading them all
+// through the filter's index and sorting them costs hundreds of milliseconds, while walking the
+// sort's own index and checking the filter stops after one page. SQLite cannot tell the two apart
+// from its statistics for a prefix range, so each such filter is probed first (counting at most
+// BROAD index entries, well under a millisecond): a broad one is checked row by row (`+column`,
+// EXISTS) instead of driving the query. A page is found as sequence numbers first and only its
+// rows are then read whole (the reps of each session are a subquery: computed for the page only).
 import type Database from 'better-sqlite3';
 import type { ReportAccessRecord, ReportOrder, ReportsStore, SessionRepRecord, SessionReportFilter, SessionReportRecord } from './reports-store.ts';
 
 /** The highest code point: `prefix + MAX_CHAR` bounds every string that starts with `prefix`. */
 const MAX_CHAR = '\u{10FFFF}';
+
+/** A filter matching at least this many sessions no longer drives the query (see above). */
+export const BROAD_FILTER_ROWS = 5000;
+
+/** Whether a prefix range (column, lo, hi) or a given rep matches at least BROAD_FILTER_ROWS sessions. */
+interface Breadth {
+  prefix(column: PrefixColumn, lo: string, hi: string): boolean;
+  rep(userId: number): boolean;
+}
+type PrefixColumn = 'customer_name' | 'computer_name' | 'public_ip' | 'private_ip';
 
 const sessionColumns = `s.seq AS seq, s.lsid AS lsid, s.method AS method, s.queue_kind AS queueKind, s.queue_user_id AS queueUserId,
   s.key_user_id AS keyUserId, s.state AS state, s.owner_user_id AS ownerUserId, s.client_kind AS clientKind,
@@ -37,7 +56,7 @@ interface Where {
   params: Record<string, string | number>;
 }
 
-function whereOf(f: SessionReportFilter): Where {
+function whereOf(f: SessionReportFilter, breadth: Breadth): Where {
   const c: string[] = [];
   const params: Record<string, string | number> = {};
   // LSID and sequence number find one session; the service refuses other filters beside them.
@@ -57,21 +76,28 @@ function whereOf(f: SessionReportFilter): Where {
     c.push('s.created_at < @startedBefore');
     params.startedBefore = f.startedBefore;
   }
-  const prefix = (column: string, name: string, value: string | undefined, nocase: boolean) => {
+  const prefix = (column: PrefixColumn, name: string, value: string | undefined, nocase: boolean) => {
     if (value === undefined) return;
     const coll = nocase ? ' COLLATE NOCASE' : '';
-    c.push(`${column} >= @${name}Lo${coll} AND ${column} < @${name}Hi${coll}`);
-    params[`${name}Lo`] = value;
-    params[`${name}Hi`] = value + MAX_CHAR;
+    const lo = value;
+    const hi = value + MAX_CHAR;
+    // `+column` keeps the test (and the column's collation) but not the index.
+    const col = breadth.prefix(column, lo, hi) ? `+s.${column}` : `s.${column}`;
+    c.push(`${col} >= @${name}Lo${coll} AND ${col} < @${name}Hi${coll}`);
+    params[`${name}Lo`] = lo;
+    params[`${name}Hi`] = hi;
   };
-  prefix('s.customer_name', 'customerName', f.customerName, true);
-  prefix('s.computer_name', 'computerName', f.computerName, true);
-  prefix('s.public_ip', 'publicIp', f.publicIp, false);
-  prefix('s.private_ip', 'privateIp', f.privateIp, false);
+  prefix('customer_name', 'customerName', f.customerName, true);
+  prefix('computer_name', 'computerName', f.computerName, true);
+  prefix('public_ip', 'publicIp', f.publicIp, false);
+  prefix('private_ip', 'privateIp', f.privateIp, false);
   if (f.rep === 'any') c.push('EXISTS (SELECT 1 FROM session_reps r WHERE r.session_seq = s.seq)');
   else if (f.rep === 'none') c.push('NOT EXISTS (SELECT 1 FROM session_reps r WHERE r.session_seq = s.seq)');
   else if (typeof f.rep === 'number') {
-    c.push('s.seq IN (SELECT r.session_seq FROM session_reps r WHERE r.user_id = @repId)');
+    // A rep with few sessions: start from them. One with many: check each row (primary key).
+    c.push(breadth.rep(f.rep)
+      ? 'EXISTS (SELECT 1 FROM session_reps r WHERE r.user_id = @repId AND r.session_seq = s.seq)'
+      : 's.seq IN (SELECT r.session_seq FROM session_reps r WHERE r.user_id = @repId)');
     params.repId = f.rep;
   }
   return { sql: c.length ? c.join(' AND ') : '1', params };
@@ -106,8 +132,27 @@ export function sqliteReportsStore(db: Database.Database): ReportsStore {
     }
     return st;
   };
+  // The page's sequence numbers (with what it is sorted by), then its rows whole.
   const select = (where: string, order: string) =>
-    `SELECT ${sessionColumns} FROM support_sessions s WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+    `SELECT s.seq AS seq, s.created_at AS createdAt, s.customer_name AS customerName, s.computer_name AS computerName
+     FROM support_sessions s WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+  const rowsOf = db.prepare<[string], Row>(`SELECT ${sessionColumns} FROM support_sessions s WHERE s.seq IN (SELECT value FROM json_each(?))`);
+  const whole = (keys: Pick<Row, 'seq'>[]): Row[] => {
+    if (keys.length === 0) return [];
+    const bySeq = new Map(rowsOf.all(JSON.stringify(keys.map((k) => k.seq))).map((r) => [r.seq, r]));
+    return keys.map((k) => bySeq.get(k.seq)).filter((r): r is Row => r !== undefined);
+  };
+  const probes = {
+    customer_name: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM support_sessions WHERE customer_name >= ? COLLATE NOCASE AND customer_name < ? COLLATE NOCASE LIMIT ${BROAD_FILTER_ROWS})`).pluck(),
+    computer_name: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM support_sessions WHERE computer_name >= ? COLLATE NOCASE AND computer_name < ? COLLATE NOCASE LIMIT ${BROAD_FILTER_ROWS})`).pluck(),
+    public_ip: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM support_sessions WHERE public_ip >= ? AND public_ip < ? LIMIT ${BROAD_FILTER_ROWS})`).pluck(),
+    private_ip: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM support_sessions WHERE private_ip >= ? AND private_ip < ? LIMIT ${BROAD_FILTER_ROWS})`).pluck(),
+    rep: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM session_reps WHERE user_id = ? LIMIT ${BROAD_FILTER_ROWS})`).pluck(),
+  };
+  const breadth: Breadth = {
+    prefix: (column, lo, hi) => (probes[column].get(lo, hi) as number) >= BROAD_FILTER_ROWS,
+    rep: (userId) => (probes.rep.get(userId) as number) >= BROAD_FILTER_ROWS,
+  };
 
   const q = {
     reps: db.prepare<[number], { userId: number; name: string; joinedAt: string }>(
@@ -125,21 +170,21 @@ export function sqliteReportsStore(db: Database.Database): ReportsStore {
 
   return {
     async listSessionReports(filter, order, limit, offset) {
-      const w = whereOf(filter);
-      const rows = prepared(select(w.sql, orderOf(order))).all({ ...w.params, limit, offset }) as Row[];
-      return rows.map(toReport);
+      const w = whereOf(filter, breadth);
+      const keys = prepared(select(w.sql, orderOf(order))).all({ ...w.params, limit, offset }) as Row[];
+      return whole(keys).map(toReport);
     },
     async *exportSessionReports(filter, order, batchSize) {
-      const w = whereOf(filter);
+      const w = whereOf(filter, breadth);
       let last: Row | undefined;
       for (;;) {
         const after = last ? afterOf(order, last) : { sql: '1', params: {} };
         const sql = select(`${w.sql} AND ${after.sql}`, orderOf(order));
-        const rows = prepared(sql).all({ ...w.params, ...after.params, limit: batchSize, offset: 0 }) as Row[];
-        if (rows.length === 0) return;
-        last = rows[rows.length - 1];
-        yield rows.map(toReport);
-        if (rows.length < batchSize) return;
+        const keys = prepared(sql).all({ ...w.params, ...after.params, limit: batchSize, offset: 0 }) as Row[];
+        if (keys.length === 0) return;
+        last = keys[keys.length - 1];
+        yield whole(keys).map(toReport);
+        if (keys.length < batchSize) return;
       }
     },
     async listSessionReps(sessionSeq) {
