@@ -2,12 +2,12 @@
 // real agent class in a few worker processes): registration rate, broker RSS per idle client,
 // idle CPU of the broker, and the time for all to come back after a broker restart.
 // Progress on stderr, one JSON line on stdout. Run through `npm run bench:jump` (raises ulimit -n).
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch } from 'undici';
+import { benchApi, rssKb, startBroker } from './support/broker.ts';
 import { machineProof } from '../src/endpoint/jump/identity.ts';
 
 // 20,000 is the goal; a broker needs a file descriptor per client plus ~30 of its own, so where the
@@ -23,24 +23,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-jump-'));
 const log = (...a: unknown[]) => console.error('[bench:jump]', ...a);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-function startBroker(port: number): Promise<{ child: ChildProcess; url: string; pin: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', String(port), '--log-level', 'warn', '--login-rate-limit', '1000000', '--jump-client-licences', String(CLIENTS + 10), '--jump-registration-limit', '100000000'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+) \(certificate SHA-256 ([0-9A-F:]+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, pin: m[2]! });
-    });
-    child.once('exit', (c) => reject(new Error(`broker exited ${c}`)));
-  });
-}
-
-function rssKb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-}
+const startJumpBroker = (port: number) =>
+  startBroker({ dataDir, port, nodeArgs: [], args: ['--jump-client-licences', String(CLIENTS + 10), '--jump-registration-limit', '100000000'] });
 
 /** utime + stime of a process, in clock ticks (100 per second on Linux). */
 function cpuTicks(pid: number): number {
@@ -48,24 +32,16 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-let broker = await startBroker(0);
+let broker = await startJumpBroker(0);
 const port = Number(new URL(broker.url).port);
 const workers: ChildProcess[] = [];
 const online = new Map<ChildProcess, number>();
 const totalOnline = () => [...online.values()].reduce((a, b) => a + b, 0);
 let onChange: () => void = () => undefined;
 try {
-  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
-  const dispatcher = new Agent({ connect: { ca }, connections: 16, pipelining: 1 });
-  const call = async (path: string, body: unknown, token?: string) => {
-    const r = await fetch(`${broker.url}${path}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const json = (await r.json()) as any;
-    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  let admin = await call('/api/v1/auth/login', { username: 'admin', password: 'password', client: 'desktop' });
-  await call('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, admin.token);
-  admin = await call('/api/v1/auth/login', { username: 'admin', password: 'Bench!Passw0rd', client: 'desktop' });
+  const api = await benchApi(broker, { connections: 16, pipelining: 1 });
+  const { call, dispatcher } = api;
+  const admin = { token: api.admin };
   const d = await call('/api/v1/jump/deployments', { platform: 'linux-x64', jumpGroup: 'user:admin', validMinutes: 600, maxInstalls: CLIENTS }, admin.token);
 
   // ---- registrations ----
@@ -141,7 +117,7 @@ try {
   await once(broker.child, 'exit');
   await waitOnline(0, 60_000).catch(() => undefined);
   onChange = () => undefined;
-  broker = await startBroker(port);
+  broker = await startJumpBroker(port);
   const tl = performance.now();
   log('broker restarted; waiting for everyone to come back');
   await waitOnline(CLIENTS, 180_000);

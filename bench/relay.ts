@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch } from 'undici';
+import { benchApi, cpuSeconds, hwmKb, startBroker, type Msg } from './support/broker.ts';
 
 const BYTES = Number(process.env.BENCH_RELAY_MIB ?? 1024) * 1024 * 1024;
 const DELAYED_BYTES = Number(process.env.BENCH_RELAY_DELAYED_MIB ?? 512) * 1024 * 1024;
@@ -16,27 +16,6 @@ const FRAMES = 300;
 const FRAME_BYTES = 256 * 1024;
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-relay-'));
 const log = (...a: unknown[]) => console.error('[bench:relay]', ...a);
-type Msg = Record<string, any>;
-
-function startBroker(): Promise<{ child: ChildProcess; url: string; pin: string }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+) \(certificate SHA-256 ([0-9A-F:]+)/i.exec(out);
-      if (m) resolve({ child, url: m[1]!, pin: m[2]! });
-    });
-    child.once('exit', (c) => reject(new Error(`broker exited ${c}`)));
-  });
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-const hwmKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 
 /** A TCP proxy that holds every chunk `oneWayMs` before passing it on: RTT + 2 × oneWayMs. */
 async function delayingProxy(targetPort: number, oneWayMs: number): Promise<{ port: number; server: Server }> {
@@ -103,19 +82,12 @@ async function tlsPipeCeiling(bytes: number, oneWayMs: number): Promise<number> 
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-const { child: broker, url, pin } = await startBroker();
+const started = await startBroker({ dataDir });
+const { child: broker, url, pin, ca } = started;
 try {
-  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
-  const dispatcher = new Agent({ connect: { ca } });
-  const call = async (path: string, body: unknown, token?: string) => {
-    const r = await fetch(`${url}${path}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const json = (await r.json()) as Msg;
-    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  let admin = await call('/api/v1/auth/login', { username: 'admin', password: 'password', client: 'desktop' });
-  await call('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, admin.token);
-  admin = await call('/api/v1/auth/login', { username: 'admin', password: 'Bench!Passw0rd', client: 'desktop' });
+  const api = await benchApi(started);
+  const { call } = api;
+  const admin = { token: api.admin };
   const users: { username: string; password: string }[] = [];
   const repIds: number[] = [];
   for (const name of ['relayA', 'relayB', 'relayC']) {
@@ -173,7 +145,7 @@ try {
     fanout_3_viewers: { frames: direct.frames, frame_bytes: FRAME_BYTES, customer_uploaded_bytes: direct.uploaded, one_copy: direct.uploaded === direct.frames * FRAME_BYTES, viewer_bytes: direct.viewerBytes },
     bytes_each_way: BYTES,
   };
-  await dispatcher.close();
+  await api.close();
   console.log(JSON.stringify(result));
 } finally {
   broker.kill('SIGTERM');

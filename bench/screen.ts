@@ -11,7 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Agent, fetch } from 'undici';
+import { benchApi, startBroker } from './support/broker.ts';
 import { startXvfb } from '../test/support/x-display.ts';
 import { measureGrab, startWorkload, workloads, type Workload } from './screen-workloads.ts';
 import { vncCount } from './vnc-client.ts';
@@ -61,19 +61,6 @@ function jsonChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { 
     }
   };
   return { child, next };
-}
-
-function startBroker(dataDir: string): Promise<{ child: ChildProcess; url: string; pin: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+) \(certificate SHA-256 ([0-9A-F:]+)/i.exec(out);
-      if (m) resolve({ child, url: m[1]!, pin: m[2]! });
-    });
-    child.once('exit', (c) => reject(new Error(`broker exited ${c}`)));
-  });
 }
 
 async function freePort(): Promise<number> {
@@ -129,25 +116,18 @@ async function runVnc(display: string, workload: Workload): Promise<Msg | null> 
 
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-screen-'));
 const x = await startXvfb({ width: 1920, height: 1080 });
-const { child: broker, url, pin } = await startBroker(dataDir);
+const started = await startBroker({ dataDir, nodeArgs: [] });
+const { child: broker, url, pin, ca } = started;
 const kids: ChildProcess[] = [broker];
 const results: Msg[] = [];
 try {
   const grab = await measureGrab(x);
   say(`capture: ${grab.method}, full-screen grab ${grab.fullGrabMs.toFixed(1)} ms`);
-  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
-  const dispatcher = new Agent({ connect: { ca } });
-  const call = async (path: string, body: unknown, token?: string) => {
-    const r = await fetch(`${url}${path}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const json = (await r.json()) as Msg;
-    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  let admin = await call('/api/v1/auth/login', { username: 'admin', password: 'password', client: 'desktop' });
-  await call('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, admin.token);
-  admin = await call('/api/v1/auth/login', { username: 'admin', password: 'Bench!Passw0rd', client: 'desktop' });
+  const api = await benchApi(started);
+  const { call } = api;
+  const admin = { token: api.admin };
   const rep = await call('/api/v1/users', { username: 'screenrep', displayName: 'Screen Rep', password: 'Bench!Passw0rd', permissions: { promptAttended: 'never', screenSharing: true } }, admin.token);
-  await dispatcher.close();
+  await api.close();
 
   const viewer = jsonChild(process.execPath, ['--import', 'tsx', 'bench/screen-viewer.ts'], { VIEWER: JSON.stringify({ url, certificate: ca, username: 'screenrep', password: 'Bench!Passw0rd' }) });
   kids.push(viewer.child);

@@ -2,14 +2,13 @@
 // process: sessions started/s, chat round trip p50/p99 (customer → rep → customer, each line
 // written to the store before it is delivered), broker RSS per idle session (KB).
 // Progress on stderr, one JSON line on stdout.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch } from 'undici';
 import WebSocket from 'ws';
 import { SESSION_PROTOCOL_VERSION } from '../src/protocol/sessions.ts';
+import { benchApi, rssKb, startBroker, type Msg } from './support/broker.ts';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1000);
 const CONCURRENCY = 50;
@@ -18,25 +17,6 @@ const CHAT_SESSIONS = 50;
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-sessions-'));
 const log = (...a: unknown[]) => console.error('[bench:sessions]', ...a);
 
-function startBroker(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'broker', '--data', dataDir, '--port', '0', '--log-level', 'warn', '--login-rate-limit', '1000000', '--session-start-limit', '1000000'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (c) => reject(new Error(`broker exited ${c}`)));
-  });
-}
-
-function rssKb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-}
-
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -44,7 +24,6 @@ const pct = (xs: number[], p: number) => {
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Msg = Record<string, any>;
 
 /** A WebSocket whose messages go to one handler at a time, set by the bench step. */
 function open(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; on: (h: (m: Msg) => void) => void }> {
@@ -57,24 +36,12 @@ function open(url: string, ca: string, headers: Record<string, string> = {}): Pr
   });
 }
 
-const { child, url } = await startBroker();
+const started = await startBroker({ dataDir, args: ['--session-start-limit', '1000000'] });
+const { child, url, ca } = started;
 try {
-  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
-  const dispatcher = new Agent({ connect: { ca } });
-  const call = async (path: string, body: unknown, token?: string) => {
-    const r = await fetch(`${url}${path}`, {
-      method: 'POST',
-      dispatcher,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    const json = (await r.json()) as Msg;
-    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  let admin = await call('/api/v1/auth/login', { username: 'admin', password: 'password', client: 'desktop' });
-  await call('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, admin.token);
-  admin = await call('/api/v1/auth/login', { username: 'admin', password: 'Bench!Passw0rd', client: 'desktop' });
+  const api = await benchApi(started);
+  const { call } = api;
+  const admin = { token: api.admin };
   await call('/api/v1/users', { username: 'benchrep', displayName: 'Bench Rep', password: 'Bench!Passw0rd' }, admin.token);
   const rep = await call('/api/v1/auth/login', { username: 'benchrep', password: 'Bench!Passw0rd', client: 'desktop' });
   const wss = url.replace('https', 'wss');
@@ -169,7 +136,7 @@ try {
 
   for (const c of customers) c.ws.terminate();
   repWs.ws.close();
-  await dispatcher.close();
+  await api.close();
   process.stdout.write(
     `${JSON.stringify({
       bench: 'sessions',
