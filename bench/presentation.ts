@@ -54,6 +54,11 @@ function cpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
 }
+/** The broker's main thread: seconds on a CPU and seconds waiting in the run queue for one (/proc/PID/schedstat). */
+function schedSeconds(pid: number): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+  return { run: run! / 1e9, wait: wait! / 1e9 };
+}
 const written = (pid: number) => Number(/wchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
@@ -127,6 +132,8 @@ try {
   );
   cleanup.push(() => workers.forEach(({ w }) => w.connected && w.send({ type: 'stop' })));
   const shares = workers.map((_, k) => Math.floor(N / WORKERS) + (k < N % WORKERS ? 1 : 0));
+  const joinT0 = performance.now();
+  const sched0 = schedSeconds(pid);
   const joined = await Promise.all(
     workers.map(({ w, next }, k) => {
       const from = shares.slice(0, k).reduce((a, b) => a + b, 0);
@@ -135,6 +142,9 @@ try {
       return reply;
     }),
   );
+  // How long the join phase took, and how much of it the broker's main thread ran or waited for a CPU.
+  const sched1 = schedSeconds(pid);
+  const joinPhase = { wall: (performance.now() - joinT0) / 1000, run: sched1.run - sched0.run, wait: sched1.wait - sched0.wait };
   const firsts = joined.flatMap((m) => (m.type === 'joined' ? m.joinToFirst : []));
   const joinToFirst = firsts.filter((x): x is number => x !== null);
   // The part of it spent before the broker answered the join (TLS, WebSocket upgrade, join message).
@@ -179,6 +189,9 @@ try {
     open_to_first_frame_p50_ms: Math.round(pct(openToFirst, 50)),
     open_to_first_frame_p95_ms: Math.round(pct(openToFirst, 95)),
     first_frames: `${joinToFirst.length}/${N}`,
+    join_phase_s: Math.round(joinPhase.wall * 100) / 100,
+    join_phase_broker_main_thread_cpu_s: Math.round(joinPhase.run * 100) / 100,
+    join_phase_broker_main_thread_runqueue_wait_s: Math.round(joinPhase.wait * 100) / 100,
     throttled_attendee_fps: Math.round(fps[THROTTLED]! * 10) / 10,
     slowest_other_attendee_fps: Math.round(Math.min(...others) * 10) / 10,
     median_attendee_fps: Math.round(pct(others, 50) * 10) / 10,
