@@ -1,7 +1,8 @@
 // The web chat in the customer's browser (POR-5): conversation, typing indicator, end; when the
-// rep offers the full client, the command to run it in this same session.
+// rep offers the full client, its download already set to continue this same session (the command
+// only as a fallback), gone once the session ends here.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { chatLength, type JoinRequest, type SessionEvent } from '../../src/protocol/sessions.ts';
+import { chatLength, type ClientDownloadTicket, type JoinRequest, type SessionEvent } from '../../src/protocol/sessions.ts';
 import { strings as t } from './strings.ts';
 import type { CustomerSession } from '../../src/customer-core/index.ts';
 import { openWebChat, type WebChatStatus } from './web-chat.ts';
@@ -26,6 +27,20 @@ function lineOf(e: SessionEvent): Line | null {
 
 const RESUME_KEY = 'passerelle.webChat';
 
+/** A download ticket for the customer client that resumes this session; null when the broker refuses. */
+async function clientDownload(lsid: string, resumeToken: string): Promise<string | null> {
+  const res = await fetch('/api/v1/portal/client-download', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lsid, resumeToken }) });
+  if (!res.ok) return null;
+  const { ticket } = (await res.json()) as ClientDownloadTicket;
+  return `/download/customer/linux-x64?ticket=${encodeURIComponent(ticket)}`;
+}
+
+interface Offer {
+  command: string;
+  /** The configured client's address, once the broker gave a ticket for it. */
+  download: string | null;
+}
+
 /** A web chat this tab was in (kept for this tab only), so a reload resumes it. */
 export function savedWebChat(): JoinRequest | null {
   try {
@@ -42,7 +57,8 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
   const [status, setStatus] = useState<WebChatStatus>('connecting');
   const [lines, setLines] = useState<Line[]>([]);
   const [typing, setTyping] = useState<string | null>(null);
-  const [offer, setOffer] = useState<string | null>(null);
+  const [offer, setOffer] = useState<Offer | null>(null);
+  const [endReason, setEndReason] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [banner, setBanner] = useState<string | null>(null);
@@ -60,8 +76,11 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
       sessionStorage.setItem(RESUME_KEY, JSON.stringify({ lsid: w.lsid, resumeToken: w.resumeToken }));
     });
     c.on('reconnecting', () => setStatus('reconnecting'));
-    c.on('ended', () => {
+    c.on('ended', ({ reason }) => {
       setStatus('ended');
+      setEndReason(reason);
+      // The full client is for a running session only.
+      setOffer(null);
       sessionStorage.removeItem(RESUME_KEY);
       // A saved session that can no longer be resumed: back to the portal's start page.
       if (!c.welcomeInfo) window.location.reload();
@@ -70,8 +89,15 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
       const line = lineOf(e);
       if (line) setLines((l) => [...l, line]);
       if (e.body.kind === 'full_client_offered' && c.welcomeInfo) {
-        setOffer(`${e.body.command} --resume ${c.welcomeInfo.lsid}:${c.welcomeInfo.resumeToken}`);
+        const { lsid, resumeToken } = c.welcomeInfo;
+        setOffer({ command: `${e.body.command} --resume ${lsid}:${resumeToken}`, download: null });
+        clientDownload(lsid, resumeToken).then(
+          (download) => setOffer((o) => (o && download ? { ...o, download } : o)),
+          () => undefined, // the command stays as the way on
+        );
       }
+      // The broker answered: whatever went wrong before is over.
+      setError(null);
     });
     c.on('typing', ({ name: who, typing: on }) => setTyping(on ? who : null));
     // A failed connection shows as the session's status (then the start page), not as an alert.
@@ -92,7 +118,8 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
   };
 
   const length = chatLength(text);
-  const statusText = { connecting: t.waiting, joined: lines.some((l) => l.cls === 'info') ? t.connected : t.waiting, reconnecting: t.reconnecting, ended: t.ended }[status];
+  const endedText = endReason === 'superseded' ? t.movedToClient : t.ended;
+  const statusText = { connecting: t.waiting, joined: lines.some((l) => l.cls === 'info') ? t.connected : t.waiting, reconnecting: t.reconnecting, ended: endedText }[status];
   return (
     <>
     <SiteHeader fallbackTitle={t.title} />
@@ -106,9 +133,20 @@ export function WebChatPanel({ join, name }: { join: JoinRequest; name: string |
       {recorded && <p role="note" className="recorded">{t.recorded}</p>}
       {error && <p role="alert" className="error">{error}</p>}
       {offer && (
-        <section className="offer">
-          <p>{t.fullClientOffered}</p>
-          <pre className="command" data-testid="full-client-command">{offer}</pre>
+        <section className="offer" aria-labelledby="full-client">
+          <h2 id="full-client">{t.fullClientOffered}</h2>
+          {offer.download && (
+            <p>
+              <a className="download" href={offer.download} download>
+                {t.downloadForSession}
+              </a>{' '}
+              {t.downloadForSessionHint}
+            </p>
+          )}
+          <details open={!offer.download}>
+            <summary>{t.commandFallback}</summary>
+            <pre className="command" data-testid="full-client-command">{offer.command}</pre>
+          </details>
         </section>
       )}
       <ol className="chat-log" aria-live="polite" data-testid="chat-log">

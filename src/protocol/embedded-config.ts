@@ -1,6 +1,7 @@
-// What a downloaded customer client carries about its site (address, certificate pin, portal
-// ticket), appended to the executable by the broker and read back by the client. Layout, at the
-// very end of the file: JSON bytes, their length (u32 big-endian), then the 16-byte magic.
+// What a downloaded customer client carries about its site (address, certificate pin, and the portal
+// ticket or the web chat session it resumes), appended to the executable by the broker and read
+// back by the client. Layout, at the very end of the file: JSON bytes, their length (u32
+// big-endian), then the 16-byte magic.
 import { z } from 'zod';
 
 export const TRAILER_MAGIC = 'PASSERELLE-CFG01';
@@ -12,6 +13,8 @@ export const EmbeddedConfig = z
     broker: z.string().regex(/^https:\/\/[^\s/]+$/),
     pin: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/).optional(),
     ticket: z.string().min(1).max(128).optional(),
+    /** A client downloaded from the web chat (POR-5) resumes that session instead of joining anew. */
+    resume: z.object({ lsid: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), resumeToken: z.string().min(1).max(128) }).strict().optional(),
     /** A Jump Client installer's deployment key (JMP-1); never written to the installed client. */
     keyInfo: z.string().min(1).max(200).optional(),
   })

@@ -317,6 +317,8 @@ export const RepSessionServerMessages = [
   /** `lastCid`: the caller's last message number in this session, so a reloaded console numbers on from it. */
   z.object({ type: z.literal('session.events'), ref: z.string(), lsid: z.string(), events: z.array(SessionEvent), more: z.boolean(), lastCid: z.number().int() }),
   z.object({ type: z.literal('session.typing'), lsid: z.string(), name: z.string(), typing: z.boolean() }),
+  /** To the rep who issued it: a customer used this session key, which no longer works (POR-3). */
+  z.object({ type: z.literal('session.key_used'), key: z.string() }),
   z.object({
     type: z.literal('reply'),
     ref: z.string(),
@@ -400,6 +402,20 @@ export const PortalTicket = z.object({
   command: z.string(),
 });
 export type PortalTicket = z.infer<typeof PortalTicket>;
+
+/**
+ * POR-5, moving from web chat to the full client: the web chat proves it holds the session's
+ * resume token and gets a short-lived download ticket, so the downloaded client resumes this same
+ * session. The token never goes into a URL, and reps never see it.
+ */
+export const ClientDownloadBody = z.object({ lsid: Lsid, resumeToken: z.string().min(1).max(128) }).strict();
+export type ClientDownloadBody = z.infer<typeof ClientDownloadBody>;
+export const ClientDownloadTicket = z.object({
+  /** For `/download/customer/{platform}?ticket=…`. */
+  ticket: z.string(),
+  expiresAt: z.string(),
+});
+export type ClientDownloadTicket = z.infer<typeof ClientDownloadTicket>;
 
 export const SessionList = z.object({ sessions: z.array(SessionSummary) });
 export const SessionEventList = z.object({ lsid: z.string(), sequenceNumber: z.number().int(), events: z.array(SessionEvent) });

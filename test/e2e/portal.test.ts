@@ -3,6 +3,12 @@
 // POR-5, CON-2, CON-3).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appRoot } from '../../src/broker/app-root.ts';
+import { readTrailer } from '../../src/endpoint/embedded-config.ts';
 import { capabilities } from '../../src/endpoint/tools/index.ts';
 import { createRep } from '../support/broker.ts';
 import { ADMIN_PASSWORD, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
@@ -24,8 +30,13 @@ describe('e2e: support portal and customer client', () => {
   let aliceWs: RepSocket;
   let bobWs: RepSocket;
   const procs: CustomerProcess[] = [];
+  const downloads = mkdtempSync(join(tmpdir(), 'passerelle-e2e-downloads-'));
 
   before(async () => {
+    // The portal serves the single-executable client (`npm run build:customer`); built here when missing.
+    if (!existsSync(join(appRoot().root, 'dist', 'customer', `passerelle-customer-linux-${process.arch}`))) {
+      execFileSync(process.execPath, ['scripts/build-customer-sea.mjs'], { cwd: appRoot().root, stdio: 'ignore' });
+    }
     w = await startE2e();
     alice = await createRep(w.admin, { displayName: 'Alice Support', displayNumber: 5 });
     bob = await createRep(w.admin, { displayName: 'Bob Support', displayNumber: 3 });
@@ -39,6 +50,7 @@ describe('e2e: support portal and customer client', () => {
     await alice.api.close();
     await bob.api.close();
     await w.close();
+    rmSync(downloads, { recursive: true, force: true });
   });
 
   const client = (args: string[]) => {
@@ -203,12 +215,29 @@ describe('e2e: support portal and customer client', () => {
       await bobWs.chat(lsid, 'Toujours là ?');
       await page.getByTestId('chat-log').getByText('Toujours là ?').waitFor();
       assert.equal((await bobWs.call({ type: 'session.offer_full_client', lsid })).type, 'reply');
-      const command = (await page.getByTestId('full-client-command').textContent())!;
-      assert.match(command, /--resume \S+:\S+/);
-      const p = client(argsOf(command));
-      await p.line(/^Connection restored\.$/);
+      // Issue 9 item 6: the download is the customer client already set for this session; the
+      // command is the fallback. The resume token is in neither the URL nor anything a rep sees.
+      const offer = page.getByRole('region', { name: 'Votre technicien vous demande de continuer dans le client d\'assistance complet.' });
+      const link = offer.getByRole('link', { name: 'Télécharger le client d\'assistance pour cette session (Linux)' });
+      const { resumeToken } = JSON.parse((await page.evaluate(() => sessionStorage.getItem('passerelle.webChat')))!) as { resumeToken: string };
+      assert.ok(!(await link.getAttribute('href'))!.includes(resumeToken), 'the resume token is not in the link');
+      assert.match((await offer.getByTestId('full-client-command').textContent())!, /--resume \S+:\S+/);
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const exe = join(downloads, 'passerelle-support');
+      await download.saveAs(exe);
+      chmodSync(exe, 0o755);
+      const trailer = readTrailer(exe)!;
+      assert.equal(trailer.resume?.lsid, lsid);
+      assert.equal(trailer.ticket, undefined);
+      const repSaw = JSON.stringify((await w.admin.get(`/api/v1/sessions/${lsid}/events`)).body);
+      assert.ok(!repSaw.includes(trailer.resume!.resumeToken), 'the session log never holds the resume token');
+      // Run with nothing typed, in French: it continues the same session.
+      const p = new CustomerProcess([], { exe, env: { ...process.env, LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+      procs.push(p);
+      await p.line(/^Connexion rétablie\.$/, 20_000);
       await repEvent(bobWs, lsid, 'client_changed');
-      await page.getByTestId('chat-status').filter({ hasText: 'La session est terminée.' }).waitFor();
+      await page.getByTestId('chat-status').filter({ hasText: 'La conversation continue dans le client d\'assistance.' }).waitFor();
+      assert.equal(await offer.count(), 0, 'the offer is gone once the session left the web chat');
       // The same session continues in the client, which now says which tools it has (USR-13).
       const moved = await bobWs.find((m) => m.type === 'session.updated' && m.session.lsid === lsid && m.session.clientKind === 'customer_client', 'moved to the client');
       assert.deepEqual(moved.session.capabilities, capabilities());
@@ -221,6 +250,36 @@ describe('e2e: support portal and customer client', () => {
         'session_started', 'rep_joined', 'chat', 'chat', 'customer_disconnected', 'customer_reconnected', 'chat',
         'full_client_offered', 'client_changed', 'chat', 'session_ended',
       ]);
+      assert.deepEqual(errors, []);
+      await ctx.close();
+    } finally {
+      await w.admin.patch('/api/v1/portal/settings', { clickToChat: false });
+    }
+  });
+  it('POR-5: the full-client offer goes when the session ends, and its download stops working (issue 9 item 6)', async () => {
+    await w.admin.patch('/api/v1/portal/settings', { clickToChat: true });
+    try {
+      const { page, ctx, errors } = await newPage(w.browser);
+      await page.goto(w.broker.url + '/');
+      await page.getByLabel('Your name (optional)').fill('Yann');
+      await page.getByRole('button', { name: 'Bob Support' }).click();
+      const upd = await bobWs.next((m) => m.type === 'session.updated' && m.isNew && m.session.customer.name === 'Yann', 'web chat queued');
+      const lsid = upd.session.lsid as string;
+      await bobWs.call({ type: 'session.accept', lsid });
+      assert.equal((await bobWs.call({ type: 'session.offer_full_client', lsid })).type, 'reply');
+      const offer = page.getByRole('region', { name: 'Your representative asks you to continue in the full support client.' });
+      const link = offer.getByRole('link', { name: 'Download the support client for this session (Linux)' });
+      const href = (await link.getAttribute('href'))!;
+      assert.equal((await w.admin.request('HEAD', href)).status, 200);
+      await bobWs.call({ type: 'session.end', lsid });
+      await page.getByTestId('chat-status').filter({ hasText: 'The session has ended.' }).waitFor();
+      await offer.waitFor({ state: 'detached' });
+      const refused = await w.admin.get(href);
+      assert.equal(refused.status, 410);
+      assert.equal(refused.body.error.code, 'resume_expired');
+      // Nor can a made-up session or token get a download ticket.
+      const forged = await w.admin.post('/api/v1/portal/client-download', { lsid, resumeToken: 'x'.repeat(24) });
+      assert.equal(forged.status, 410);
       assert.deepEqual(errors, []);
       await ctx.close();
     } finally {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createRep } from '../support/broker.ts';
 import { loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
-import { CustomerSocket } from '../support/sessions.ts';
+import { CustomerSocket, repConsole } from '../support/sessions.ts';
 
 describe('e2e: the session panel (issue 9)', () => {
   let w: E2eWorld;
@@ -153,6 +153,80 @@ describe('e2e: the session panel (issue 9)', () => {
     const lineHeight = await key.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.6);
     const box = (await key.boundingBox())!;
     assert.ok(box.height < lineHeight * 1.9, `the key wraps: ${box.height} px for a ${lineHeight} px line`);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+  it('CON-2, CON-3: the transfer and invite list follows reps logging in and out; an error goes at the next success; "Reps only" is for one line (issue 9 item 7)', async () => {
+    const { page, ctx, errors } = await consolePage();
+    const quentin = await createRep(w.admin, { username: 'quentin', displayName: 'Quentin Relais' });
+    const { c, panel } = await acceptedCustomer(page, 'Rémi');
+    const choose = panel.getByRole('combobox', { name: 'Choose a representative' });
+    const options = async () => {
+      // Opening the list (focus) reads who is logged in now.
+      await panel.getByRole('textbox', { name: 'Message' }).focus();
+      await choose.focus();
+      return choose.locator('option');
+    };
+    assert.equal(await (await options()).filter({ hasText: 'Quentin Relais' }).count(), 0, 'not logged in yet');
+    let quentinWs = await repConsole(w.broker, quentin);
+    await (await options()).filter({ hasText: 'Quentin Relais' }).waitFor({ state: 'attached' });
+    await choose.selectOption({ label: 'Quentin Relais' });
+    await quentinWs.close();
+    // Quentin logged out after being chosen: the invite fails and says so.
+    await panel.getByRole('button', { name: 'Invite', exact: true }).click();
+    const alert = panel.getByRole('alert');
+    await alert.waitFor();
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Un instant');
+    await panel.getByRole('button', { name: 'Send', exact: true }).click();
+    await c.find((m) => m.type === 'event' && m.event.body.kind === 'chat' && m.event.body.text === 'Un instant', 'the line after the error');
+    await alert.waitFor({ state: 'detached' });
+    await (await options()).filter({ hasText: 'Quentin Relais' }).waitFor({ state: 'detached' });
+
+    // Back, invited and joined: "Reps only" goes to the reps, once.
+    quentinWs = await repConsole(w.broker, quentin);
+    await (await options()).filter({ hasText: 'Quentin Relais' }).waitFor({ state: 'attached' });
+    await choose.selectOption({ label: 'Quentin Relais' });
+    await panel.getByRole('button', { name: 'Invite', exact: true }).click();
+    const invited = await quentinWs.next((m) => m.type === 'session.updated' && m.session.invited.includes(quentin.id), 'the invitation');
+    assert.equal((await quentinWs.call({ type: 'session.join', lsid: invited.session.lsid })).type, 'reply');
+    const repsOnly = panel.getByRole('checkbox', { name: 'Reps only' });
+    await repsOnly.check();
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Note interne');
+    await panel.getByRole('button', { name: 'Send', exact: true }).click();
+    await panel.getByTestId('transcript').getByText('Note interne').waitFor();
+    assert.equal(await repsOnly.isChecked(), false, '"Reps only" is unticked after sending');
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Pour tout le monde');
+    await panel.getByRole('button', { name: 'Send', exact: true }).click();
+    await c.find((m) => m.type === 'event' && m.event.body.kind === 'chat' && m.event.body.text === 'Pour tout le monde', 'the next line reaches the customer');
+    assert.ok(!c.messages.some((m) => m.type === 'event' && m.event.body.text === 'Note interne'), 'the reps-only line never reached the customer');
+    await c.action({ type: 'end' });
+    await quentinWs.close();
+    await quentin.api.close();
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
+  it('POR-3: a session key a customer used, or one that expired, is struck through and says why (issue 9 item 7)', async () => {
+    const { page, ctx, errors } = await consolePage();
+    const card = page.getByTestId('session-key');
+    await page.getByRole('button', { name: 'Generate session key' }).click();
+    await card.getByRole('button', { name: 'Copy' }).waitFor();
+    const key = (await card.textContent())!.match(/\d{3} \d{3} \d{3}/)![0];
+    const c = await CustomerSocket.join(w.broker, { kind: 'key', key }, { name: 'Clé' });
+    customers.push(c);
+    assert.equal((await c.welcome()).type, 'welcome');
+    await page.getByText('A customer joined with this key, so it can no longer be used: generate a new one for the next customer.').waitFor();
+    assert.equal(await card.locator('s').textContent(), key);
+    assert.equal(await card.getByRole('button', { name: 'Copy' }).count(), 0);
+    await c.action({ type: 'end' });
+
+    // A fresh key, then the page's clock moves past its validity (15 minutes by default).
+    await page.clock.install();
+    await page.getByRole('button', { name: 'Generate session key' }).click();
+    await card.getByRole('button', { name: 'Copy' }).waitFor();
+    await page.clock.fastForward('16:00');
+    await page.getByText('This key has expired and can no longer be used: generate a new one.').waitFor();
+    assert.equal(await card.getByRole('button', { name: 'Copy' }).count(), 0);
     assert.deepEqual(errors, []);
     await ctx.close();
   });

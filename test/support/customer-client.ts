@@ -19,9 +19,11 @@ export class CustomerProcess {
   /** Where the client keeps its running session (XDG_STATE_HOME): its own folder unless a test shares one. */
   readonly stateDir: string;
 
-  constructor(args: string[], opts: { env?: NodeJS.ProcessEnv; stateDir?: string } = {}) {
+  /** `exe`: a downloaded single-executable client instead of `passerelle customer` from the sources. */
+  constructor(args: string[], opts: { env?: NodeJS.ProcessEnv; stateDir?: string; exe?: string } = {}) {
     this.stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'passerelle-customer-state-'));
-    this.child = spawn(process.execPath, ['--import', 'tsx', cli, 'customer', '--no-browser', ...args], {
+    const [command, prefix] = opts.exe ? [opts.exe, []] : [process.execPath, ['--import', 'tsx', cli, 'customer']];
+    this.child = spawn(command, [...prefix, '--no-browser', ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...(opts.env ?? process.env), XDG_STATE_HOME: this.stateDir },
     });

@@ -1,5 +1,6 @@
-// The customer client download (POR-3): the Linux single executable, with this site's address,
-// its certificate pin and the portal ticket appended, so it joins the right session by itself.
+// The customer client download (POR-3, POR-5): the Linux single executable, with this site's
+// address, its certificate pin and either the portal ticket (it joins that session by itself) or,
+// from the web chat, the session it resumes (the web chat's conversation continues in it).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,11 +26,16 @@ export const customerDownloadRoutes: FastifyPluginAsyncZod<{ services: Services;
     const file = join(folder, `passerelle-customer-${req.params.platform}`);
     if (!existsSync(file)) throw new PasserelleError('not_found', 'The customer client for this platform is not built on this site');
     const { ticket } = req.query;
-    if (ticket && !services.portal.peekTicket(ticket)) throw new PasserelleError('invalid_session_key', 'This link has expired or was already used; start again from the support portal');
+    const resume = ticket ? services.portal.peekResumeDownload(ticket) : undefined;
+    if (resume) {
+      if (!services.sessions.canResume(resume.lsid, resume.resumeToken)) throw new PasserelleError('resume_expired', 'This session has ended: start again from the support portal');
+    } else if (ticket && !services.portal.peekTicket(ticket)) {
+      throw new PasserelleError('invalid_session_key', 'This link has expired or was already used; start again from the support portal');
+    }
     const trailer = encodeTrailer({
       broker: await services.site.clientBrokerUrl(),
       ...(services.certificateFingerprint ? { pin: services.certificateFingerprint } : {}),
-      ...(ticket ? { ticket } : {}),
+      ...(resume ? { resume } : ticket ? { ticket } : {}),
     });
     const size = statSync(file).size;
     async function* body() {

@@ -1,6 +1,6 @@
 // The public support portal's API (POR-1, POR-3, POR-4, POR-5) and its settings (admin).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { PortalSettings, PortalTicket, PortalView, StartPortalSessionBody, UpdatePortalSettingsBody } from '../../protocol/sessions.ts';
+import { ClientDownloadBody, ClientDownloadTicket, PortalSettings, PortalTicket, PortalView, StartPortalSessionBody, UpdatePortalSettingsBody } from '../../protocol/sessions.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Services } from '../services/index.ts';
 import { errs } from './auth-plugin.ts';
@@ -53,6 +53,21 @@ export const portalRoutes: FastifyPluginAsyncZod<PortalRoutesOptions> = async (a
     const { ticket, expiresAt } = portal.issueTicket(plan, mode, b.customerName);
     const command = `passerelle customer --broker https://${req.headers.host ?? 'localhost'} --ticket=${ticket} --pin ${services.certificateFingerprint ?? ''}`;
     return { ticket, expiresAt, mode, command };
+  });
+
+  app.post('/portal/client-download', {
+    config: { access: 'public', rateLimit: startRateLimit },
+    schema: {
+      operationId: 'createClientDownload',
+      tags,
+      summary: 'From the web chat: a download ticket for the customer client that continues this same session (POR-5)',
+      body: ClientDownloadBody,
+      response: { 200: ClientDownloadTicket, ...errs(400, 410, 429) },
+    },
+  }, async (req) => {
+    const { lsid, resumeToken } = req.body;
+    if (!sessions.canResume(lsid, resumeToken)) throw new PasserelleError('resume_expired', 'This session has ended or can no longer be resumed');
+    return portal.issueResumeDownload(lsid, resumeToken);
   });
 
   app.get('/portal/settings', {

@@ -38,6 +38,8 @@ export interface Ticket {
 export class PortalService {
   private cache: PortalSettings | undefined;
   private readonly tickets = new Map<string, Ticket>();
+  /** Download tickets for the full client of a running web chat (POR-5): the session they resume. */
+  private readonly resumeDownloads = new Map<string, { lsid: string; resumeToken: string; expiresAt: number }>();
 
   constructor(
     private readonly store: Store,
@@ -79,5 +81,20 @@ export class PortalService {
     if (!t) return undefined;
     this.tickets.delete(ticket);
     return t.expiresAt > this.clock.now().getTime() ? t : undefined;
+  }
+
+  /** A download ticket for the customer client that resumes session `lsid` (the caller checked the token). */
+  issueResumeDownload(lsid: string, resumeToken: string): { ticket: string; expiresAt: string } {
+    const now = this.clock.now().getTime();
+    for (const [t, v] of this.resumeDownloads) if (v.expiresAt <= now) this.resumeDownloads.delete(t);
+    const ticket = newToken(24);
+    this.resumeDownloads.set(ticket, { lsid, resumeToken, expiresAt: now + TICKET_MS });
+    return { ticket, expiresAt: new Date(now + TICKET_MS).toISOString() };
+  }
+
+  /** The session a download ticket resumes, while the ticket is good (a browser may fetch twice). */
+  peekResumeDownload(ticket: string): { lsid: string; resumeToken: string } | undefined {
+    const t = this.resumeDownloads.get(ticket);
+    return t && t.expiresAt > this.clock.now().getTime() ? { lsid: t.lsid, resumeToken: t.resumeToken } : undefined;
   }
 }

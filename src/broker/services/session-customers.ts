@@ -27,7 +27,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './accounts.ts';
 import type { PortalService } from './portal.ts';
-import type { SessionKeysService } from './session-keys.ts';
+import { formatSessionKey, normaliseSessionKey, type SessionKeysService } from './session-keys.ts';
 
 /** What the customer's side needs (services/sessions.ts passes its own options, a superset). */
 export interface CustomerSideOptions {
@@ -74,6 +74,8 @@ export class SessionCustomers {
     const settings = await this.o.portal.settings();
     if (join.kind === 'key') {
       const keyUserId = await this.o.keys.redeem(join.key, address, lsid);
+      // The rep's console stops showing the key as one to read out.
+      this.lifecycle.toRep(keyUserId, { type: 'session.key_used', key: formatSessionKey(normaliseSessionKey(join.key)!) });
       return { lsid, method: 'session_key', queue: { kind: 'general' }, keyUserId };
     }
     if (join.kind === 'rep') {
@@ -174,7 +176,7 @@ export class SessionCustomers {
       s.customerLost = null;
       s.customer = sink;
       s.capabilities = toolsOf(hello);
-      previous?.close(CustomerClose.superseded, 'resumed elsewhere');
+      previous?.close(CustomerClose.superseded, 'superseded');
       await this.welcome(s, sink, true);
       // Everything the customer missed, from the store, then live events follow in order.
       for (const r of await this.o.store.listSessionEvents(s.lsid, join.lastSeq)) {

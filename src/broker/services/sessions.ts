@@ -18,6 +18,7 @@ import { SessionLifecycle } from './session-lifecycle.ts';
 import { SessionLog, eventOf } from './session-log.ts';
 import type { SessionCoreParts } from './session-rep-actions.ts';
 import { SessionRegistry } from './session-registry.ts';
+import { safeEqual } from './secrets.ts';
 
 export interface SessionsOptions extends CustomerSideOptions {
   presence: PresenceService;
@@ -68,6 +69,12 @@ export class SessionsService {
     if (!allowed) throw new PasserelleError('forbidden', 'Only session participants and users who may view reports can read this log');
     const events = (await this.store.listSessionEvents(record.lsid)).map(eventOf);
     return { lsid: record.lsid, sequenceNumber: record.seq, events };
+  }
+
+  /** Whether `resumeToken` resumes the running session `lsid` (the customer's proof of who they are). */
+  canResume(lsid: string, resumeToken: string): boolean {
+    const s = this.registry.get(lsid);
+    return s !== undefined && !s.ended && safeEqual(s.resumeToken, resumeToken);
   }
 
   /** Sessions a crash left open are ended, with the reason in their log. */

@@ -28,6 +28,7 @@ export class SessionModel {
   readonly onNewSession = new Emitter<SessionSummary>();
   readonly onEvent = new Emitter<SessionEventNotice>();
   readonly onTyping = new Emitter<TypingNotice>();
+  readonly onKeyUsed = new Emitter<{ key: string }>();
   private readonly sessions = new Map<string, SessionSummary>();
   private readonly logs = new Map<string, SessionEvent[]>();
   private readonly cids = new Map<string, number>();
@@ -131,6 +132,9 @@ export class SessionModel {
         return;
       case 'session.typing':
         this.onTyping.emit({ lsid: m.lsid, name: m.name, typing: m.typing });
+        return;
+      case 'session.key_used':
+        this.onKeyUsed.emit({ key: m.key });
         return;
       case 'reply':
       case 'session.events':

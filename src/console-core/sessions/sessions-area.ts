@@ -28,6 +28,8 @@ export interface SessionsApi {
   onNewSession(listener: Listener<SessionSummary>): Unsubscribe;
   onEvent(listener: Listener<SessionEventNotice>): Unsubscribe;
   onTyping(listener: Listener<TypingNotice>): Unsubscribe;
+  /** A customer used one of this rep's session keys (formatted as `createKey` returned it). */
+  onKeyUsed(listener: Listener<{ key: string }>): Unsubscribe;
 }
 
 export function createSessionsArea(ctx: CoreContext, model: SessionModel = new SessionModel(ctx.rep)): SessionsApi {
@@ -49,5 +51,6 @@ export function createSessionsArea(ctx: CoreContext, model: SessionModel = new S
     onNewSession: (l) => model.onNewSession.on(l),
     onEvent: (l) => model.onEvent.on(l),
     onTyping: (l) => model.onTyping.on(l),
+    onKeyUsed: (l) => model.onKeyUsed.on(l),
   };
 }

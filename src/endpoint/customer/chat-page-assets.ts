@@ -2,8 +2,9 @@
 // No inline script (CSP script-src 'self'); all text is inserted with textContent.
 import { CHAT_WARN_CHARS, MAX_CHAT_CHARS } from '../../protocol/sessions.ts';
 
-export const chatPageHtml = `<!doctype html>
-<html lang="en">
+/** The page in the client's language (its locale, not the browser's: issue 9 item 9). */
+export const chatPageHtml = (lang: 'en' | 'fr') => `<!doctype html>
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -35,7 +36,7 @@ header,footer{padding:.6rem 1rem;background:var(--header,#1f3b57);color:var(--he
 #live{display:flex;align-items:center;gap:1rem;padding:.7rem 1rem;background:#b00020;color:#fff;font-weight:600;font-size:1.05rem}
 #live[hidden],#take-back[hidden]{display:none}#live.viewed{background:#8a4b00}#take-back{font-size:1.05rem;font-weight:700;padding:.4rem .9rem;background:#fff;color:#b00020;border:2px solid #fff;border-radius:4px;cursor:pointer}`;
 
-export const chatPageJs = `const fr = (navigator.language || '').startsWith('fr');
+export const chatPageJs = `const fr = document.documentElement.lang === 'fr';
 const t = (en, frText) => (fr ? frText : en);
 const labels = {
   screen_view: [t('view your screen', 'voir votre écran')],
@@ -46,7 +47,6 @@ const labels = {
   elevation: [t('run with administrator rights', "obtenir les droits d'administrateur")],
 };
 const $ = (id) => document.getElementById(id);
-document.documentElement.lang = fr ? 'fr' : 'en';
 $('send-button').textContent = t('Send', 'Envoyer');
 $('end').textContent = t('End session', 'Terminer la session');
 $('take-back').textContent = t('Take back control', 'Reprendre le contrôle');
@@ -111,12 +111,14 @@ function showLive(l) {
   showTitle();
 }
 $('take-back').onclick = () => post('takeback');
+let ended = false;
+function stop() { $('text').disabled = true; $('send-button').disabled = true; $('end').disabled = true; }
 function onUpdate(u) {
   if (u.kind === 'status') {
     const s = { joined: t('Waiting for a representative…', 'En attente d\\'un technicien…'), resumed: t('Connected', 'Connecté'),
-      reconnecting: t('Reconnecting…', 'Reconnexion…'), ended: t('Session ended', 'Session terminée') }[u.status];
+      reconnecting: t('Reconnecting…', 'Reconnexion…'), ended: u.text || t('Session ended', 'Session terminée') }[u.status];
     $('status').textContent = s || '';
-    if (u.status === 'ended') { $('text').disabled = true; $('end').disabled = true; }
+    if (u.status === 'ended') { ended = true; stop(); }
   } else if (u.kind === 'error') line('error', '', u.message);
   else if (u.kind === 'live') showLive(u.live);
   else if (u.kind === 'recorded') { const r = $('recorded'); r.textContent = t('This session is recorded (screen, control and chat).', 'Cette session est enregistrée (écran, contrôle et conversation).'); r.hidden = false; }
@@ -147,7 +149,21 @@ function onUpdate(u) {
     else if (body.kind === 'permission_revoked') { grants.delete(body.permission); showGrants(); }
   }
 }
-new EventSource('events').onmessage = (e) => onUpdate(JSON.parse(e.data));
+// The page lives as long as its client: when the stream breaks, the client has stopped (or ended
+// the session). A restarted client opens a new window at a new address, so this one does not
+// poll a server that will never come back: it says so once and stops (issue 9 item 7).
+const events = new EventSource('events');
+events.onmessage = (e) => onUpdate(JSON.parse(e.data));
+events.onerror = () => {
+  events.close();
+  document.body.dataset.stream = 'closed';
+  if (ended) return;
+  $('status').textContent = t('The support client has stopped: this window no longer works. If you start the client again, it opens a new window.',
+    "Le client d'assistance s'est arrêté : cette fenêtre ne fonctionne plus. Si vous relancez le client, il ouvre une nouvelle fenêtre.");
+  $('live').hidden = true;
+  $('prompts').textContent = '';
+  stop();
+};
 let typingTimer;
 const MAX = ${MAX_CHAT_CHARS}, WARN = ${CHAT_WARN_CHARS};
 function showLimit() {

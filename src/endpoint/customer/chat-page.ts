@@ -9,6 +9,7 @@ import { MAX_CHAT_CHARS, SessionPermission } from '../../protocol/sessions.ts';
 import { plainText } from '../../protocol/text.ts';
 import { chatPageCss, chatPageHtml, chatPageJs } from './chat-page-assets.ts';
 import type { AppUpdate, CustomerApp } from './customer-app.ts';
+import { customerBundles, customerLang, endedText, errorText, type CustomerLang, type CustomerStrings } from './customer-strings.ts';
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -37,14 +38,23 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString() || '{}');
 }
 
-export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
+/** An update as the page shows it: errors and the end in the customer's words (customer-strings.ts). */
+function forPage(u: AppUpdate, words: CustomerStrings): AppUpdate & { text?: string } {
+  if (u.kind === 'error') return { ...u, message: errorText(words, u.code, u.message) };
+  if (u.kind === 'status' && u.status === 'ended') return { ...u, text: endedText(u.detail, words) };
+  return u;
+}
+
+export async function startChatPage(app: CustomerApp, lang: CustomerLang = customerLang()): Promise<ChatPage> {
+  const words = customerBundles[lang];
+  const html = chatPageHtml(lang);
   const token = randomBytes(18).toString('base64url');
   const prefix = `/${token}/`;
   const streams = new Set<ServerResponse>();
   let port = 0;
 
   const onUpdate = (u: AppUpdate) => {
-    for (const res of streams) res.write(`data: ${JSON.stringify(u)}\n\n`);
+    for (const res of streams) res.write(`data: ${JSON.stringify(forPage(u, words))}\n\n`);
   };
   app.on('update', onUpdate);
 
@@ -57,7 +67,7 @@ export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
     if (req.headers.host !== `127.0.0.1:${port}` || !req.url?.startsWith(prefix)) return send(404, 'text/plain', 'not found');
     const path = req.url.slice(prefix.length).split('?')[0] ?? '';
     if (req.method === 'GET') {
-      if (path === '') return send(200, 'text/html; charset=utf-8', chatPageHtml);
+      if (path === '') return send(200, 'text/html; charset=utf-8', html);
       if (path === 'app.js') return send(200, 'text/javascript; charset=utf-8', chatPageJs);
       if (path === 'app.css') return send(200, 'text/css; charset=utf-8', chatPageCss);
       if (path === 'banner.bmp') {
@@ -72,7 +82,7 @@ export async function startChatPage(app: CustomerApp): Promise<ChatPage> {
       }
       if (path === 'events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-        for (const u of app.history) res.write(`data: ${JSON.stringify(u)}\n\n`);
+        for (const u of app.history) res.write(`data: ${JSON.stringify(forPage(u, words))}\n\n`);
         for (const p of app.prompts.values()) res.write(`data: ${JSON.stringify({ kind: 'prompt', prompt: p })}\n\n`);
         res.write(`data: ${JSON.stringify({ kind: 'live', live: app.live })}\n\n`);
         streams.add(res);

@@ -4,18 +4,15 @@
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { SiteLook } from '../../protocol/portal-look.ts';
-import type { SessionEvent, SessionPermission } from '../../protocol/sessions.ts';
+import { SessionPermission, type SessionEvent } from '../../protocol/sessions.ts';
+import { customerBundles } from './customer-strings.ts';
 import type { CustomerSession } from './customer-session.ts';
 import { serveChannel } from '../tools/index.ts';
 
-export const permissionLabels: Record<SessionPermission, { en: string; fr: string }> = {
-  screen_view: { en: 'view your screen', fr: 'voir votre écran' },
-  screen_control: { en: 'control your mouse and keyboard', fr: 'contrôler votre souris et votre clavier' },
-  annotations: { en: 'draw on your screen', fr: 'dessiner sur votre écran' },
-  file_transfer: { en: 'send and receive files', fr: 'envoyer et recevoir des fichiers' },
-  shell: { en: 'open a command shell', fr: 'ouvrir un terminal de commandes' },
-  elevation: { en: 'run with administrator rights', fr: 'obtenir les droits d\'administrateur' },
-};
+/** Each permission in both languages (the Jump Client's prompt shows both). */
+export const permissionLabels = Object.fromEntries(
+  SessionPermission.options.map((p) => [p, { en: customerBundles.en.permission[p], fr: customerBundles.fr.permission[p] }]),
+) as Record<SessionPermission, { en: string; fr: string }>;
 
 export interface Prompt {
   requestId: string;
@@ -99,7 +96,7 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
         this.update({ kind: 'recorded' });
       }
       if (this.autoApprove && !w.autoApproveAllowed && !w.resumed) {
-        this.update({ kind: 'error', code: 'auto_approve_refused', message: 'This site does not allow automatic approval (--yes); answer each request yourself.' });
+        this.update({ kind: 'error', code: 'auto_approve_refused', message: customerBundles.en.errors.auto_approve_refused! });
       }
     });
     session.on('event', (event) => this.onEvent(event));

@@ -8,6 +8,7 @@ import { CustomerApp } from './customer-app.ts';
 import { CustomerSession } from './customer-session.ts';
 import { runTerminalUi } from './terminal-ui.ts';
 import { forgetSession, loadSavedSession, saveSession } from './saved-session.ts';
+import { customerBundles, customerLang, customerStrings } from './customer-strings.ts';
 import { systemInfo } from '../system-info.ts';
 import { capabilities } from '../tools/index.ts';
 
@@ -30,6 +31,8 @@ export interface EmbeddedCustomerConfig {
   broker: string;
   pin?: string;
   ticket?: string;
+  /** Downloaded from the web chat (POR-5): the session to continue. */
+  resume?: { lsid: string; resumeToken: string };
 }
 
 export function parseCustomerArgs(argv: string[], embedded?: EmbeddedCustomerConfig) {
@@ -56,13 +59,15 @@ export function parseCustomerArgs(argv: string[], embedded?: EmbeddedCustomerCon
   if (values.key !== undefined) {
     // One clear answer here rather than the broker's validation errors for a key that cannot be one.
     if (!/^[\d\s-]{1,32}$/.test(values.key) || values.key.replace(/\D/g, '').length !== 9) {
-      throw new Error('A session key is 9 digits, such as 123 456 789: ask your support representative for yours');
+      throw new Error(customerStrings().badKey);
     }
     joins.push({ kind: 'key', key: values.key });
   }
   if (values.rep !== undefined) joins.push({ kind: 'rep', rep: values.rep });
   if (values.connect) joins.push({ kind: 'connect' });
   if (ticket !== undefined) joins.push({ kind: 'ticket', ticket });
+  // A command-line join replaces the embedded resume (a customer told to use a new key, say).
+  if (embedded?.resume && joins.length === 0 && values.resume === undefined) joins.push({ kind: 'resume', ...embedded.resume, lastSeq: 0 });
   if (values.resume !== undefined) {
     const [lsid, resumeToken] = values.resume.split(':');
     if (!lsid || !resumeToken) throw new Error('--resume takes LSID:TOKEN');
@@ -92,7 +97,9 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
   // A session this client was in when it was killed (not ended): resume it rather than join again,
   // since a portal ticket or key is single use. A resume past the grace period is refused, and forgotten.
   const saved = args.join.kind === 'resume' ? null : loadSavedSession(args.broker);
-  if (saved) console.log('Resuming your support session…');
+  const lang = customerLang();
+  const words = customerBundles[lang];
+  if (saved) console.log(words.resuming);
   const session = new CustomerSession({
     brokerUrl: args.broker,
     ...(args.pin ? { pin: args.pin } : {}),
@@ -102,9 +109,9 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
     capabilities: capabilities(),
   });
   const app = new CustomerApp(session, args.yes);
-  const stopTerminal = runTerminalUi(app, process.stdin, process.stdout);
-  const page = await startChatPage(app);
-  console.log(`Chat window: ${page.url}`);
+  const stopTerminal = runTerminalUi(app, process.stdin, process.stdout, words);
+  const page = await startChatPage(app, lang);
+  console.log(words.chatWindow(page.url));
   if (args.openBrowser) openInBrowser(page.url);
   let joined = false;
   session.on('welcome', (w) => {

@@ -4,97 +4,79 @@
 // screen it says so, and the Esc key (or "/takeback") takes control back at once.
 import { createInterface, emitKeypressEvents } from 'node:readline';
 import { SessionPermission, chatLength } from '../../protocol/sessions.ts';
-import { permissionLabels, type AppUpdate, type CustomerApp, type LiveState } from './customer-app.ts';
+import type { AppUpdate, CustomerApp, LiveState } from './customer-app.ts';
+import { customerStrings, endedText, errorText, type CustomerStrings } from './customer-strings.ts';
 
 /** The line the terminal prints when what the reps do with the screen changes. */
-export function describeLive(l: LiveState): string {
-  const who = l.reps.length ? l.reps.join(', ') : 'Your support representative';
+export function describeLive(l: LiveState, s: CustomerStrings = customerStrings()): string {
+  const who = l.reps.length ? l.reps.join(', ') : s.yourRep;
   const parts: string[] = [];
-  if (l.controlled) parts.push(`${who} is controlling your mouse and keyboard.`);
-  else if (l.controlGranted) parts.push(`${who} may control your mouse and keyboard.`);
-  if (l.viewed) parts.push('Your screen is being viewed.');
-  if (l.annotated) parts.push(`${who} may draw on your screen.`);
-  if (!parts.length) return '*** Nobody is viewing or controlling your screen. ***';
-  return `*** ${parts.join(' ')}${l.controlGranted ? ' Press Esc (or type /takeback) to take control back.' : ''} ***`;
+  if (l.controlled) parts.push(s.controlling(who));
+  else if (l.controlGranted) parts.push(s.mayControl(who));
+  if (l.viewed) parts.push(s.viewed);
+  if (l.annotated) parts.push(s.mayDraw(who));
+  if (!parts.length) return s.nobodyLive;
+  return `*** ${parts.join(' ')}${l.controlGranted ? ` ${s.takeBackHint}` : ''} ***`;
 }
 
-const endReasons: Record<string, string> = {
-  ended_by_rep: 'The representative ended the session.',
-  ended_by_customer: 'You ended the session.',
-  certificate_mismatch: 'Not connected: the site is not the one this client was given.',
-  certificate_untrusted: 'Not connected: the site\'s certificate could not be checked.',
-  could_not_join: 'Could not join the session.',
-  connection_lost: 'The connection to the support site was lost.',
-  closed: 'The support site closed the connection.',
-  interrupted: 'The session was interrupted.',
-};
-
-/** What the customer reads when the session ends: words, never the broker's reason code. */
-export function endedText(reason: string | undefined): string {
-  return `Session ended. ${endReasons[reason ?? ''] ?? ''}`.trim();
-}
-
-function describe(u: AppUpdate): string | null {
+function describe(u: AppUpdate, s: CustomerStrings): string | null {
   if (u.kind === 'status') {
     switch (u.status) {
       case 'joined':
-        return `Connected (session ${u.detail}). Waiting for a support representative…`;
+        return s.joined(u.detail ?? '');
       case 'resumed':
-        return 'Connection restored.';
+        return s.resumed;
       case 'reconnecting':
-        return `Connection lost; reconnecting (attempt ${u.detail})…`;
+        return s.reconnecting(u.detail ?? '');
       case 'ended':
-        return endedText(u.detail);
+        return endedText(u.detail, s);
       default:
         return null;
     }
   }
-  if (u.kind === 'error') return `! ${u.message} [${u.code}]`;
-  if (u.kind === 'recorded') return '*** This session is recorded (screen, control and chat). ***';
-  if (u.kind === 'prompt') {
-    return `? ${u.prompt.repName} asks to ${permissionLabels[u.prompt.permission].en}. Allow? [y/n]`;
-  }
+  if (u.kind === 'error') return `! ${errorText(s, u.code, u.message)} [${u.code}]`;
+  if (u.kind === 'recorded') return s.recorded;
+  if (u.kind === 'prompt') return s.asks(u.prompt.repName, s.permission[u.prompt.permission]);
   if (u.kind !== 'event') return null;
   const { actor, body } = u.event;
   switch (body.kind) {
     case 'chat':
       return `${actor.name}: ${body.text}`;
     case 'rep_joined':
-      return `* ${body.name} joined the session.`;
+      return s.repJoined(body.name);
     case 'rep_left':
-      return `* ${body.name} left the session.`;
+      return s.repLeft(body.name);
     case 'transferred':
-      return `* Your session is being transferred to ${body.toName}.`;
+      return s.transferred(body.toName);
     case 'requeued':
-      return '* That representative is not available; any representative can now take your session.';
+      return s.requeued;
     case 'permission_granted':
-      return `* Granted: ${permissionLabels[body.permission].en}.`;
+      return s.granted(s.permission[body.permission]);
     case 'permission_denied':
-      return `* Refused: ${permissionLabels[body.permission].en}.`;
+      return s.refused(s.permission[body.permission]);
     case 'permission_revoked':
-      return `* Revoked: ${permissionLabels[body.permission].en}.`;
+      return s.revoked(s.permission[body.permission]);
     default:
       return null;
   }
 }
 
-export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): () => void {
+export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, s: CustomerStrings = customerStrings()): () => void {
   const print = (line: string) => output.write(`${line}\n`);
-  let lastLive = describeLive(app.live);
+  let lastLive = describeLive(app.live, s);
   const onUpdate = (u: AppUpdate) => {
     if (u.kind === 'live') {
-      const line = describeLive(u.live);
+      const line = describeLive(u.live, s);
       if (line !== lastLive) print(line);
       lastLive = line;
       return;
     }
-    const line = describe(u);
+    const line = describe(u, s);
     if (line) print(line);
   };
   app.on('update', onUpdate);
   const takeBack = () => {
-    if (!app.takeBackControl()) print('* You have control: nobody else may use your mouse and keyboard.');
-    else print('* You took control back.');
+    print(app.takeBackControl() ? s.tookBack : s.youHaveControl);
   };
   // A real terminal is read key by key (raw mode, readline keeps line editing) so Esc acts at
   // once; a pipe is read by lines, and an Esc byte in it acts the same.
@@ -119,12 +101,12 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
     if (line === '/end') return app.session.end();
     if (line === '/revoke' || line.startsWith('/revoke ')) {
       const p = SessionPermission.safeParse(line.slice(7).trim());
-      if (!p.success) return print(`! Usage: /revoke PERMISSION, one of ${SessionPermission.options.join(', ')}`);
+      if (!p.success) return print(s.revokeUsage(SessionPermission.options.join(', ')));
       app.revoke(p.data);
       return;
     }
     const length = chatLength(line);
-    if (length.over) return print(`! Not sent: ${length.count} characters; a message may have at most ${length.max}. Shorten it, or send it in several lines.`);
+    if (length.over) return print(s.tooLong(length.count, length.max));
     app.session.chat(line);
   });
   return () => {

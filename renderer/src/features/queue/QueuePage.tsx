@@ -79,20 +79,20 @@ function QueueList({ title, sessions, action }: { title: string; sessions: Sessi
   );
 }
 
-/** The last key generated: nowrap with a copy button while valid; said to be expired once it is. */
-function SessionKeyCard({ keyView }: { keyView: SessionKeyView }) {
+/** The last key generated: nowrap with a copy button while valid; struck through once used or expired. */
+function SessionKeyCard({ keyView }: { keyView: SessionKeyView & { used?: boolean } }) {
   const { t } = useTranslation();
   const now = useNow();
   const dateTime = useDateTime();
   const [copied, setCopied] = useState(false);
   const expired = Date.parse(keyView.expiresAt) <= now;
-  if (expired) {
+  if (expired || keyView.used) {
     return (
       <div role="status">
         <p className="session-key expired" data-testid="session-key">
           <s>{keyView.key}</s>
         </p>
-        <p className="hint">{t('queue.keyExpired')}</p>
+        <p className="hint">{t(keyView.used ? 'queue.keyUsed' : 'queue.keyExpired')}</p>
       </div>
     );
   }

@@ -20,7 +20,8 @@ interface QueueState {
   logs: Record<string, SessionEvent[]>;
   typing: Record<string, string | null>;
   selected: string | null;
-  key: SessionKeyView | null;
+  /** The last key generated; `used` once a customer joined with it (it works only once). */
+  key: (SessionKeyView & { used?: boolean }) | null;
   select(lsid: string | null): Promise<void>;
   /** The rep is done reading an ended session. */
   dismiss(lsid: string): void;
@@ -87,6 +88,9 @@ consoleApi.sessions.onEvent(({ lsid, event }) => {
     if (!session) return { logs, typing };
     return { logs, typing, ended: { ...s.ended, [lsid]: { session: { ...session, state: 'ended' }, reason: b.reason, at: event.at } } };
   });
+});
+consoleApi.sessions.onKeyUsed(({ key }) => {
+  useQueue.setState((s) => (s.key && s.key.key === key ? { key: { ...s.key, used: true } } : {}));
 });
 consoleApi.sessions.onTyping(({ lsid, name, typing }) => {
   useQueue.setState((s) => ({ typing: { ...s.typing, [lsid]: typing ? name : null } }));
