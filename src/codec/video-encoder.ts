@@ -146,46 +146,52 @@ export class VideoEncoder implements ScreenEncoder {
 
   /**
    * Unscaled: BGRA → yuv420p straight from the capture buffer into the encoder's frame (no copy
-   * into an AVFrame first), and only the band of rows that changed (16-row aligned); the rest of
-   * the frame still holds the previous picture. One swscale context per band height, cached.
+   * into an AVFrame first), and only the rects that changed (16-pixel aligned, so 4:2:0 chroma
+   * lines up); the rest of the frame still holds the previous picture. One swscale context per
+   * rect size, cached (a scrolling xterm or typing repeats the same few sizes).
    */
   private convertDamaged(frame: RawFrame, key: boolean): void {
     const W = this.settings.width;
     const H = this.settings.height;
-    let y0 = 0;
-    let y1 = H;
+    let rects: { x: number; y: number; width: number; height: number }[] = [{ x: 0, y: 0, width: W, height: H }];
     if (!key && this.primed && frame.damage) {
-      if (frame.damage.length === 0) return;
-      y0 = Math.max(0, Math.floor(Math.min(...frame.damage.map((d) => d.y)) / 16) * 16);
-      y1 = Math.min(H, Math.ceil(Math.max(...frame.damage.map((d) => d.y + d.height)) / 16) * 16);
-      if (y1 <= y0) return;
-    }
-    const h = y1 - y0;
-    let sws = this.bands.get(h);
-    if (!sws) {
-      if (this.bands.size >= 96) {
-        for (const c of this.bands.values()) c.freeContext();
-        this.bands.clear();
-      }
-      sws = new SoftwareScaleContext();
-      sws.getContext(W, h, AV_PIX_FMT_BGRA, W, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
-      sws.initContext();
-      this.bands.set(h, sws);
+      const changed = changedRects(frame.damage, W, H, W, H);
+      if (changed) rects = changed;
+      if (rects.length === 0) return;
     }
     this.dst.makeWritable();
     const planes = this.dst.data;
     const ls = this.dst.linesize;
     if (!planes || planes.length < 3) throw new CodecError('codec_encode', 'encoder frame has no planes');
-    const r = sws.scaleSync(
-      [frame.data.subarray(y0 * W * 4, y1 * W * 4)],
-      [W * 4],
-      0,
-      h,
-      [planes[0]!.subarray(y0 * ls[0]!), planes[1]!.subarray((y0 / 2) * ls[1]!), planes[2]!.subarray((y0 / 2) * ls[2]!)],
-      [ls[0]!, ls[1]!, ls[2]!],
-    );
-    if (r < 0) throw new CodecError('codec_encode', `colour conversion failed (${r})`);
+    for (const r of rects) {
+      const sws = this.converter(r.width, r.height);
+      const res = sws.scaleSync(
+        [frame.data.subarray((r.y * W + r.x) * 4)],
+        [W * 4],
+        0,
+        r.height,
+        [planes[0]!.subarray(r.y * ls[0]! + r.x), planes[1]!.subarray((r.y / 2) * ls[1]! + r.x / 2), planes[2]!.subarray((r.y / 2) * ls[2]! + r.x / 2)],
+        [ls[0]!, ls[1]!, ls[2]!],
+      );
+      if (res < 0) throw new CodecError('codec_encode', `colour conversion failed (${res})`);
+    }
     this.primed = true;
+  }
+
+  private converter(w: number, h: number): SoftwareScaleContext {
+    const key = w * 65536 + h;
+    let sws = this.bands.get(key);
+    if (!sws) {
+      if (this.bands.size >= 128) {
+        for (const c of this.bands.values()) c.freeContext();
+        this.bands.clear();
+      }
+      sws = new SoftwareScaleContext();
+      sws.getContext(w, h, AV_PIX_FMT_BGRA, w, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+      sws.initContext();
+      this.bands.set(key, sws);
+    }
+    return sws;
   }
 
   /** Grayscale: luma through swscale into a GRAY8 frame, chroma planes flat grey. */

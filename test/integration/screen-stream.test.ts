@@ -167,6 +167,23 @@ describe('screen stream: real Xvfb → capture → codec → channel → decoder
     }
   });
 
+  it('CON-4: the cursor follows XInput2 motion events, not a poll: with both polls an hour apart, pointer moves still arrive', async () => {
+    const { rep, agent } = screenPair({ codec: 'h264', monitor: 0 });
+    const handler = createScreenHandler({ openCapture: () => X11ScreenCapture.open(x.display, log), cursorPollMs: 3_600_000, cursorIdlePollMs: 3_600_000 });
+    const done = handler(agent, { filesRoot: '/tmp', report: () => undefined, warn: (m) => console.error('WARN', m) });
+    const v = viewer(rep, 'h264');
+    try {
+      await v.until(() => v.state.picture !== null, 'a first picture');
+      for (const [px, py] of [[700, 400], [1234, 567], [10, 1000]] as const) {
+        await x.run('xdotool', ['mousemove', String(px), String(py)]);
+        await v.until(() => v.state.cursor?.x === px && v.state.cursor.y === py, `the cursor at ${px},${py}`);
+      }
+    } finally {
+      rep.close('closed_by_peer');
+      await done;
+    }
+  });
+
   it('CON-4: a static screen costs nothing; two RandR monitors can be switched live, with a monitor_switched event', async () => {
     const other = await XConnection.open(x.display, log);
     const randr = (await RandrMonitors.open(other))!;

@@ -26,6 +26,11 @@ export interface ScreenCapture {
    */
   grab(region: ScreenRect, full?: boolean): Promise<RawFrame | null>;
   cursor(withImage: boolean): Promise<CursorState>;
+  /**
+   * The pointer moved (X11: XInput2 motion), so the cursor is read at once, and the position poll
+   * can be slow. Absent, or null where the platform cannot tell, the tool polls only.
+   */
+  onCursorMove?(cb: () => void): (() => void) | null;
   /** How the pixels are read ('mit-shm' or 'get-image'), for logs and the bench. */
   readonly method: string;
   close(): void;

@@ -42,8 +42,13 @@ export interface ScreenToolOptions {
   maxFps?: number;
   /** Quiet time after which a video stream gets a lossless refresh of what changed (default 300 ms). */
   refineAfterMs?: number;
-  /** Cursor position poll interval (default 50 ms). */
+  /** Cursor position poll interval while the pointer moves (default 50 ms). */
   cursorPollMs?: number;
+  /**
+   * The poll once the pointer has rested 2 s (default 250 ms). Motion events (XInput2) wake the
+   * stream at once whatever the poll; it catches what they miss (a warp, a window taking XI2 motion).
+   */
+  cursorIdlePollMs?: number;
 }
 
 export interface ScreenStats {
@@ -68,6 +73,9 @@ function union(a: ScreenRect | null, b: ScreenRect): ScreenRect {
   return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
 }
 
+/** A pointer that moved this recently is polled at the fast rate. */
+const CURSOR_MOVING_MS = 2000;
+
 /** One screen stream on one channel. Exposed for the bench and the tests. */
 export class ScreenStreamer {
   readonly stats: ScreenStats = { frames: 0, bytes: 0, keyFrames: 0, refines: 0, encodeMs: 0, grabMs: 0 };
@@ -84,6 +92,9 @@ export class ScreenStreamer {
   private lastCursorPoll = 0;
   private lastCursor = { x: -1, y: -1, serial: -2, visible: false };
   private cursorShapeChanged = true;
+  /** A motion event came since the last read (or the cursor must be sent again). */
+  private cursorMoved = true;
+  private lastCursorChangeAt = 0;
   private stopped = false;
   private wake: (() => void) | null = null;
   private readonly offs: (() => void)[] = [];
@@ -132,6 +143,10 @@ export class ScreenStreamer {
 
   /** A viewer needs a picture that decodes on its own: the layout info, then a key frame. */
   requestKeyFrame(): void {
+    // A viewer starting from this key frame gets the cursor (shape and position) too.
+    this.cursorShapeChanged = true;
+    this.cursorMoved = true;
+    this.lastCursor = { ...this.lastCursor, x: -1 };
     this.needKey = true;
     this.needInfo = true;
     this.dirty = true;
@@ -181,7 +196,20 @@ export class ScreenStreamer {
       this.capture.onLayout(() => this.requestKeyFrame()),
     );
     const shape = (this.capture as { onCursorShape?: (cb: () => void) => () => void }).onCursorShape;
-    if (shape) this.offs.push(shape.call(this.capture, () => (this.cursorShapeChanged = true)));
+    if (shape) {
+      this.offs.push(
+        shape.call(this.capture, () => {
+          this.cursorShapeChanged = true;
+          this.poke();
+        }),
+      );
+    }
+    const offMove = this.capture.onCursorMove?.(() => {
+      if (this.cursorMoved) return;
+      this.cursorMoved = true;
+      this.poke();
+    });
+    if (offMove) this.offs.push(offMove);
     this.ch.onKeyFrameRequest(() => this.requestKeyFrame());
     void this.readControl();
     this.ctx.report({ kind: 'screen_view_started', monitor: this.meta.monitor, codec: this.meta.codec, quality: this.meta.quality });
@@ -201,7 +229,7 @@ export class ScreenStreamer {
         if (this.dirty || this.needKey || this.stopped) continue;
         // Nothing to send: sleep until damage / a key request, the next cursor poll or the refine time.
         const now = Date.now();
-        let until = this.lastCursorPoll + this.opts.cursorPollMs;
+        let until = this.nextCursorRead();
         if (this.refineArea) until = Math.min(until, this.lastFrameAt + this.opts.refineAfterMs);
         await this.sleep(until - now);
       }
@@ -228,7 +256,7 @@ export class ScreenStreamer {
       this.put(encodeScreenMessage({ type: 'info', info }), true);
       return true;
     }
-    if (Date.now() - this.lastCursorPoll >= this.opts.cursorPollMs && (await this.sendCursor(info))) return true;
+    if (Date.now() >= this.nextCursorRead() && (await this.sendCursor(info))) return true;
     if (this.dirty || this.needKey) {
       // Pace to maxFps: wait out the rest of the frame interval (damage keeps accumulating meanwhile).
       const wait = this.lastFrameAt + 1000 / this.opts.maxFps - Date.now();
@@ -285,9 +313,20 @@ export class ScreenStreamer {
     return true;
   }
 
+  /**
+   * When the cursor is next read: after a motion event or a shape change, at once (at most once a
+   * picture interval); while it moved in the last 2 s, every poll interval; at rest, every idle poll.
+   */
+  private nextCursorRead(): number {
+    if (this.cursorMoved || this.cursorShapeChanged) return this.lastCursorPoll + 1000 / this.opts.maxFps;
+    const moving = Date.now() - this.lastCursorChangeAt < CURSOR_MOVING_MS;
+    return this.lastCursorPoll + (moving ? this.opts.cursorPollMs : this.opts.cursorIdlePollMs);
+  }
+
   /** Sends the cursor if it moved or changed shape; true when a message went out. */
   private async sendCursor(info: ScreenInfo): Promise<boolean> {
     this.lastCursorPoll = Date.now();
+    this.cursorMoved = false;
     const c = await this.capture.cursor(this.cursorShapeChanged);
     const withImage = this.cursorShapeChanged && c.image !== undefined;
     this.cursorShapeChanged = false;
@@ -299,9 +338,11 @@ export class ScreenStreamer {
     if (!withImage && last.x === x && last.y === y && last.visible === visible) return false;
     if (this.stopped || this.needInfo || !this.ch.writable) {
       if (withImage) this.cursorShapeChanged = true;
+      this.cursorMoved = true;
       return false;
     }
     this.lastCursor = { x, y, serial: c.serial, visible };
+    this.lastCursorChangeAt = Date.now();
     const clamp = (v: number) => Math.max(-32768, Math.min(32767, v));
     this.put(encodeScreenMessage({ type: 'cursor', x: clamp(x), y: clamp(y), visible, image: withImage ? c.image : undefined }), false);
     return true;
@@ -355,6 +396,7 @@ export function createScreenHandler(options: ScreenToolOptions): (ch: ScreenChan
         maxFps: options.maxFps ?? 60,
         refineAfterMs: options.refineAfterMs ?? 300,
         cursorPollMs: options.cursorPollMs ?? 50,
+        cursorIdlePollMs: options.cursorIdlePollMs ?? 250,
       });
       await streamer.run();
     } finally {

@@ -24,6 +24,11 @@ interface FixesExt {
   SelectCursorInput(win: number, mask: number): void;
   GetCursorImage(cb: (err: unknown, img: { x: number; y: number; width: number; height: number; xhot: number; yhot: number; cursorSerial: number; cursorImage: Buffer }) => void): void;
 }
+interface XInputExt {
+  XISelectEvents(window: number, masks: { deviceId: number; mask: string[] }): void;
+}
+/** XInput2's AllMasterDevices: the pointer the user sees, whichever device (or XTEST) moved it. */
+const XI_ALL_MASTER_DEVICES = 1;
 interface ShmSegment {
   buffer: Buffer;
   size: number;
@@ -46,6 +51,8 @@ export class X11ScreenCapture implements ScreenCapture {
   private currentLayout: ScreenLayout;
   private readonly layoutCbs = new Set<(l: ScreenLayout) => void>();
   private readonly damageCbs = new Set<() => void>();
+  private readonly moveCbs = new Set<() => void>();
+  private rawMotion = false;
   private readonly damageId: number;
   private readonly partsRegion: number;
   private shm: ShmSegment | null = null;
@@ -104,16 +111,42 @@ export class X11ScreenCapture implements ScreenCapture {
     this.conn.onEvent((ev) => {
       if (ev.name === 'DamageNotify') {
         for (const cb of this.damageCbs) cb();
+      } else if (ev.name === 'XIMotion' || ev.name === 'XIRawMotion') {
+        for (const cb of this.moveCbs) cb();
       } else if (this.randr && ev.type >= this.randr.firstEvent && ev.type < this.randr.firstEvent + 3) {
         void this.refreshLayout();
       }
     });
+    await this.selectMotion();
     await this.attachShm();
     await this.refreshLayout();
     // Client-declared RandR monitors do not always send an event: look again every 2 s (one round trip).
     this.layoutTimer = setInterval(() => void this.refreshLayout(), 2000);
     this.layoutTimer.unref();
     await this.readRects([{ x: 0, y: 0, width: this.width, height: this.height }]);
+  }
+
+  /**
+   * XInput2 motion on the root window: XI Motion reaches it from every window whose client did not
+   * select XI2 motion itself (xterm, core-event apps; absolute XTEST moves send only this), raw
+   * motion comes from relative devices wherever the pointer is. The tool still polls, slowly, for
+   * what neither reports (a warp, a GTK window that takes XI2 motion for itself).
+   */
+  private async selectMotion(): Promise<void> {
+    try {
+      const xi = await this.conn.ext<XInputExt>('xinput');
+      xi.XISelectEvents(this.conn.root, { deviceId: XI_ALL_MASTER_DEVICES, mask: ['RawMotion', 'Motion'] });
+      await this.conn.sync();
+      this.rawMotion = true;
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'XInput2 unavailable, polling the cursor position only');
+    }
+  }
+
+  onCursorMove(cb: () => void): (() => void) | null {
+    if (!this.rawMotion) return null;
+    this.moveCbs.add(cb);
+    return () => this.moveCbs.delete(cb);
   }
 
   private async attachShm(): Promise<void> {
