@@ -97,6 +97,37 @@ describe('e2e: a presentation attendee in the browser', () => {
     }
   });
 
+  it('REP-6: the presentation reports in French: the period, the list, the detail with the attendee\'s join and leave and the reason in words', async () => {
+    // The first test's presentation ("Démo orange", Zoé joined and left) is in the report.
+    const { page: fr, errors } = await newPage(w.browser, 'fr-FR');
+    await fr.goto(`${w.broker.url}/login`);
+    await fr.getByLabel("Nom d'utilisateur").fill('admin');
+    await fr.getByLabel('Mot de passe', { exact: true }).fill(ADMIN_PASSWORD);
+    await fr.getByRole('button', { name: 'Se connecter' }).click();
+    await fr.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Rapports' }).click();
+    await fr.getByRole('link', { name: 'Rapports de présentation' }).click();
+    await fr.getByRole('heading', { name: 'Rapports de présentation', level: 1 }).waitFor();
+    await fr.getByRole('group', { name: 'Période' }).getByLabel('Date de début').fill(new Date().toISOString().slice(0, 10));
+    await fr.getByLabel('Nombre de jours').fill('1');
+    await fr.getByRole('button', { name: 'Lancer le rapport' }).click();
+    const table = fr.getByRole('table', { name: 'Présentations démarrées dans la période' });
+    await table.getByRole('row').filter({ hasText: 'Démo orange' }).getByRole('cell', { name: 'terminée par le présentateur' }).waitFor();
+    await table.getByRole('link', { name: 'Détails de la présentation « Démo orange »' }).click();
+    await fr.getByRole('heading', { name: 'Détails de la présentation « Démo orange »', level: 1 }).waitFor();
+    const people = fr.getByRole('table', { name: 'Participants avec leurs heures d’arrivée et de départ' });
+    const zoe = await people.getByRole('row').filter({ has: fr.getByRole('rowheader', { name: 'Zoé' }) }).getByRole('cell').allTextContents();
+    assert.equal(zoe[3], 'est parti');
+    assert.match(zoe[1]!, /\d{2}:\d{2}:\d{2}/, 'joined to the second');
+    assert.match(zoe[2]!, /\d{2}:\d{2}:\d{2}/, 'left to the second');
+    await fr.getByRole('table', { name: 'Tous les événements de la présentation' }).getByRole('cell', { name: 'a rejoint', exact: true }).first().waitFor();
+    // Back to the list by keyboard, the period kept in the address.
+    await fr.getByRole('link', { name: 'Retour à la liste' }).focus();
+    await fr.keyboard.press('Enter');
+    await table.waitFor();
+    assert.match(fr.url(), /reports\/presentations\?from=\d{4}-\d{2}-\d{2}&days=1$/);
+    assert.deepEqual(errors, []);
+  });
+
   it('POR-2: the administrator hides the presentation list on the Support Portal page; the portal then offers only the key, which still joins', async () => {
     const rep = await createRep(w.admin, { displayName: 'Yann Caché' });
     const p = presenter(w.broker, await presenterToken(w.broker, rep.username, rep.password));

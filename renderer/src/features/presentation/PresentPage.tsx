@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { PresenterClient, type PresenterEvent } from '../../../../src/console-core/presentations/presenter-client.ts';
 import type { AttendeeView, PresentationChatLine, PresentationInfo } from '../../../../src/protocol/presentations.ts';
 import { startScreenEncoder, type ScreenEncoder } from './screen-encoder.ts';
+import { reasonText } from './PresentationReports.tsx';
 import './i18n.ts';
 
 const isDesktop = typeof window !== 'undefined' && Boolean(window.passerelle);
@@ -88,7 +89,7 @@ export function PresentPage() {
     <section aria-labelledby="present-title" className="present-page">
       <h1 id="present-title">{t('present.title')}</h1>
       {error && <p role="alert" className="error">{error}</p>}
-      {ended && <p role="status">{t('present.ended', { reason: ended })}</p>}
+      {ended && <p role="status">{t('present.ended', { reason: reasonText(t, ended) })}</p>}
       {isDesktop && <p role="note">{t('present.desktopOnlyWeb')}</p>}
       {!info ? (
         <form onSubmit={(e) => void start(e)}>

@@ -29,6 +29,14 @@ function useSecondsDateTime(zone?: string): (iso: string | null) => string {
   };
 }
 
+const REASONS = new Set(['left', 'removed', 'connection_lost', 'presentation_ended', 'ended_by_presenter', 'presenter_connection_lost', 'broker_shutdown', 'broker_restart']);
+
+/** A leave or end reason in words; one this console does not know is shown as the broker wrote it. */
+export function reasonText(t: (k: string) => string, reason: string | null): string {
+  if (!reason) return '';
+  return REASONS.has(reason) ? t(`presentationReports.reason_${reason}`) : reason;
+}
+
 const QUERY_KEYS = ['from', 'days', 'to', 'page'] as const;
 
 function queryOf(params: URLSearchParams): PresentationReportQueryInput {
@@ -142,7 +150,7 @@ export function PresentationReportsList() {
                     <td>{formatDuration(p.durationSeconds)}</td>
                     <td>{p.attendeeCount}</td>
                     <td>{p.listed ? t('presentationReports.yes') : t('presentationReports.no')}</td>
-                    <td>{p.endReason ?? ''}</td>
+                    <td>{reasonText(t, p.endReason)}</td>
                     <td>
                       <Link to={p.presentationId} state={{ list: key }} aria-label={t('presentationReports.detailOf', { name: p.name })}>
                         {t('presentationReports.detail')}
@@ -221,7 +229,7 @@ export function PresentationReportDetail() {
             <dt>{t('presentationReports.listed')}</dt>
             <dd>{p.listed ? t('presentationReports.yes') : t('presentationReports.no')}</dd>
             <dt>{t('presentationReports.endReason')}</dt>
-            <dd>{p.endReason ?? ''}</dd>
+            <dd>{reasonText(t, p.endReason)}</dd>
           </dl>
           <h2>{t('presentationReports.attendees')}</h2>
           {report.attendees.length === 0 ? (
@@ -244,7 +252,7 @@ export function PresentationReportDetail() {
                     <td className="mono">{a.address}</td>
                     <td>{dateTime(a.joinedAt)}</td>
                     <td>{a.leftAt ? dateTime(a.leftAt) : t('presentationReports.stillThere')}</td>
-                    <td>{a.leaveReason ?? ''}</td>
+                    <td>{reasonText(t, a.leaveReason)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -266,7 +274,7 @@ export function PresentationReportDetail() {
                   <td>{dateTime(e.at)}</td>
                   <td>{t(`presentationReports.kind_${e.kind}`)}</td>
                   <td>{e.actor.name}</td>
-                  <td className="chat-text">{[e.text, e.reason, e.actor.address].filter(Boolean).join(' · ')}</td>
+                  <td className="chat-text">{[e.text, reasonText(t, e.reason), e.actor.address].filter(Boolean).join(' · ')}</td>
                 </tr>
               ))}
             </tbody>

@@ -91,6 +91,14 @@ const en = {
     kind_presenter_back: 'presenter back',
     kind_chat: 'chat',
     kind_ended: 'ended',
+    reason_left: 'left',
+    reason_removed: 'removed by the presenter',
+    reason_connection_lost: 'connection lost',
+    reason_presentation_ended: 'the presentation ended',
+    reason_ended_by_presenter: 'ended by the presenter',
+    reason_presenter_connection_lost: 'the presenter’s connection was lost',
+    reason_broker_shutdown: 'the server stopped',
+    reason_broker_restart: 'the server restarted',
   },
 };
 const fr: typeof en = {
@@ -183,6 +191,14 @@ const fr: typeof en = {
     kind_presenter_back: 'présentateur de retour',
     kind_chat: 'discussion',
     kind_ended: 'terminée',
+    reason_left: 'est parti',
+    reason_removed: 'retiré par le présentateur',
+    reason_connection_lost: 'connexion perdue',
+    reason_presentation_ended: 'la présentation s’est terminée',
+    reason_ended_by_presenter: 'terminée par le présentateur',
+    reason_presenter_connection_lost: 'la connexion du présentateur a été perdue',
+    reason_broker_shutdown: 'le serveur s’est arrêté',
+    reason_broker_restart: 'le serveur a redémarré',
   },
 };
 
