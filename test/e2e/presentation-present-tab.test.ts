@@ -3,7 +3,8 @@
 // X screen (the picker is answered by --auto-select-desktop-capture-source) and the tab encodes it
 // with WebCodecs; three attendees join from the portal's list in other browser contexts, each
 // sees the presented screen (block averages of the attendee's canvas compared with an xwd capture
-// of the same display), they chat with the presenter, one leaves; the rep ends, and the
+// of the same display), they chat with the presenter, one leaves; the rep pauses and resumes (a change on the screen then reaches them),
+// removes one and ends, and the
 // presentation report in the Reports tab shows each attendee's join and leave times.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -104,7 +105,7 @@ describe('e2e: a rep presents from the Present tab to three attendees', () => {
     await w?.close();
   });
 
-  it('CON-9, POR-2, REP-6: getDisplayMedia in the Present tab, three attendees from the portal see the screen (pixels), chat, one leaves; the report shows join and leave times', async () => {
+  it('CON-9, POR-2, REP-6: getDisplayMedia in the Present tab, three attendees from the portal see the screen (pixels), chat, one leaves; pause, resume, remove, end; the report shows join and leave times', async () => {
     const rep = await createRep(w.admin, { displayName: 'Hélène Présente' });
     await x.run('xdotool', ['search', '--sync', '--onlyvisible', '--class', 'xterm']);
     // The emulated viewport would also scale the capture: the rep's window keeps its real size.
@@ -163,9 +164,30 @@ describe('e2e: a rep presents from the Present tab to three attendees', () => {
     await repPage.getByRole('heading', { name: 'Attendees (2)' }).waitFor();
     assert.equal(await attendeeList.getByText('Bruno').count(), 0);
 
+    // Pause and resume: the attendees are told; after resuming, a change on the screen reaches them.
+    await repPage.getByRole('button', { name: 'Pause', exact: true }).click();
+    await repPage.getByRole('status').filter({ hasText: 'Paused: attendees see nothing new' }).waitFor();
+    for (const a of [attendees[0]!, attendees[2]!]) await a.page.getByText('The presenter paused the presentation.').waitFor();
+    await repPage.getByRole('button', { name: 'Resume', exact: true }).click();
+    await repPage.getByRole('status').filter({ hasText: 'Presenting' }).waitFor();
+    x.spawn('xterm', ['-bg', '#20c040', '-fg', '#20c040', '-geometry', '30x6+1000+250']);
+    await x.run('xdotool', ['search', '--sync', '--onlyvisible', '--class', 'xterm']);
+    let changed = blockMeans(await xwdCapture(x.display));
+    for (let tries = 0; tries < 40 && !changed.some((_, i) => i % 3 === 0 && changed[i]! < 80 && changed[i + 1]! > 170 && changed[i + 2]! < 100); tries++) {
+      changed = blockMeans(await xwdCapture(x.display));
+    }
+    let after = Infinity;
+    for (let tries = 0; tries < 40 && after > 8; tries++) after = meanDiff(await canvasBlockMeans(attendees[0]!.page), changed);
+    assert.ok(after <= 8, `after resuming, Alice's picture differs from the changed screen by ${after.toFixed(1)}`);
+
+    // The presenter removes Chloé: she is told, and cannot come back from the list.
+    await attendeeList.getByRole('button', { name: 'Remove Chloé' }).click();
+    await attendees[2]!.page.getByText('The presenter removed you from the presentation.').waitFor();
+    await repPage.getByRole('heading', { name: 'Attendees (1)' }).waitFor();
+
     await repPage.getByRole('button', { name: 'End the presentation' }).click();
-    await repPage.getByRole('status').filter({ hasText: 'The presentation has ended' }).waitFor();
-    for (const a of [attendees[0]!, attendees[2]!]) await a.page.getByText(/ended/i).first().waitFor();
+    await repPage.getByRole('status').filter({ hasText: 'The presentation has ended (ended by the presenter)' }).waitFor();
+    await attendees[0]!.page.getByText('The presentation has ended.').waitFor();
 
     // The report, from the REST API and in the Reports tab of an administrator's console.
     const listed = await w.admin.get('/api/v1/reports/presentations');
@@ -175,6 +197,8 @@ describe('e2e: a rep presents from the Present tab to three attendees', () => {
     const byName = new Map<string, Entry>(detail.body.attendees.map((a: Entry) => [a.name, a]));
     const bruno = byName.get('Bruno')!;
     assert.ok(bruno.joinedAt && bruno.leftAt && bruno.leaveReason === 'left', JSON.stringify(bruno));
+    assert.equal(byName.get('Chloé')!.leaveReason, 'removed');
+    assert.deepEqual(detail.body.events.filter((e: { kind: string }) => ['paused', 'resumed', 'removed'].includes(e.kind)).map((e: { kind: string }) => e.kind), ['paused', 'resumed', 'removed']);
     assert.deepEqual([...byName.keys()].sort(), names);
 
     const admin = await newPage(w.browser);
