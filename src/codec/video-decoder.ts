@@ -1,6 +1,8 @@
 // H.264 / VP9 decoding through node-av, for tests, the bench and replays (the console uses
-// WebCodecs). Output is RGBA so it compares directly with a capture or a canvas read-back.
-import { AV_PIX_FMT_RGBA, AVERROR_EAGAIN, Codec, FF_DECODER_H264, FF_DECODER_VP9, CodecContext, Frame, Packet, SWS_BILINEAR, SoftwareScaleContext } from 'node-av';
+// WebCodecs). Output is RGBA so it compares directly with a capture or a canvas read-back, or
+// planar YUV 4:2:0 (`decodeYuv`) for the conversion of recordings to video, which hands the
+// decoder's own picture to the video encoder without two colour conversions.
+import { AV_PIX_FMT_RGBA, AV_PIX_FMT_YUV420P, AVERROR_EAGAIN, Codec, FF_DECODER_H264, FF_DECODER_VP9, CodecContext, Frame, Packet, SWS_BILINEAR, SoftwareScaleContext } from 'node-av';
 import type { VideoCodecId } from '../protocol/screen.ts';
 import { CodecError, checkDimensions, type DecodedPicture, type EncodedScreenFrame, type ScreenDecoder } from './types.ts';
 
@@ -11,6 +13,9 @@ export class VideoDecoder implements ScreenDecoder {
   private readonly rgba = new Frame();
   private sws: SoftwareScaleContext | null = null;
   private swsKey = '';
+  private readonly yuv = new Frame();
+  private yuvSws: SoftwareScaleContext | null = null;
+  private yuvKey = '';
   private last: DecodedPicture | null = null;
   private gotKey = false;
 
@@ -23,9 +28,20 @@ export class VideoDecoder implements ScreenDecoder {
     this.packet.alloc();
     this.frame.alloc();
     this.rgba.alloc();
+    this.yuv.alloc();
   }
 
   async decode(f: EncodedScreenFrame): Promise<DecodedPicture> {
+    return this.run(f, () => this.toRgba());
+  }
+
+  /** The picture as planar YUV 4:2:0 (Y, then U, then V, no padding), for even sizes or not. */
+  async decodeYuv(f: EncodedScreenFrame): Promise<{ width: number; height: number; yuv: Buffer }> {
+    const p = await this.run(f, () => this.toYuv());
+    return { width: p.width, height: p.height, yuv: p.rgba };
+  }
+
+  private async run(f: EncodedScreenFrame, convert: () => DecodedPicture): Promise<DecodedPicture> {
     if (f.type !== 'video' || f.codec !== this.codec) throw new CodecError('codec_decode', `not a ${this.codec} frame`);
     checkDimensions(f.width, f.height, `${this.codec} frame`);
     // An empty packet would be read as end of stream (a flush), after which nothing decodes.
@@ -40,7 +56,7 @@ export class VideoDecoder implements ScreenDecoder {
     for (;;) {
       r = this.ctx.receiveFrameSync(this.frame);
       if (r < 0) break;
-      this.last = this.toRgba();
+      this.last = convert();
       this.frame.unref();
       got = true;
     }
@@ -69,11 +85,35 @@ export class VideoDecoder implements ScreenDecoder {
     return { width, height, rgba: this.rgba.toBuffer() };
   }
 
+  /** `rgba` holds the YUV planes here (see decodeYuv). */
+  private toYuv(): DecodedPicture {
+    const { width, height } = this.frame;
+    if (this.frame.format === AV_PIX_FMT_YUV420P) return { width, height, rgba: this.frame.toBuffer() };
+    const key = `${width}x${height}:${this.frame.format}`;
+    if (key !== this.yuvKey) {
+      this.yuvSws?.freeContext();
+      this.yuvSws = new SoftwareScaleContext();
+      this.yuvSws.getContext(width, height, this.frame.format as never, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+      this.yuvSws.initContext();
+      this.yuv.unref();
+      this.yuv.width = width;
+      this.yuv.height = height;
+      this.yuv.format = AV_PIX_FMT_YUV420P;
+      this.yuv.allocBuffer();
+      this.yuvKey = key;
+    }
+    this.yuv.makeWritable();
+    this.yuvSws?.scaleFrameSync(this.yuv, this.frame);
+    return { width, height, rgba: this.yuv.toBuffer() };
+  }
+
   close(): void {
     this.ctx.freeContext();
     this.packet.free();
     this.frame.free();
     this.rgba.free();
+    this.yuv.free();
     this.sws?.freeContext();
+    this.yuvSws?.freeContext();
   }
 }
