@@ -3,9 +3,9 @@
 // X screen (the picker is answered by --auto-select-desktop-capture-source) and the tab encodes it
 // with WebCodecs; three attendees join from the portal's list in other browser contexts, each
 // sees the presented screen (block averages of the attendee's canvas compared with an xwd capture
-// of the same display), they chat with the presenter, one leaves; the rep pauses and resumes (a change on the screen then reaches them),
-// removes one and ends, and the
-// presentation report in the Reports tab shows each attendee's join and leave times.
+// of the same display), they chat with the presenter, one leaves; the rep pauses and resumes (a
+// change on the screen then reaches them), removes one and ends, and the presentation report in
+// the Reports tab shows each attendee's join and leave times.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
