@@ -46,6 +46,8 @@ export interface CustomerSessionEvents extends Record<string, unknown> {
   ended: { reason: string };
   /** A rep opened a live channel (screen, input, files, shell …): the tool for its kind serves it. */
   channel: Channel;
+  /** JMP-10: a rep asks this computer to install a Jump Client (the full client only can). */
+  jump_attach: { keyInfo: string; jumpGroup: string };
 }
 
 /** Long paths are cut in the log (a message is at most 16 KiB); the transfer itself uses the whole path. */
@@ -129,6 +131,11 @@ export class CustomerSession extends Events<CustomerSessionEvents> {
 
   end(): void {
     this.send({ type: 'end' });
+  }
+
+  /** JMP-10: the Jump Client the rep asked for could not be installed (the reason goes to the session log). */
+  jumpAttachFailed(message: string): void {
+    this.send({ type: 'jump_attach_failed', message: message.slice(0, 300) });
   }
 
   /** Typing is live only: never queued, never resent. */
@@ -274,6 +281,9 @@ export class CustomerSession extends Events<CustomerSessionEvents> {
         // Opened in onText: a channel needs this socket's sink. Closes travel as channel frames.
         return;
       case 'pong':
+        return;
+      case 'jump.attach':
+        this.emit('jump_attach', { keyInfo: m.keyInfo, jumpGroup: m.jumpGroup });
         return;
     }
   }

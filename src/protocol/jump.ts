@@ -199,3 +199,8 @@ export type StartJumpResult = z.infer<typeof StartJumpResult>;
 export const JUMP_MSI_SITE_PROPERTY = 'PASSERELLE_SITE';
 export const JUMP_MSI_PIN_PROPERTY = 'PASSERELLE_PIN';
 export const JUMP_MSI_UNSET = '-';
+
+// ---- attach and detach during a session (JMP-10, USR-12) ----
+
+export const AttachJumpResult = z.object({ jumpGroup: z.string() });
+export const DetachJumpResult = z.object({ clientId: z.string() });

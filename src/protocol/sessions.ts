@@ -170,6 +170,12 @@ export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('client_changed'), clientKind: CustomerClientKind }),
   z.object({ kind: z.literal('requeued'), queue: Queue, reason: z.string() }),
   z.object({ kind: z.literal('session_ended'), reason: z.string() }),
+  /** JMP-10: a rep asked the customer client to install a Jump Client on this computer… */
+  z.object({ kind: z.literal('jump_client_attach_requested'), jumpGroup: z.string() }),
+  /** …and it registered (or the customer client could not install it); later it may be detached. */
+  z.object({ kind: z.literal('jump_client_attached'), clientId: z.string(), hostName: z.string() }),
+  z.object({ kind: z.literal('jump_client_attach_failed'), message: z.string() }),
+  z.object({ kind: z.literal('jump_client_detached'), clientId: z.string() }),
   ...toolEventBodies,
 ]);
 export type SessionEventBody = z.infer<typeof SessionEventBody>;
@@ -242,6 +248,8 @@ export const CustomerClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), t: z.number() }).strict(),
   /** What a rep did with a tool on this machine (a transfer, a file operation, the shell), for the session log. */
   z.object({ type: z.literal('tool_event'), cid: ClientSeq, channelId: z.number().int().min(0), body: ToolEventBody }).strict(),
+  /** JMP-10: the Jump Client the rep asked for could not be installed here (why, for the session log). */
+  z.object({ type: z.literal('jump_attach_failed'), cid: ClientSeq, message: plainText(300) }).strict(),
 ]);
 export type CustomerClientMessage = z.infer<typeof CustomerClientMessage>;
 
@@ -273,6 +281,8 @@ export const CustomerServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), t: z.number() }),
   /** A rep opened a live channel with what the customer granted (or it is still open after a resume); it ends with a CLOSE frame. */
   ChannelOpenedMessage,
+  /** JMP-10: install a Jump Client on this computer with this one-install deployment key. */
+  z.object({ type: z.literal('jump.attach'), keyInfo: z.string().max(200), jumpGroup: z.string().max(80) }),
 ]);
 export type CustomerServerMessage = z.infer<typeof CustomerServerMessage>;
 

@@ -2,15 +2,17 @@
 // wizard (platform detected, group, tag, comments, validity, install count; the link, the command
 // lines copied, the link emailed to two recipients through a real SMTP server), and the list
 // (online/offline followed live, last seen, search, sort, edit, remove) with installed agents
-// (the real agent code, in this process).
+// (the real agent code, in this process); JMP-10: attach and detach during an attended session
+// with the real customer client process.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { JumpRunner } from '../../src/endpoint/jump/jump-runner.ts';
+import { jumpClientInfo, type JumpRunner } from '../../src/endpoint/jump/jump-runner.ts';
+import { CustomerProcess } from '../support/customer-client.ts';
 import { ADMIN_PASSWORD, loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
 import { cleanup, installAgent, runAgent, testInfo } from '../support/jump.ts';
 import { mailText, startSmtp, type TestSmtp } from '../support/smtp.ts';
@@ -197,7 +199,72 @@ describe('e2e: Jump Clients tab', () => {
     await waitForLine(lines, /ended \(ended_by_rep\)/, (f) => (heard = f));
     assert.deepEqual(errors, []);
   });
+
+  it('JMP-10, USR-12: during an attended session the rep attaches a Jump Client to the customer\'s computer (the real customer client installs and starts it), sees it online in the list, then detaches it and it uninstalls itself', async () => {
+    // The real customer client, with its own HOME: the Jump Client goes to $HOME/.local/share/passerelle-jump.
+    const home = mkdtempSync(join(tmpdir(), 'passerelle-e2e-attach-'));
+    roots.push(home);
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.XDG_DATA_HOME;
+    const customer = new CustomerProcess(['--broker', w.broker.url, '--rep', 'admin', '--pin', w.broker.fingerprint, '--name', 'Zoé'], { env });
+    const installDir = join(home, '.local', 'share', 'passerelle-jump');
+    const host = jumpClientInfo().hostName;
+    try {
+      await customer.line(/^Connected/, 60_000);
+      await page.getByRole('link', { name: 'Queue' }).click();
+      await page.getByRole('region', { name: /My personal queue/ }).getByRole('button', { name: 'Accept Zoé' }).click();
+      const panel = page.getByRole('article');
+      await panel.getByRole('heading', { name: /Zoé/ }).waitFor();
+
+      await panel.getByRole('button', { name: 'Attach a Jump Client' }).click();
+      await panel.getByText(`Jump Client attached: ${host}`).waitFor({ timeout: 60_000 });
+      await customer.line(/^Jump Client jc_\S+ installed in /);
+      const identity = JSON.parse(readFileSync(join(installDir, 'identity.json'), 'utf8')) as { clientId: string };
+      assert.deepEqual(Object.keys(identity).sort(), ['broker', 'clientId', 'pin', 'secret'], 'its own identity, no deployment key');
+
+      // In the list: the rep's own Jump group, online (the agent runs on its own, not in the customer client).
+      await page.getByRole('link', { name: 'Jump Clients' }).click();
+      const search = page.getByRole('searchbox', { name: /Search/ });
+      await search.fill('Attached during session');
+      const attached = row(host);
+      await attached.getByText('Online').first().waitFor({ timeout: 60_000 });
+      assert.match(await attached.innerText(), /user:admin/);
+      await search.fill('');
+
+      // Detach from the session panel: the Jump Client is removed and uninstalls itself.
+      await page.getByRole('link', { name: 'Queue' }).click();
+      await panel.getByRole('button', { name: 'Detach the Jump Client' }).click();
+      await panel.getByText('Administrator detached the Jump Client').waitFor();
+      await panel.getByRole('button', { name: 'Attach a Jump Client' }).waitFor();
+      await until(() => !existsSync(installDir), 'the attached Jump Client removing its folder');
+      await until(async () => !((await w.admin.get('/api/v1/jump-clients')).body as { clients: { id: string }[] }).clients.some((c) => c.id === identity.clientId), 'the detached client to leave the list');
+      await panel.getByRole('button', { name: 'End session' }).click();
+      await page.getByRole('dialog', { name: 'End this session?' }).getByRole('button', { name: 'End session' }).click();
+      assert.deepEqual(errors, []);
+    } finally {
+      stopRunner(installDir);
+      await customer.stop();
+    }
+  });
 });
+
+/** Stops an attached Jump Client left running by a failed test (its pid file). */
+function stopRunner(installDir: string): void {
+  try {
+    process.kill(Number(readFileSync(join(installDir, 'agent.pid'), 'utf8')));
+  } catch {
+    // not running, or already uninstalled
+    return;
+  }
+}
+
+async function until(probe: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
 
 /** Resolves when a line matching is in `lines`, now or when `listen`'s callback hears it. */
 function waitForLine(lines: string[], re: RegExp, listen: (f: (line: string) => void) => void): Promise<void> {

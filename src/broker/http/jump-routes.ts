@@ -2,8 +2,11 @@
 // agent's registration, and the Jump Clients list. Rights are checked in the services.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Ok } from '../../protocol/auth.ts';
+import { LsidParams } from '../../protocol/sessions.ts';
 import {
+  AttachJumpResult,
   CreateDeploymentBody,
+  DetachJumpResult,
   DeploymentIdParams,
   DeploymentView,
   EmailDeploymentBody,
@@ -104,6 +107,28 @@ export const jumpRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       response: { 200: StartJumpResult, ...errs(400, 401, 403, 404, 409) },
     },
   }, async (req) => jumpClients.jump(authOf(req).user, req.params.id, req.ip));
+
+  app.post('/sessions/:lsid/jump-client', {
+    config: { access: 'user' },
+    schema: {
+      operationId: 'attachJumpClient',
+      tags,
+      summary: 'Attach: the customer client of this running session installs a Jump Client in the caller\'s Jump group (JMP-10, USR-12); the session log says when it has registered',
+      params: LsidParams,
+      response: { 202: AttachJumpResult, ...errs(400, 401, 403, 404, 409) },
+    },
+  }, async (req, reply) => reply.code(202).send(await jumpClients.attach(authOf(req).user, req.params.lsid)));
+
+  app.delete('/sessions/:lsid/jump-client', {
+    config: { access: 'user' },
+    schema: {
+      operationId: 'detachJumpClient',
+      tags,
+      summary: 'Detach: remove the Jump Client of this session\'s computer (attached in it or jumped to); it uninstalls itself (JMP-10, USR-12)',
+      params: LsidParams,
+      response: { 200: DetachJumpResult, ...errs(400, 401, 403, 404, 409) },
+    },
+  }, async (req) => jumpClients.detach(authOf(req).user, req.params.lsid, req.ip));
 
   app.get('/site/smtp', {
     config: { access: 'admin' },

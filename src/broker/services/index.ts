@@ -135,6 +135,7 @@ export function createServices(o: ServiceOptions): Services {
     licences: () => o.licences.jumpClients,
     registrationsPerMinute: o.jump?.registrationsPerMinute ?? 30,
     heartbeatSeconds: o.jump?.heartbeatSeconds ?? 60,
+    sessions,
   });
   const smtp: SmtpSettingsSource = { smtp: () => site.smtp() };
   const jumpMailer = new JumpMailer(smtp, o.log);

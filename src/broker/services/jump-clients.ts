@@ -19,7 +19,10 @@ import type { Store, UserRecord } from '../store/store.ts';
 import type { Clock } from './accounts.ts';
 import { AttemptLimiter } from './attempt-limiter.ts';
 import type { JumpDeployments } from './jump-deployments.ts';
-import { canSee, requireJump, requireManage } from './jump-rights.ts';
+import { canSee, personalGroup, requireJump, requireManage } from './jump-rights.ts';
+import type { LiveSession } from './live-session.ts';
+import type { SessionsService } from './sessions.ts';
+import { SYSTEM as SYSTEM_ACTOR } from './session-log.ts';
 import type { PortalService } from './portal.ts';
 import { newToken, safeEqual, sha256 } from './secrets.ts';
 
@@ -47,12 +50,16 @@ export interface JumpOptions {
   registrationsPerMinute: number;
   /** Seconds between the broker's pings; a client that misses one is dropped. */
   heartbeatSeconds: number;
+  /** The running support sessions, for attach and detach (JMP-10). */
+  sessions?: Pick<SessionsService, 'get' | 'parts'>;
 }
 
 const LAST_SEEN_FLUSH_MS = 5 * 60_000;
 
 export class JumpClientsService {
   private readonly online = new Map<string, JumpAgentSink>();
+  /** JMP-10: one-install deployments issued by an attach, deployment id → session. */
+  private readonly attaching = new Map<string, string>();
   private readonly registrations: AttemptLimiter;
   private readonly badKeys: AttemptLimiter;
   private readonly badHellos: AttemptLimiter;
@@ -148,6 +155,11 @@ export class JumpClientsService {
       );
     }
     log.info({ clientId: id, deployment: signed.id, host: body.info.hostName }, 'jump client registered');
+    const attach = this.attaching.get(signed.id);
+    if (attach) {
+      this.attaching.delete(signed.id);
+      this.attached(attach, id, body.info.hostName);
+    }
     return { clientId: id, secret };
   }
 
@@ -313,7 +325,70 @@ export class JumpClientsService {
       rec.userName || rec.hostName || undefined,
     );
     sink.send({ type: 'jump', lsid, ticket, repName: user.displayName, prompt: user.permissions.promptUnattended === 'always' });
+    this.jumpedTo.set(lsid, id);
+    if (this.jumpedTo.size > 10_000) this.jumpedTo.delete(this.jumpedTo.keys().next().value!);
     this.o.log.info({ clientId: id, lsid, by: user.username }, 'jump to a jump client');
     return { lsid };
+  }
+
+  // ---- attach and detach during a session (JMP-10, USR-12) ----
+
+  /** Jump sessions started here, lsid → client (so a jump session can detach its Jump Client). */
+  private readonly jumpedTo = new Map<string, string>();
+
+  private liveSession(user: UserRecord, lsid: string): LiveSession {
+    const p = user.permissions;
+    if (!p.administrator && !p.attachJumpClients) throw new PasserelleError('forbidden', 'You are not allowed to attach or detach Jump Clients during a session');
+    const s = this.o.sessions?.get(lsid);
+    if (!s || s.ended) throw new PasserelleError('session_not_found', 'This session is not running');
+    if (!s.participants.has(user.id)) throw new PasserelleError('forbidden', 'You are not in this session');
+    return s;
+  }
+
+  /**
+   * Asks the customer client of a running session to install a Jump Client in the rep's own Jump
+   * group, with a one-install deployment key valid for an hour; the session log says when it has
+   * registered (or why it could not).
+   */
+  async attach(user: UserRecord, lsid: string): Promise<{ jumpGroup: string }> {
+    const s = this.liveSession(user, lsid);
+    const jumpGroup = personalGroup(user);
+    requireManage(user, jumpGroup);
+    if (s.record.clientKind !== 'customer_client' || !s.customer) throw new PasserelleError('session_state', 'Only the full customer client, connected now, can install a Jump Client: offer it first');
+    if (s.jumpClientId && this.online.has(s.jumpClientId)) throw new PasserelleError('session_state', 'A Jump Client is already attached to this computer in this session');
+    if (s.jumpAttach) throw new PasserelleError('session_state', 'A Jump Client is already being installed on this computer');
+    const platform = /windows/i.test(s.record.os) ? 'windows-x64' : 'linux-x64';
+    const d = await this.o.deployments.create(user, { platform, jumpGroup, validMinutes: 60, maxInstalls: 1, comments: `Attached during session ${lsid}` });
+    this.attaching.set(d.id, lsid);
+    s.jumpAttach = { deploymentId: d.id, userId: user.id };
+    const core = this.o.sessions!.parts.lifecycle;
+    await s.run(async () => {
+      await core.append(s, core.repActor(user, s.customer?.address ?? ''), { kind: 'jump_client_attach_requested', jumpGroup });
+    });
+    s.customer.send({ type: 'jump.attach', keyInfo: d.keyInfo, jumpGroup });
+    this.o.log.info({ lsid, by: user.username, deployment: d.id }, 'jump client attach asked');
+    return { jumpGroup };
+  }
+
+  private attached(lsid: string, clientId: string, hostName: string): void {
+    const s = this.o.sessions?.get(lsid);
+    if (!s || s.ended) return;
+    s.jumpAttach = null;
+    s.jumpClientId = clientId;
+    const core = this.o.sessions!.parts.lifecycle;
+    s.run(() => core.append(s, SYSTEM_ACTOR, { kind: 'jump_client_attached', clientId, hostName })).catch((err: unknown) => this.o.log.error({ err, lsid }, 'logging a jump client attach failed'));
+  }
+
+  /** Removes the Jump Client of this session's computer (attached in it, or the one jumped to); it uninstalls itself. */
+  async detach(user: UserRecord, lsid: string, address: string): Promise<{ clientId: string }> {
+    const s = this.liveSession(user, lsid);
+    const clientId = s.jumpClientId ?? this.jumpedTo.get(lsid);
+    if (!clientId) throw new PasserelleError('not_found', 'No Jump Client is attached to this computer in this session');
+    await this.remove(user, clientId);
+    s.jumpClientId = null;
+    this.jumpedTo.delete(lsid);
+    const core = this.o.sessions!.parts.lifecycle;
+    await s.run(() => core.append(s, core.repActor(user, address), { kind: 'jump_client_detached', clientId }));
+    return { clientId };
   }
 }

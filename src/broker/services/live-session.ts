@@ -97,6 +97,10 @@ export class LiveSession {
   ended = false;
   /** REP-5: this session is being recorded (decided when it started). */
   recorded = false;
+  /** JMP-10: a Jump Client asked for in this session, not yet registered (its one-install deployment). */
+  jumpAttach: { deploymentId: string; userId: number } | null = null;
+  /** JMP-10: the Jump Client on this computer that this session may detach (attached here, or jumped to). */
+  jumpClientId: string | null = null;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(

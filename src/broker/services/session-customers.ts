@@ -255,6 +255,12 @@ export class SessionCustomers {
         const rep = { kind: 'rep' as const, userId: owner.userId, name: s.participants.get(owner.userId) ?? actor.name, ip: actor.ip };
         event = await svc.append(s, rep, msg.body);
         s.customerCids.record(msg.cid, event.seq);
+      } else if (msg.type === 'jump_attach_failed') {
+        // JMP-10: only as the answer to an attach this session asked for.
+        if (!s.jumpAttach) throw new PasserelleError('out_of_order', 'No Jump Client was asked for in this session');
+        s.jumpAttach = null;
+        event = await svc.append(s, actor, { kind: 'jump_client_attach_failed', message: msg.message }, msg.cid);
+        this.o.log.warn({ lsid: s.lsid, reason: msg.message }, 'jump client attach failed on the customer computer');
       } else if (msg.type === 'revoke') {
         if (!s.grants.has(msg.permission)) throw new PasserelleError('out_of_order', `"${msg.permission}" was not granted`);
         s.grants.delete(msg.permission);

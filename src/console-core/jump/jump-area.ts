@@ -5,6 +5,8 @@ import { z } from 'zod';
 import {
   DeploymentView,
   EmailDeploymentResult,
+  AttachJumpResult,
+  DetachJumpResult,
   JumpClientList,
   JumpClientView,
   StartJumpResult,
@@ -31,6 +33,10 @@ export interface JumpApi {
   createDeployment(body: CreateDeploymentBody): Promise<DeploymentView>;
   deployment(id: string): Promise<DeploymentView>;
   emailDeployment(id: string, body: EmailDeploymentInput): Promise<z.infer<typeof EmailDeploymentResult>>;
+  /** JMP-10: the customer client of this running session installs a Jump Client (the session log says when it has registered). */
+  attach(lsid: string): Promise<z.infer<typeof AttachJumpResult>>;
+  /** JMP-10: removes the Jump Client of this session's computer; it uninstalls itself. */
+  detach(lsid: string): Promise<z.infer<typeof DetachJumpResult>>;
 }
 
 export function jumpQueryString(q: JumpListQuery): string {
@@ -52,5 +58,7 @@ export function createJumpArea(ctx: CoreContext): JumpApi {
     createDeployment: (body) => ctx.api.request('POST', '/jump/deployments', DeploymentView, body),
     deployment: (deploymentId) => ctx.api.request('GET', `/jump/deployments/${id(deploymentId)}`, DeploymentView),
     emailDeployment: (deploymentId, body) => ctx.api.request('POST', `/jump/deployments/${id(deploymentId)}/email`, EmailDeploymentResult, body),
+    attach: (lsid) => ctx.api.request('POST', `/sessions/${id(lsid)}/jump-client`, AttachJumpResult),
+    detach: (lsid) => ctx.api.request('DELETE', `/sessions/${id(lsid)}/jump-client`, DetachJumpResult),
   };
 }

@@ -147,6 +147,8 @@ function onUpdate(u) {
     else if (body.kind === 'transferred') line('info', '', t('Transferred to ', 'Transférée à ') + body.toName);
     else if (body.kind === 'permission_granted') { grants.add(body.permission); showGrants(); }
     else if (body.kind === 'permission_revoked') { grants.delete(body.permission); showGrants(); }
+    else if (body.kind === 'jump_client_attached') line('info', '', t('A Jump Client was installed on this computer: the support team can connect later without you.', "Un client Jump a été installé sur cet ordinateur : l'assistance pourra s'y connecter plus tard sans vous."));
+    else if (body.kind === 'jump_client_detached') line('info', '', t('The Jump Client was removed from this computer.', "Le client Jump a été retiré de cet ordinateur."));
   }
 }
 // The page lives as long as its client: when the stream breaks, the client has stopped (or ended

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { JoinRequest } from '../../protocol/sessions.ts';
 import { startChatPage, openInBrowser } from './chat-page.ts';
+import { attachJumpClient } from '../jump/attach.ts';
 import { CustomerApp } from './customer-app.ts';
 import { CustomerSession } from './customer-session.ts';
 import { runTerminalUi } from './terminal-ui.ts';
@@ -109,6 +110,18 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
     capabilities: capabilities(),
   });
   const app = new CustomerApp(session, args.yes);
+  // JMP-10: a rep with the right attaches a Jump Client to this computer.
+  session.on('jump_attach', ({ keyInfo, jumpGroup }) => {
+    console.log(words.jumpInstalling);
+    attachJumpClient({ broker: args.broker, pin: args.pin, keyInfo, jumpGroup }).then(
+      (a) => console.log(words.jumpInstalled(a.clientId, a.installDir)),
+      (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        console.log(words.jumpNotInstalled(message));
+        session.jumpAttachFailed(message);
+      },
+    );
+  });
   const stopTerminal = runTerminalUi(app, process.stdin, process.stdout, words);
   const page = await startChatPage(app, lang);
   console.log(words.chatWindow(page.url));

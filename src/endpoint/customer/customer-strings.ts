@@ -57,6 +57,11 @@ const en = {
   badKey: 'A session key is 9 digits, such as 123 456 789: ask your support representative for yours',
   resuming: 'Resuming your support session…',
   chatWindow: (url: string) => `Chat window: ${url}`,
+  jumpInstalling: 'The support representative is installing a Jump Client on this computer…',
+  jumpInstalled: (id: string, dir: string) => `Jump Client ${id} installed in ${dir}`,
+  jumpNotInstalled: (why: string) => `The Jump Client could not be installed: ${why}`,
+  jumpAttached: (name: string) => `* ${name} installed a Jump Client on this computer: the support team can connect later without you.`,
+  jumpDetached: (name: string) => `* ${name} removed the Jump Client from this computer.`,
   /**
    * Words for the codes a customer can meet; null keeps the site's own message (English, and
    * sometimes more precise, such as the fingerprint that did not match).
@@ -121,6 +126,11 @@ const fr: CustomerStrings = {
   badKey: 'Une clé de session compte 9 chiffres, par exemple 123 456 789 : demandez la vôtre à votre technicien',
   resuming: 'Reprise de votre session d\'assistance…',
   chatWindow: (url) => `Fenêtre de conversation : ${url}`,
+  jumpInstalling: 'Le technicien installe un client Jump sur cet ordinateur…',
+  jumpInstalled: (id, dir) => `Client Jump ${id} installé dans ${dir}`,
+  jumpNotInstalled: (why) => `Le client Jump n'a pas pu être installé : ${why}`,
+  jumpAttached: (name) => `* ${name} a installé un client Jump sur cet ordinateur : l'assistance pourra s'y connecter plus tard sans vous.`,
+  jumpDetached: (name) => `* ${name} a retiré le client Jump de cet ordinateur.`,
   errors: {
     auto_approve_refused: 'Ce site n\'autorise pas l\'approbation automatique (--yes) : répondez vous-même à chaque demande.',
     certificate_untrusted: 'Le certificat du site n\'est pas reconnu par cet ordinateur (il est auto-signé). Lancez exactement la commande affichée par votre site d\'assistance, avec son --pin, ou téléchargez le client depuis le portail d\'assistance.',

@@ -56,6 +56,10 @@ function describe(u: AppUpdate, s: CustomerStrings): string | null {
       return s.refused(s.permission[body.permission]);
     case 'permission_revoked':
       return s.revoked(s.permission[body.permission]);
+    case 'jump_client_attached':
+      return s.jumpAttached(actor.kind === 'rep' ? actor.name : 'Passerelle');
+    case 'jump_client_detached':
+      return s.jumpDetached(actor.name);
     default:
       return null;
   }

@@ -54,10 +54,28 @@ function useLine() {
         return t('queue.event.shell_opened', { shell: b.shell });
       case 'shell_closed':
         return t('queue.event.shell_closed', { reason: b.reason });
+      case 'jump_client_attach_requested':
+      case 'jump_client_detached':
+        return t(`queue.event.${b.kind}`, { name: e.actor.name });
+      case 'jump_client_attached':
+        return t('queue.event.jump_client_attached', { host: b.hostName });
+      case 'jump_client_attach_failed':
+        return t('queue.event.jump_client_attach_failed', { message: b.message });
       default:
         return t(`queue.event.${b.kind}`);
     }
   };
+}
+
+/** Where this session is with its computer's Jump Client, from its log (JMP-10). */
+function jumpStateOf(log: SessionEvent[], jumped: boolean): 'attached' | 'attaching' | 'none' {
+  let state: 'attached' | 'attaching' | 'none' = jumped ? 'attached' : 'none';
+  for (const e of log) {
+    if (e.body.kind === 'jump_client_attach_requested') state = 'attaching';
+    else if (e.body.kind === 'jump_client_attached') state = 'attached';
+    else if (e.body.kind === 'jump_client_attach_failed' || e.body.kind === 'jump_client_detached') state = 'none';
+  }
+  return state;
 }
 
 export function SessionPanel({ session, ended }: { session: SessionSummary; ended?: EndedSession | undefined }) {
@@ -78,6 +96,11 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
   const [chosen, setPermission] = useState<SessionPermission | null>(null);
   const permission = chosen && askable.includes(chosen) ? chosen : askable[0];
   const logEnd = useRef<HTMLLIElement>(null);
+  // JMP-10 (USR-12): attach a Jump Client to this computer, or detach the one attached here or jumped to.
+  const mayAttach = !!me && (me.permissions.administrator || me.permissions.attachJumpClients);
+  const jumpState = jumpStateOf(log, session.method === 'jump');
+  const jumpAttached = jumpState === 'attached';
+  const attaching = jumpState === 'attaching';
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // The reps one can transfer to or invite follow logins and logouts (the list is read again
@@ -208,6 +231,17 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
           <button type="button" onClick={() => void run(() => consoleApi.sessions.offerFullClient(session.lsid))}>
             {t('queue.offerClient')}
           </button>
+        )}
+        {mayAttach && session.clientKind === 'customer_client' && !ended && (
+          jumpAttached ? (
+            <button type="button" onClick={() => void run(async () => { await consoleApi.jump.detach(session.lsid); })}>
+              {t('queue.detachJump')}
+            </button>
+          ) : (
+            <button type="button" disabled={attaching} onClick={() => void run(async () => { await consoleApi.jump.attach(session.lsid); })}>
+              {t('queue.attachJump')}
+            </button>
+          )
         )}
       </div>
       <div className="session-actions">

@@ -68,6 +68,8 @@ const en = {
     noToolsWebChat: 'The customer is in web chat, which has no remote tools: offer the full client to go further.',
     noToolsForYou: 'Your permissions allow none of the tools the customer\'s client has.',
     offerClient: 'Offer the full client',
+    attachJump: 'Attach a Jump Client',
+    detachJump: 'Detach the Jump Client',
     granted: 'Granted: {{list}}',
     permission: {
       screen_view: 'view the screen',
@@ -95,6 +97,10 @@ const en = {
       client_changed: 'The customer now uses the full client',
       session_ended: 'Session ended: {{reason}}',
       requeued: 'Moved to the general queue',
+      jump_client_attach_requested: '{{name}} asked for a Jump Client on this computer',
+      jump_client_attached: 'Jump Client attached: {{host}}',
+      jump_client_attach_failed: 'The Jump Client could not be installed: {{message}}',
+      jump_client_detached: '{{name}} detached the Jump Client',
     },
   },
 };
@@ -165,6 +171,8 @@ const fr: typeof en = {
     noToolsWebChat: 'Le client est en discussion web, sans outils à distance : proposez le client complet pour aller plus loin.',
     noToolsForYou: 'Vos droits ne permettent aucun des outils dont dispose le client d\'utilisateur.',
     offerClient: 'Proposer le client complet',
+    attachJump: 'Attacher un client Jump',
+    detachJump: 'Détacher le client Jump',
     granted: 'Accordé : {{list}}',
     permission: {
       screen_view: 'voir l\'écran',
@@ -192,6 +200,10 @@ const fr: typeof en = {
       client_changed: 'Le client utilise maintenant le client complet',
       session_ended: 'Session terminée : {{reason}}',
       requeued: 'Déplacée dans la file générale',
+      jump_client_attach_requested: '{{name}} a demandé un client Jump sur cet ordinateur',
+      jump_client_attached: 'Client Jump attaché : {{host}}',
+      jump_client_attach_failed: 'Le client Jump n\'a pas pu être installé : {{message}}',
+      jump_client_detached: '{{name}} a détaché le client Jump',
     },
   },
 };
