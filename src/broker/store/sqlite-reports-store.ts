@@ -56,7 +56,7 @@ interface Where {
   params: Record<string, string | number>;
 }
 
-function whereOf(f: SessionReportFilter, breadth: Breadth): Where {
+function whereOf(f: SessionReportFilter, breadth: Breadth, sort: ReportOrder['sort']): Where {
   const c: string[] = [];
   const params: Record<string, string | number> = {};
   // LSID and sequence number find one session; the service refuses other filters beside them.
@@ -81,8 +81,10 @@ function whereOf(f: SessionReportFilter, breadth: Breadth): Where {
     const coll = nocase ? ' COLLATE NOCASE' : '';
     const lo = value;
     const hi = value + MAX_CHAR;
-    // `+column` keeps the test (and the column's collation) but not the index.
-    const col = breadth.prefix(column, lo, hi) ? `+s.${column}` : `s.${column}`;
+    // `+column` keeps the test (and the column's collation) but not the index; a column the list
+    // is sorted by keeps its index, which gives the range in the list's order.
+    const sorted = (sort === 'customer' && column === 'customer_name') || (sort === 'computer' && column === 'computer_name');
+    const col = !sorted && breadth.prefix(column, lo, hi) ? `+s.${column}` : `s.${column}`;
     c.push(`${col} >= @${name}Lo${coll} AND ${col} < @${name}Hi${coll}`);
     params[`${name}Lo`] = lo;
     params[`${name}Hi`] = hi;
@@ -132,10 +134,11 @@ export function sqliteReportsStore(db: Database.Database): ReportsStore {
     }
     return st;
   };
-  // The page's sequence numbers (with what it is sorted by), then its rows whole.
-  const select = (where: string, order: string) =>
-    `SELECT s.seq AS seq, s.created_at AS createdAt, s.customer_name AS customerName, s.computer_name AS computerName
-     FROM support_sessions s WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+  // The page's sequence numbers (with what it is sorted by, for keyset paging: nothing else, so
+  // an index holding both answers alone), then its rows whole.
+  const keyColumn = { start: ', s.created_at AS createdAt', customer: ', s.customer_name AS customerName', computer: ', s.computer_name AS computerName', sequenceNumber: '' } as const;
+  const select = (where: string, o: ReportOrder) =>
+    `SELECT s.seq AS seq${keyColumn[o.sort]} FROM support_sessions s WHERE ${where} ORDER BY ${orderOf(o)} LIMIT @limit OFFSET @offset`;
   const rowsOf = db.prepare<[string], Row>(`SELECT ${sessionColumns} FROM support_sessions s WHERE s.seq IN (SELECT value FROM json_each(?))`);
   const whole = (keys: Pick<Row, 'seq'>[]): Row[] => {
     if (keys.length === 0) return [];
@@ -170,16 +173,16 @@ export function sqliteReportsStore(db: Database.Database): ReportsStore {
 
   return {
     async listSessionReports(filter, order, limit, offset) {
-      const w = whereOf(filter, breadth);
-      const keys = prepared(select(w.sql, orderOf(order))).all({ ...w.params, limit, offset }) as Row[];
+      const w = whereOf(filter, breadth, order.sort);
+      const keys = prepared(select(w.sql, order)).all({ ...w.params, limit, offset }) as Row[];
       return whole(keys).map(toReport);
     },
     async *exportSessionReports(filter, order, batchSize) {
-      const w = whereOf(filter, breadth);
+      const w = whereOf(filter, breadth, order.sort);
       let last: Row | undefined;
       for (;;) {
         const after = last ? afterOf(order, last) : { sql: '1', params: {} };
-        const sql = select(`${w.sql} AND ${after.sql}`, orderOf(order));
+        const sql = select(`${w.sql} AND ${after.sql}`, order);
         const keys = prepared(sql).all({ ...w.params, ...after.params, limit: batchSize, offset: 0 }) as Row[];
         if (keys.length === 0) return;
         last = keys[keys.length - 1];

@@ -8,6 +8,7 @@ import { migration0006 } from './0006-jump-clients.ts';
 import { migration0008 } from './0008-recordings.ts';
 import { migration0007 } from './0007-presentations.ts';
 import { migration0010 } from './0010-recording-report-access.ts';
+import { migration0011 } from './0011-report-ip-indexes.ts';
 import { migration0009 } from './0009-presentation-report-access.ts';
 
 export interface Migration {
@@ -16,4 +17,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
+export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
