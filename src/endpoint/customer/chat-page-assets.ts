@@ -2,9 +2,12 @@
 // No inline script (CSP script-src 'self'); all text is inserted with textContent.
 import { CHAT_WARN_CHARS, MAX_CHAT_CHARS } from '../../protocol/sessions.ts';
 
-/** The page in the client's language (its locale, not the browser's: issue 9 item 9). */
-export const chatPageHtml = (lang: 'en' | 'fr') => `<!doctype html>
-<html lang="${lang}">
+/**
+ * The page in the client's language, its locale's (issue 9 item 9); when the locale names none
+ * (C, POSIX, unset), the browser's.
+ */
+export const chatPageHtml = (lang: 'en' | 'fr' | null) => `<!doctype html>
+<html lang="${lang ?? 'en'}" data-locale="${lang ? 'client' : 'browser'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -36,7 +39,9 @@ header,footer{padding:.6rem 1rem;background:var(--header,#1f3b57);color:var(--he
 #live{display:flex;align-items:center;gap:1rem;padding:.7rem 1rem;background:#b00020;color:#fff;font-weight:600;font-size:1.05rem}
 #live[hidden],#take-back[hidden]{display:none}#live.viewed{background:#8a4b00}#take-back{font-size:1.05rem;font-weight:700;padding:.4rem .9rem;background:#fff;color:#b00020;border:2px solid #fff;border-radius:4px;cursor:pointer}`;
 
-export const chatPageJs = `const fr = document.documentElement.lang === 'fr';
+export const chatPageJs = `const root = document.documentElement;
+const fr = root.dataset.locale === 'client' ? root.lang === 'fr' : (navigator.language || '').startsWith('fr');
+root.lang = fr ? 'fr' : 'en';
 const t = (en, frText) => (fr ? frText : en);
 const labels = {
   screen_view: [t('view your screen', 'voir votre écran')],

@@ -9,7 +9,7 @@ import { MAX_CHAT_CHARS, SessionPermission } from '../../protocol/sessions.ts';
 import { plainText } from '../../protocol/text.ts';
 import { chatPageCss, chatPageHtml, chatPageJs } from './chat-page-assets.ts';
 import type { AppUpdate, CustomerApp } from './customer-app.ts';
-import { customerBundles, customerLang, endedText, errorText, type CustomerLang, type CustomerStrings } from './customer-strings.ts';
+import { customerBundles, endedText, localeLang, errorText, type CustomerLang, type CustomerStrings } from './customer-strings.ts';
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -45,8 +45,9 @@ function forPage(u: AppUpdate, words: CustomerStrings): AppUpdate & { text?: str
   return u;
 }
 
-export async function startChatPage(app: CustomerApp, lang: CustomerLang = customerLang()): Promise<ChatPage> {
-  const words = customerBundles[lang];
+/** `lang`: the client's locale's language, or null to follow the browser's. */
+export async function startChatPage(app: CustomerApp, lang: CustomerLang | null = localeLang()): Promise<ChatPage> {
+  const words = customerBundles[lang ?? 'en'];
   const html = chatPageHtml(lang);
   const token = randomBytes(18).toString('base64url');
   const prefix = `/${token}/`;

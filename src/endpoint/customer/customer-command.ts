@@ -9,7 +9,7 @@ import { CustomerApp } from './customer-app.ts';
 import { CustomerSession } from './customer-session.ts';
 import { runTerminalUi } from './terminal-ui.ts';
 import { forgetSession, loadSavedSession, saveSession } from './saved-session.ts';
-import { customerBundles, customerLang, customerStrings } from './customer-strings.ts';
+import { customerBundles, customerStrings, localeLang } from './customer-strings.ts';
 import { systemInfo } from '../system-info.ts';
 import { capabilities } from '../tools/index.ts';
 
@@ -98,8 +98,8 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
   // A session this client was in when it was killed (not ended): resume it rather than join again,
   // since a portal ticket or key is single use. A resume past the grace period is refused, and forgotten.
   const saved = args.join.kind === 'resume' ? null : loadSavedSession(args.broker);
-  const lang = customerLang();
-  const words = customerBundles[lang];
+  const lang = localeLang();
+  const words = customerBundles[lang ?? 'en'];
   if (saved) console.log(words.resuming);
   const session = new CustomerSession({
     brokerUrl: args.broker,

@@ -4,10 +4,17 @@ import type { SessionPermission } from '../../protocol/sessions.ts';
 
 export type CustomerLang = 'en' | 'fr';
 
-/** `fr` when the first locale variable set names French, else `en`. */
-export function customerLang(env: NodeJS.ProcessEnv = process.env): CustomerLang {
+/** The language the locale names (the first of LC_ALL, LC_MESSAGES, LANG set), or null for none (unset, C, POSIX). */
+export function localeLang(env: NodeJS.ProcessEnv = process.env): CustomerLang | null {
   const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^fr([_.@-]|$)/i.test(locale) ? 'fr' : 'en';
+  if (/^fr([_.@-]|$)/i.test(locale)) return 'fr';
+  if (/^en([_.@-]|$)/i.test(locale)) return 'en';
+  return null;
+}
+
+/** The terminal's language: the locale's, English when it names none we have. */
+export function customerLang(env: NodeJS.ProcessEnv = process.env): CustomerLang {
+  return localeLang(env) ?? 'en';
 }
 
 const en = {
