@@ -9,7 +9,7 @@
 // Prints progress on stderr and one JSON line on stdout.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { presenter } from '../test/support/presentations.ts';
@@ -18,6 +18,8 @@ const N = Number(process.env.BENCH_PRESENTATION_ATTENDEES ?? 200);
 const MEASURE_S = Number(process.env.BENCH_PRESENTATION_SECONDS ?? 10);
 /** Attendee worker processes (the attendees are shared out among them). */
 const WORKERS = Math.max(1, Number(process.env.BENCH_PRESENTATION_WORKERS ?? 4));
+/** Niceness of the attendee processes (default 0, as the broker). Niced, they yield the CPU to the broker, but also to anything else on the machine, and then their own frame rates drop. */
+const ATTENDEE_NICE = Math.min(19, Math.max(0, Number(process.env.BENCH_PRESENTATION_ATTENDEE_NICE ?? 0)));
 
 type WorkerMessage =
   | { type: 'ready' }
@@ -117,6 +119,8 @@ try {
   const workers = await Promise.all(
     Array.from({ length: WORKERS }, async () => {
       const w = fork('bench/presentation-attendees.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // The attendees stand for 200 other computers: on this machine they yield the CPU to the broker.
+      if (ATTENDEE_NICE) setPriority(w.pid!, ATTENDEE_NICE);
       const inbox: ((m: WorkerMessage) => void)[] = [];
       w.on('message', (m: WorkerMessage) => {
         if (m.type === 'error') log(`worker ${w.pid}: ${m.message}`);
@@ -175,6 +179,7 @@ try {
     bench: 'presentation',
     attendees: N,
     attendee_processes: WORKERS,
+    attendee_nice: ATTENDEE_NICE,
     resolution: '1920x1080',
     codec: 'vp8 (ffmpeg libvpx, recorded)',
     presenter_fps: FPS,
