@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (Chromium for the web console, Xvfb and X
 # clients for the endpoint agent, wixl/msitools and wine for the Windows installers, ffmpeg for
-# converting session recordings to video and ffprobe in their tests), only if missing.
+# converting session recordings to video and ffprobe in their tests, sudo for elevation), only if missing.
 set -euo pipefail
-packages=(chromium xvfb x11-apps xterm xdotool xclip x11-xkb-utils x11vnc wixl msitools wine wine64 ffmpeg)
+packages=(chromium xvfb x11-apps xterm xdotool xclip x11-xkb-utils x11vnc wixl msitools wine wine64 ffmpeg sudo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -6,6 +6,9 @@ import {
   CustomerClose,
   CustomerServerMessage,
   SESSION_PROTOCOL_VERSION,
+  type ElevationError,
+  type ElevationMethod,
+  type ElevationResult,
   type ClientTool,
   type CustomerClientKind,
   type CustomerClientMessage,
@@ -122,6 +125,11 @@ export class CustomerSession extends Events<CustomerSessionEvents> {
 
   revoke(permission: SessionPermission): void {
     this.send({ type: 'revoke', permission });
+  }
+
+  /** CON-8: tells the broker how elevating went (the password never leaves this machine). */
+  elevation(result: ElevationResult, method?: ElevationMethod, error?: ElevationError): void {
+    this.send({ type: 'elevation', result, ...(method ? { method } : {}), ...(error ? { error } : {}) });
   }
 
   /** Puts what a rep did with a tool on this machine in the session log (resent after a reconnect like chat). */

@@ -71,6 +71,14 @@ export function askablePermissions(rights: Permissions, tools: readonly ClientTo
   );
 }
 
+/** CON-8: how an elevation attempt ended, how it was done (Linux: sudo, or pkexec with a polkit agent), and why it failed. */
+export const ElevationResult = z.enum(['elevated', 'failed', 'cancelled', 'dropped']);
+export type ElevationResult = z.infer<typeof ElevationResult>;
+export const ElevationMethod = z.enum(['sudo', 'pkexec']);
+export type ElevationMethod = z.infer<typeof ElevationMethod>;
+export const ElevationError = z.enum(['wrong_password', 'not_allowed', 'unavailable', 'failed']);
+export type ElevationError = z.infer<typeof ElevationError>;
+
 export const SessionState = z.enum(['waiting', 'active', 'ended']);
 export type SessionState = z.infer<typeof SessionState>;
 /** `jump`: a rep started it on a Jump Client (JMP-9), unattended. */
@@ -176,6 +184,8 @@ export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('jump_client_attached'), clientId: z.string(), hostName: z.string() }),
   z.object({ kind: z.literal('jump_client_attach_failed'), message: z.string() }),
   z.object({ kind: z.literal('jump_client_detached'), clientId: z.string() }),
+  /** CON-8: what came of an elevation the customer granted (reported by the customer's client). */
+  z.object({ kind: z.literal('elevation'), result: ElevationResult, method: ElevationMethod.optional(), error: ElevationError.optional() }),
   ...toolEventBodies,
 ]);
 export type SessionEventBody = z.infer<typeof SessionEventBody>;
@@ -220,6 +230,8 @@ export const SessionSummary = z.object({
   capabilities: z.array(ClientTool),
   customerConnected: z.boolean(),
   grants: z.array(SessionPermission),
+  /** CON-8: the customer's client runs its shell and file tools with administrator rights now. */
+  elevated: z.boolean().default(false),
   /** Live channels open now (src/protocol/channels.ts). */
   channels: z.array(ChannelView).default([]),
   createdAt: z.string(),
@@ -244,6 +256,8 @@ export const CustomerClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), typing: z.boolean() }).strict(),
   z.object({ type: z.literal('consent'), cid: ClientSeq, requestId: z.string().min(1).max(64), granted: z.boolean(), auto: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('revoke'), cid: ClientSeq, permission: SessionPermission }).strict(),
+  /** CON-8: the outcome of elevating after the customer granted it (never carries the password). */
+  z.object({ type: z.literal('elevation'), cid: ClientSeq, result: ElevationResult, method: ElevationMethod.optional(), error: ElevationError.optional() }).strict(),
   z.object({ type: z.literal('end'), cid: ClientSeq }).strict(),
   z.object({ type: z.literal('ping'), t: z.number() }).strict(),
   /** What a rep did with a tool on this machine (a transfer, a file operation, the shell), for the session log. */

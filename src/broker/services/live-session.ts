@@ -81,6 +81,8 @@ export class LiveSession {
   readonly participants = new Map<number, string>();
   readonly invited = new Set<number>();
   readonly grants = new Set<SessionPermission>();
+  /** CON-8: the customer's client reported it runs elevated (until elevation is revoked or dropped). */
+  elevated = false;
   /** What the customer's current client can do (its hello); the web chat can do nothing. */
   capabilities: ClientTool[] = [];
   readonly pending = new Map<string, { permission: SessionPermission; repUserId: number }>();
@@ -152,6 +154,7 @@ export class LiveSession {
       capabilities: [...this.capabilities],
       customerConnected: this.customer !== null,
       grants: [...this.grants],
+      elevated: this.elevated,
       channels: [...this.channels.values()],
       createdAt: r.createdAt,
       acceptedAt: r.acceptedAt,

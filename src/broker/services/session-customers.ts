@@ -261,9 +261,15 @@ export class SessionCustomers {
         s.jumpAttach = null;
         event = await svc.append(s, actor, { kind: 'jump_client_attach_failed', message: msg.message }, msg.cid);
         this.o.log.warn({ lsid: s.lsid, reason: msg.message }, 'jump client attach failed on the customer computer');
+      } else if (msg.type === 'elevation') {
+        // CON-8: only after the customer granted elevation in this session; the client says how it went.
+        if (!s.grants.has('elevation') && msg.result !== 'dropped') throw new PasserelleError('permission_not_granted', 'Elevation was not granted in this session');
+        s.elevated = msg.result === 'elevated';
+        event = await svc.append(s, actor, { kind: 'elevation', result: msg.result, ...(msg.method ? { method: msg.method } : {}), ...(msg.error ? { error: msg.error } : {}) }, msg.cid);
       } else if (msg.type === 'revoke') {
         if (!s.grants.has(msg.permission)) throw new PasserelleError('out_of_order', `"${msg.permission}" was not granted`);
         s.grants.delete(msg.permission);
+        if (msg.permission === 'elevation') s.elevated = false;
         svc.channels.close(s, (ch) => ch.rule.permission === msg.permission, ChannelCloseReason.revoked);
         event = await svc.append(s, actor, { kind: 'permission_revoked', permission: msg.permission }, msg.cid);
       } else {

@@ -4,10 +4,11 @@
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { SiteLook } from '../../protocol/portal-look.ts';
-import { SessionPermission, type SessionEvent } from '../../protocol/sessions.ts';
+import { SessionPermission, type ElevationError, type SessionEvent } from '../../protocol/sessions.ts';
 import { customerBundles } from './customer-strings.ts';
 import type { CustomerSession } from './customer-session.ts';
 import { serveChannel } from '../tools/index.ts';
+import { isElevatedKind, type Elevator } from '../elevation/elevator.ts';
 
 /** Each permission in both languages (the Jump Client's prompt shows both). */
 export const permissionLabels = Object.fromEntries(
@@ -34,7 +35,16 @@ export type AppUpdate =
   /** REP-5: the site records this session (told once, kept on screen). */
   | { kind: 'recorded' }
   /** What the reps are doing with this computer right now (never kept in the history: the latest counts). */
-  | { kind: 'live'; live: LiveState };
+  | { kind: 'live'; live: LiveState }
+  /**
+   * CON-8: elevation after the customer granted it: 'ask' wants the customer's password (typed
+   * into this client's page or terminal), then 'elevating', 'elevated' or 'failed' (asked again).
+   */
+  | { kind: 'elevation'; state: ElevationState; error?: ElevationError; message?: string };
+
+export type ElevationState = 'none' | 'ask' | 'elevating' | 'elevated' | 'failed';
+/** A wrong password may be typed this many times before elevation is given up. */
+export const ELEVATION_TRIES = 3;
 
 /**
  * What the customer must see at all times: whether a rep is looking at the screen, controlling it
@@ -65,12 +75,17 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   /** Open live channels by kind (screen = viewed, input = controlled, annotation = drawn on). */
   private readonly open = new Map<string, number>();
   private readonly reps = new Map<number, string>();
+  /** CON-8: where elevation stands, and how many passwords were refused. */
+  elevation: ElevationState = 'none';
+  private elevationTries = 0;
 
   constructor(
     readonly session: CustomerSession,
     private readonly autoApprove: boolean,
     /** The folder the rep's file browser and shells start in (the customer's home). */
     private readonly filesRoot: string = homedir(),
+    /** CON-8: how this client elevates (null where it cannot: it then does not offer elevation). */
+    private readonly elevator: Elevator | null = null,
   ) {
     super();
     session.on('welcome', (w) => {
@@ -108,20 +123,72 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
         this.open.set(ch.kind, (this.open.get(ch.kind) ?? 1) - 1);
         this.liveChanged();
       });
-      serveChannel(ch, {
+      const ctx = {
         filesRoot: this.filesRoot,
         // What the rep does with the tool goes to the session log, credited by the broker to the
         // rep who opened this channel.
-        report: (event) => session.toolEvent(ch.id, event),
+        report: (event: Parameters<typeof session.toolEvent>[1]) => session.toolEvent(ch.id, event),
         // The customer may take a permission back at any moment: tools stop using it at once.
-        granted: (permission) => this.grants.has(permission),
-        warn: (message) => this.update({ kind: 'error', code: 'tool', message }),
-      });
+        granted: (permission: SessionPermission) => this.grants.has(permission),
+        warn: (message: string) => this.update({ kind: 'error', code: 'tool', message }),
+      };
+      // CON-8: once elevated, shells and file channels are served by the elevated helper (root).
+      const elevator = this.elevator;
+      if (elevator?.elevated && isElevatedKind(ch.kind)) {
+        elevator.serve(ch, ctx, ch.kind === 'shell' ? 'shell' : 'file_transfer').catch((err: unknown) => {
+          ctx.warn(`The elevated ${ch.kind} tool stopped: ${err instanceof Error ? err.message : String(err)}`);
+          ch.abort('tool_error');
+        });
+        return;
+      }
+      serveChannel(ch, ctx);
     });
     session.on('typing', (t) => this.emit('update', { kind: 'typing', ...t }));
     session.on('reconnecting', ({ attempt }) => this.update({ kind: 'status', status: 'reconnecting', detail: String(attempt) }));
     session.on('error', (e) => this.update({ kind: 'error', ...e }));
-    session.on('ended', ({ reason }) => this.update({ kind: 'status', status: 'ended', detail: reason }));
+    session.on('ended', ({ reason }) => {
+      void this.elevator?.stop();
+      this.update({ kind: 'status', status: 'ended', detail: reason });
+    });
+  }
+
+  private setElevation(state: ElevationState, error?: ElevationError, message?: string): void {
+    this.elevation = state;
+    this.update({ kind: 'elevation', state, ...(error ? { error } : {}), ...(message ? { message } : {}) });
+  }
+
+  /**
+   * CON-8: the customer typed their password after granting elevation. It goes to sudo only (not
+   * kept, not logged, not sent); the broker is told the outcome. A wrong password asks again, up
+   * to ELEVATION_TRIES times, then elevation is given up (and revoked).
+   */
+  async elevate(password: string): Promise<{ ok: boolean; error?: ElevationError; message?: string }> {
+    if (!this.elevator || this.elevation !== 'ask' && this.elevation !== 'failed') return { ok: false, error: 'failed', message: 'No elevation is waiting for a password' };
+    this.setElevation('elevating');
+    const r = await this.elevator.elevate(password);
+    if (!this.grants.has('elevation')) {
+      // Taken back (or the session ended) while sudo was checking.
+      await this.elevator.stop();
+      return { ok: false, error: 'failed', message: 'Elevation was taken back' };
+    }
+    if (r.ok) {
+      this.session.elevation('elevated', r.method);
+      this.setElevation('elevated');
+      return { ok: true };
+    }
+    this.session.elevation('failed', 'sudo', r.error);
+    const retry = r.error === 'wrong_password' && ++this.elevationTries < ELEVATION_TRIES;
+    this.setElevation(retry ? 'failed' : 'none', r.error, r.message);
+    if (!retry) this.revoke('elevation');
+    return { ok: false, error: r.error, message: r.message };
+  }
+
+  /** CON-8: the customer closes the password prompt instead: elevation is cancelled and taken back. */
+  cancelElevation(): void {
+    if (this.elevation !== 'ask' && this.elevation !== 'failed') return;
+    this.session.elevation('cancelled');
+    this.setElevation('none');
+    this.revoke('elevation');
   }
 
   /**
@@ -180,8 +247,12 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
       this.takeBackControl();
       return;
     }
-    this.grants.delete(permission);
+    if (!this.grants.delete(permission)) return;
     this.session.revoke(permission);
+    if (permission === 'elevation') {
+      void this.elevator?.stop();
+      if (this.elevation !== 'none') this.setElevation('none');
+    }
     this.liveChanged();
   }
 
@@ -203,11 +274,21 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
       this.prompts.set(b.requestId, prompt);
       this.update({ kind: 'prompt', prompt });
     } else if (b.kind === 'permission_granted' || b.kind === 'permission_denied') {
-      if (b.kind === 'permission_granted') this.grants.add(b.permission);
+      if (b.kind === 'permission_granted') {
+        this.grants.add(b.permission);
+        if (b.permission === 'elevation' && this.elevator && this.elevation !== 'elevated') {
+          this.elevationTries = 0;
+          this.setElevation('ask');
+        }
+      }
       if (this.prompts.delete(b.requestId)) this.update({ kind: 'prompt_closed', requestId: b.requestId });
       this.liveChanged();
     } else if (b.kind === 'permission_revoked') {
       this.grants.delete(b.permission);
+      if (b.permission === 'elevation' && this.elevation !== 'none') {
+        void this.elevator?.stop();
+        this.setElevation('none');
+      }
       this.liveChanged();
     } else if (b.kind === 'rep_joined' || b.kind === 'rep_left' || b.kind === 'transferred') this.liveChanged();
   }

@@ -1,6 +1,7 @@
 // `passerelle customer` and the single-executable customer client: the customer client in attended
 // mode. Joins a support session by key, chosen rep, Connect, or a portal ticket; shows chat and
 // consent prompts in a loopback page opened in the browser and on the terminal.
+import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { JoinRequest } from '../../protocol/sessions.ts';
 import { startChatPage, openInBrowser } from './chat-page.ts';
@@ -12,6 +13,18 @@ import { forgetSession, loadSavedSession, saveSession } from './saved-session.ts
 import { customerBundles, customerStrings, localeLang } from './customer-strings.ts';
 import { systemInfo } from '../system-info.ts';
 import { capabilities } from '../tools/index.ts';
+import { canElevate, Elevator } from '../elevation/elevator.ts';
+import type { ClientTool } from '../../protocol/sessions.ts';
+
+/** The first argument that makes this program the elevated helper (run by sudo, CON-8). */
+export const ELEVATED_HELPER_FLAG = '--elevated-helper';
+
+/** How to start this same program as the elevated helper: the SEA itself, or node with what launched us. */
+function helperCommand(argv: string[]): string[] {
+  const sea = (process as { getBuiltinModule?: (id: string) => { isSea?: () => boolean } | undefined }).getBuiltinModule?.('node:sea');
+  if (sea?.isSea?.()) return [process.execPath, ELEVATED_HELPER_FLAG];
+  return [process.execPath, ...process.execArgv, ...process.argv.slice(1, process.argv.length - argv.length), ELEVATED_HELPER_FLAG];
+}
 
 export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY | --rep NAME | --connect | --ticket T | --resume LSID:TOKEN)
                            [--pin SHA256] [--yes] [--name NAME] [--no-browser]
@@ -24,7 +37,8 @@ export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY
   --name NAME      your name, shown to the representative
   --no-browser     do not open the chat window in the browser (its address is printed)
 On the terminal: type to chat, y/n to answer a request, Esc or /takeback to take control of your
-  screen back, /revoke <permission>, /end.`;
+  screen back, /revoke <permission>, /end. When you allow administrator rights, type your
+  password at the prompt (it goes to sudo only) or /cancel.`;
 
 
 /** Options a downloaded single-executable carries, so the customer has nothing to type. */
@@ -90,6 +104,11 @@ export function parseCustomerArgs(argv: string[], embedded?: EmbeddedCustomerCon
 }
 
 export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerConfig): Promise<void> {
+  if (argv[0] === ELEVATED_HELPER_FLAG) {
+    const { elevatedHelperMain } = await import('../elevation/elevated-helper-main.ts');
+    await elevatedHelperMain(argv.slice(1));
+    return;
+  }
   const args = parseCustomerArgs(argv, embedded);
   if (args.help) {
     console.log(customerUsage);
@@ -107,9 +126,11 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
     join: saved ? { kind: 'resume', lsid: saved.lsid, resumeToken: saved.resumeToken, lastSeq: 0 } : args.join,
     customer: systemInfo(args.name),
     // The kinds with a tool registered in src/endpoint/tools (screen, files, shell … as they land).
-    capabilities: capabilities(),
+    // Elevation (CON-8) only where this client can do it: Linux, not root already, sudo installed.
+    capabilities: [...capabilities(), ...(canElevate() ? (['elevation'] as ClientTool[]) : [])],
   });
-  const app = new CustomerApp(session, args.yes);
+  const elevator = canElevate() ? new Elevator({ helperCommand: helperCommand(argv), filesRoot: homedir() }) : null;
+  const app = new CustomerApp(session, args.yes, homedir(), elevator);
   // JMP-10: a rep with the right attaches a Jump Client to this computer.
   session.on('jump_attach', ({ keyInfo, jumpGroup }) => {
     console.log(words.jumpInstalling);
