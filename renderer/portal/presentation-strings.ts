@@ -49,3 +49,5 @@ const fr: typeof en = {
 };
 
 export const ps: typeof en = lang === 'fr' ? fr : en;
+/** Both languages, for the parity test. */
+export const presentationBundles = { en, fr };

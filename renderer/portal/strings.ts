@@ -78,5 +78,7 @@ const fr: typeof en = {
 };
 
 export type Strings = typeof en;
+/** Both languages, for the parity test. */
+export const portalBundles = { en, fr };
 export const strings: Strings = (navigator.language || '').toLowerCase().startsWith('fr') ? fr : en;
 export const lang = strings === fr ? 'fr' : 'en';
