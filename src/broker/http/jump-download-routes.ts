@@ -8,7 +8,6 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { encodeTrailer } from '../../protocol/embedded-config.ts';
 import { JumpPlatform, KeyInfo } from '../../protocol/jump.ts';
-import { HostName } from '../../protocol/site.ts';
 import { appRoot } from '../app-root.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Services } from '../services/index.ts';
@@ -31,14 +30,14 @@ export const jumpDownloadRoutes: FastifyPluginAsyncZod<{ services: Services; dir
     const name = installerFileNames[platform];
     const file = join(folder, name);
     if (!existsSync(file)) throw new PasserelleError('not_found', `The Jump Client installer for ${platform} is not built on this site`);
-    const host = HostName.safeParse(req.headers.host);
-    if (!host.success) throw new PasserelleError('bad_request', 'Unusable Host header');
+    // The site address the installed client dials for years: the site's client host name (STA-5),
+    // never the Host header of whoever downloaded it (an internal name, or a forged one).
+    const site = await services.site.clientBrokerUrl();
     // The MSI carries the site and pin as properties written per site (jump-msi.ts); KEY_INFO is
     // on its command line. The executables read all three from their trailer.
     if (platform === 'windows-x64-msi') {
       const pin = services.certificateFingerprint;
       if (!pin) throw new PasserelleError('not_found', 'The MSI needs the site certificate\'s fingerprint, which this site does not know (behind a TLS proxy?): use the Windows executable');
-      const site = `https://${host.data}`;
       const personal = siteJumpMsi(file, site, pin);
       req.log.info({ deployment: deployment.id, platform }, 'jump client installer downloaded');
       return reply
@@ -49,7 +48,7 @@ export const jumpDownloadRoutes: FastifyPluginAsyncZod<{ services: Services; dir
         .send(createReadStream(personal));
     }
     const trailer = encodeTrailer({
-            broker: `https://${host.data}`,
+      broker: site,
       ...(services.certificateFingerprint ? { pin: services.certificateFingerprint } : {}),
       keyInfo: req.query.key,
     });

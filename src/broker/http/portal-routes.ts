@@ -51,7 +51,8 @@ export const portalRoutes: FastifyPluginAsyncZod<PortalRoutesOptions> = async (a
     );
     const mode = s.clickToChat ? ('web_chat' as const) : ('customer_client' as const);
     const { ticket, expiresAt } = portal.issueTicket(plan, mode, b.customerName);
-    const command = `passerelle customer --broker https://${req.headers.host ?? 'localhost'} --ticket=${ticket} --pin ${services.certificateFingerprint ?? ''}`;
+    // The site's client host name (STA-5), as the customer client download uses, not the Host header.
+    const command = `passerelle customer --broker ${await services.site.clientBrokerUrl()} --ticket=${ticket} --pin ${services.certificateFingerprint ?? ''}`;
     return { ticket, expiresAt, mode, command };
   });
 
