@@ -109,6 +109,9 @@ export function AnnotationLayer({ view, a }: { view: AnnotationViewport; a: Anno
   const r = view.info.region;
   const box = useRef<HTMLDivElement>(null);
   const [textAt, setTextAt] = useState<{ screen: Point; css: Point } | null>(null);
+  // The box being placed, read at once: Enter places it and moves focus, whose blur would place it
+  // again from the not-yet-updated state (the customer got every text twice).
+  const placing = useRef<{ screen: Point; css: Point } | null>(null);
   const [text, setText] = useState('');
   const active = a.tool !== null;
   const local = (e: PointerEvent) => {
@@ -117,7 +120,8 @@ export function AnnotationLayer({ view, a }: { view: AnnotationViewport; a: Anno
   };
   const startText = (screen: Point) => {
     setText('');
-    setTextAt({ screen, css: view.toCss(screen.x, screen.y) });
+    placing.current = { screen, css: view.toCss(screen.x, screen.y) };
+    setTextAt(placing.current);
   };
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (!active || e.button !== 0 || e.target !== e.currentTarget && !(e.target instanceof SVGElement)) return;
@@ -148,7 +152,9 @@ export function AnnotationLayer({ view, a }: { view: AnnotationViewport; a: Anno
     e.stopPropagation();
   };
   const place = () => {
-    if (textAt) a.placeText(textAt.screen, text);
+    const at = placing.current;
+    placing.current = null;
+    if (at) a.placeText(at.screen, text);
     setTextAt(null);
     box.current?.focus();
   };
@@ -187,6 +193,7 @@ export function AnnotationLayer({ view, a }: { view: AnnotationViewport; a: Anno
             e.stopPropagation();
             if (e.key === 'Enter') place();
             else if (e.key === 'Escape') {
+              placing.current = null;
               setTextAt(null);
               box.current?.focus();
             }
