@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { startChatPage } from '../../src/endpoint/customer/chat-page.ts';
 import { CustomerApp } from '../../src/endpoint/customer/customer-app.ts';
 import { CustomerSession } from '../../src/endpoint/customer/customer-session.ts';
 import { canElevate, Elevator } from '../../src/endpoint/elevation/elevator.ts';
@@ -36,7 +37,9 @@ app.on('update', (u) => {
   }
   if (u.kind === 'elevation' || u.kind === 'prompt' || u.kind === 'error' || u.kind === 'status') out(u);
 });
-session.once('welcome', (w) => out({ kind: 'welcome', lsid: w.lsid, uid: process.getuid?.(), canElevate: elevator !== null }));
+// The chat window's server too: the test types the password where the page's form posts it.
+const page = await startChatPage(app, 'en');
+session.once('welcome', (w) => out({ kind: 'welcome', lsid: w.lsid, uid: process.getuid?.(), canElevate: elevator !== null, page: page.url }));
 session.once('ended', () => setTimeout(() => process.exit(0), 100));
 createInterface({ input: process.stdin }).on('line', (line) => {
   const cmd = JSON.parse(line) as { answer?: boolean; elevate?: string; cancel?: boolean; revoke?: SessionPermission; end?: boolean };

@@ -144,6 +144,7 @@ function onUpdate(u) {
     }
     $('prompts').append(div);
   } else if (u.kind === 'prompt_closed') document.getElementById('prompt-' + u.requestId)?.remove();
+  else if (u.kind === 'elevation') showElevation(u);
   else if (u.kind === 'event') {
     const { actor, body } = u.event;
     if (body.kind === 'chat') line(actor.kind, actor.name, body.text);
@@ -155,6 +156,38 @@ function onUpdate(u) {
     else if (body.kind === 'jump_client_attached') line('info', '', t('A Jump Client was installed on this computer: the support team can connect later without you.', "Un client Jump a été installé sur cet ordinateur : l'assistance pourra s'y connecter plus tard sans vous."));
     else if (body.kind === 'jump_client_detached') line('info', '', t('The Jump Client was removed from this computer.', "Le client Jump a été retiré de cet ordinateur."));
   }
+}
+// CON-8: after the customer allowed administrator rights, their password, typed here, goes to
+// sudo on this computer only (the client neither keeps nor sends it).
+const elevationErrors = {
+  wrong_password: t('The password was not accepted. Try again.', "Le mot de passe n'a pas été accepté. Réessayez."),
+  not_allowed: t('This account may not get administrator rights on this computer.', "Ce compte ne peut pas obtenir les droits d'administrateur sur cet ordinateur."),
+  unavailable: t('This computer cannot give administrator rights (sudo is missing).', "Cet ordinateur ne peut pas donner les droits d'administrateur (sudo est absent)."),
+  failed: t('Administrator rights could not be obtained.', "Les droits d'administrateur n'ont pas pu être obtenus."),
+};
+function showElevation(u) {
+  document.getElementById('elevation')?.remove();
+  if (u.state === 'elevated') { line('info', '', t('The support client now runs with administrator rights. Revoke them at any time below.', "Le client d'assistance a maintenant les droits d'administrateur. Vous pouvez les retirer à tout moment ci-dessous.")); return; }
+  if (u.state === 'none') { if (u.error) line('error', '', elevationErrors[u.error] || elevationErrors.failed); return; }
+  const box = document.createElement('form');
+  box.id = 'elevation';
+  box.className = 'prompt';
+  const label = document.createElement('label');
+  label.htmlFor = 'elevation-password';
+  label.textContent = t('To give administrator rights, type the password of this computer\'s account (it is only given to sudo here).', "Pour donner les droits d'administrateur, tapez le mot de passe de votre compte sur cet ordinateur (il n'est transmis qu'à sudo, ici).");
+  const input = document.createElement('input');
+  input.type = 'password'; input.id = 'elevation-password'; input.autocomplete = 'current-password'; input.required = true; input.maxLength = 1024;
+  const ok = document.createElement('button');
+  ok.type = 'submit'; ok.textContent = t('Give rights', 'Donner les droits');
+  const cancel = document.createElement('button');
+  cancel.type = 'button'; cancel.textContent = t('Cancel', 'Annuler');
+  cancel.onclick = () => post('cancel_elevation', {});
+  box.append(label, ' ', input, ok, cancel);
+  if (u.state === 'failed' && u.error) { const e = document.createElement('p'); e.className = 'error'; e.setAttribute('role', 'alert'); e.textContent = elevationErrors[u.error] || elevationErrors.failed; box.append(e); }
+  if (u.state === 'elevating') { input.disabled = true; ok.disabled = true; cancel.disabled = true; const w = document.createElement('p'); w.textContent = t('Checking…', 'Vérification…'); box.append(w); }
+  box.onsubmit = (e) => { e.preventDefault(); const password = input.value; input.value = ''; if (password) post('elevate', { password }); };
+  $('prompts').append(box);
+  if (u.state !== 'elevating') input.focus();
 }
 // The page lives as long as its client: when the stream breaks, the client has stopped (or ended
 // the session). A restarted client opens a new window at a new address, so this one does not

@@ -20,6 +20,9 @@ const bodies = {
   typing: z.object({ typing: z.boolean() }).strict(),
   end: z.object({}).strict(),
   takeback: z.object({}).strict(),
+  /** CON-8: the customer's password for elevation, handed to sudo only (never logged). */
+  elevate: z.object({ password: z.string().min(1).max(1024) }).strict(),
+  cancel_elevation: z.object({}).strict(),
 };
 
 export interface ChatPage {
@@ -106,6 +109,10 @@ export async function startChatPage(app: CustomerApp, lang: CustomerLang | null 
         else if (action === 'takeback') {
           if (!app.takeBackControl()) return send(409, 'application/json', '{"error":"control is not granted"}');
         }
+        else if (action === 'elevate') {
+          if (app.elevation !== 'ask' && app.elevation !== 'failed') return send(409, 'application/json', '{"error":"no elevation is waiting for a password"}');
+          void app.elevate(b.password as string);
+        } else if (action === 'cancel_elevation') app.cancelElevation();
         else if (action === 'typing') app.session.typing(b.typing as boolean);
         else app.session.end();
         return send(200, 'application/json', '{"ok":true}');

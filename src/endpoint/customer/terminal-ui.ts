@@ -37,6 +37,12 @@ function describe(u: AppUpdate, s: CustomerStrings): string | null {
   if (u.kind === 'error') return `! ${errorText(s, u.code, u.message)} [${u.code}]`;
   if (u.kind === 'recorded') return s.recorded;
   if (u.kind === 'prompt') return s.asks(u.prompt.repName, s.permission[u.prompt.permission]);
+  if (u.kind === 'elevation') {
+    if (u.state === 'ask') return s.elevationAsk;
+    if (u.state === 'elevated') return s.elevated;
+    if ((u.state === 'failed' || u.state === 'none') && u.error) return s.elevationFailed(u.message ?? u.error);
+    return null;
+  }
   if (u.kind !== 'event') return null;
   const { actor, body } = u.event;
   switch (body.kind) {
