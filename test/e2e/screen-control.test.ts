@@ -27,7 +27,7 @@ const AZERTY: Record<string, { code: string; shift?: boolean; altgr?: boolean }>
 const codeOf = (ch: string) => AZERTY[ch] ?? { code: `Key${ch.toUpperCase()}` };
 
 /** Types `text` through Chromium's input pipeline (CDP) as an AZERTY keyboard would: key, code, modifiers. */
-async function typeAzerty(page: Page, text: string): Promise<void> {
+async function typeAzerty(page: Page, text: string, enter = true): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   const key = (type: 'keyDown' | 'keyUp', k: string, code: string, extra: Record<string, unknown> = {}) => cdp.send('Input.dispatchKeyEvent', { type, key: k, code, ...extra });
   for (const ch of text) {
@@ -39,8 +39,39 @@ async function typeAzerty(page: Page, text: string): Promise<void> {
     if (altgr) await key('keyUp', 'AltGraph', 'AltRight', { windowsVirtualKeyCode: 225 });
     if (shift) await key('keyUp', 'Shift', 'ShiftLeft', { windowsVirtualKeyCode: 16 });
   }
-  await key('keyDown', 'Enter', 'Enter', { windowsVirtualKeyCode: 13, text: '\r' });
-  await key('keyUp', 'Enter', 'Enter', { windowsVirtualKeyCode: 13 });
+  if (enter) {
+    await key('keyDown', 'Enter', 'Enter', { windowsVirtualKeyCode: 13, text: '\r' });
+    await key('keyUp', 'Enter', 'Enter', { windowsVirtualKeyCode: 13 });
+  }
+  await cdp.detach();
+}
+
+/**
+ * AZERTY's dead circumflex key (the key right of P) then a letter, as Chromium reports it on
+ * Linux with an input method: a 'Dead' keydown, a composition showing '^', the letter's keydown
+ * while composing, and the composed character committed (compositionend).
+ */
+async function deadKeyComposed(page: Page, letter: { key: string; code: string }, composed: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: 'Dead', code: 'BracketLeft' });
+  await cdp.send('Input.imeSetComposition', { text: '^', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Dead', code: 'BracketLeft' });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: letter.key, code: letter.code });
+  await cdp.send('Input.insertText', { text: composed });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: letter.key, code: letter.code });
+  await cdp.detach();
+}
+
+/** Shift + the same dead key (diaeresis) then a letter, as Chromium reports it on Windows: the letter's keydown carries the composed character. */
+async function deadKeyDirect(page: Page, letter: { code: string }, composed: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const key = (type: 'keyDown' | 'keyUp', k: string, code: string, extra: Record<string, unknown> = {}) => cdp.send('Input.dispatchKeyEvent', { type, key: k, code, ...extra });
+  await key('keyDown', 'Shift', 'ShiftLeft', { modifiers: 8, windowsVirtualKeyCode: 16 });
+  await key('keyDown', 'Dead', 'BracketLeft', { modifiers: 8 });
+  await key('keyUp', 'Dead', 'BracketLeft', { modifiers: 8 });
+  await key('keyUp', 'Shift', 'ShiftLeft', { windowsVirtualKeyCode: 16 });
+  await key('keyDown', composed, letter.code, { text: composed, unmodifiedText: composed });
+  await key('keyUp', composed, letter.code);
   await cdp.detach();
 }
 
@@ -91,7 +122,7 @@ describe('e2e: screen view and remote control in Chromium (issue 13)', () => {
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  it('CON-4, USR-11: the rep sees the xterm, clicks into it and types `touch ~/passerelle-était-là` on AZERTY; the file exists; two monitors switch', async () => {
+  it('CON-4, USR-11: the rep sees the xterm, clicks into it and types `touch ~/passerelle-était-là` on AZERTY, then `touch ~/crêpe-ïle` with dead keys; the files exist; two monitors switch', async () => {
     const rep = await createRep(w.admin, { username: 'screenrep', displayName: 'Sandra Rep' });
     const { page, ctx, errors } = await newPage(w.browser);
     await loginViaUi(page, w.broker.url, rep.username, rep.password);
@@ -153,6 +184,24 @@ describe('e2e: screen view and remote control in Chromium (issue 13)', () => {
     await typeAzerty(page, 'touch ~/passerelle-était-là');
     await created;
     assert.ok(existsSync(file), 'the file exists on the customer side');
+
+    // Dead keys: ^ then e composes ê (Linux, through a composition), ¨ then i gives ï (Windows, in the key itself).
+    const deadFile = join(home, 'crêpe-ïle');
+    const deadCreated = new Promise<void>((resolve) => {
+      const watcher = watch(home, () => {
+        if (existsSync(deadFile)) {
+          watcher.close();
+          resolve();
+        }
+      });
+    });
+    await typeAzerty(page, 'touch ~/cr', false);
+    await deadKeyComposed(page, { key: 'e', code: 'KeyE' }, 'ê');
+    await typeAzerty(page, 'pe-', false);
+    await deadKeyDirect(page, { code: 'KeyI' }, 'ï');
+    await typeAzerty(page, 'le');
+    await deadCreated;
+    assert.ok(existsSync(deadFile), 'the file typed with dead keys exists on the customer side');
 
     // Two RandR monitors: the picker follows the layout, and switching shows the right one.
     const xc = await XConnection.open(x.display, { warn: () => {} });
