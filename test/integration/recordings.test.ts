@@ -109,6 +109,29 @@ describe('REP-5: session recordings', () => {
     assert.equal(rows.body.sessions[0].hasRecording, true, 'the report list links the recording');
   });
 
+  it('REP-5: the recorder\'s key frame request reaches the customer\'s screen producer through the router; another session\'s channel is out of its reach', async () => {
+    const s = await startSession();
+    const view = await rep.core.channels.open(s.lsid, 'screen', { monitor: 0, codec: 'h264' });
+    const producer = await s.nextChannel();
+    let got = 0;
+    view.onMessage(() => void got++);
+    const enc = createScreenEncoder('h264', { quality: 'balanced', width: 320, height: 240 });
+    const f = await enc.encode({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4, 80), captureTime: Date.now() }, { key: true });
+    enc.close();
+    await producer.whenWritable();
+    producer.writeLatest(encodeScreenMessage(f!), { key: true });
+    // The viewer's own request (on joining) was answered: what comes next is the recorder's.
+    await waitUntil(() => got >= 1, 'the viewer got the key frame');
+    let asked = 0;
+    producer.onKeyFrameRequest(() => void asked++);
+    const router = broker.services.sessions.channels;
+    assert.equal(router.requestKeyFrame('not-this-session', producer.id), false, 'a channel of another session is not reachable');
+    assert.equal(router.requestKeyFrame(s.lsid, 65_000), false, 'no such channel');
+    assert.equal(router.requestKeyFrame(s.lsid, producer.id), true);
+    await waitUntil(() => asked >= 1, 'the KEYREQ at the customer');
+    await rep.core.sessions.end(s.lsid);
+  });
+
   it('REP-5: the recording converts once to an MP4 that ffprobe reads with the recording\'s duration; ranges seek', async () => {
     const first = await admin.post(`/api/v1/reports/sessions/${lsid}/recording/video`);
     assert.equal(first.status, 202);
@@ -206,7 +229,8 @@ describe('REP-5: session recordings', () => {
     assert.equal(await broker.services.recordings.applyRetention(), 0, 'a new recording stays');
     offset += 3 * 86_400_000;
     try {
-      assert.equal(await broker.services.recordings.applyRetention(), 1);
+      // This one and the key frame test's, the only others not deleted already.
+      assert.equal(await broker.services.recordings.applyRetention(), 2);
     } finally {
       offset -= 3 * 86_400_000;
     }

@@ -6,6 +6,8 @@ import { after, describe, it } from 'node:test';
 import { RecordingFormatError } from '../../src/broker/recordings/format.ts';
 import { RecordingReader, summarizeRecording, type RecordingEntry } from '../../src/broker/recordings/recording-reader.ts';
 import { RecordingWriter } from '../../src/broker/recordings/recording-writer.ts';
+import { RecordingTee } from '../../src/broker/recordings/recording-tee.ts';
+import { FrameFlag, encodeData, readHeader } from '../../src/protocol/channels.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'passerelle-rec-'));
 let n = 0;
@@ -109,6 +111,35 @@ describe('session recordings: file format, writer, reader (REP-5)', () => {
     const { entries, reader } = await all(f);
     assert.ok(entries.length >= 3);
     assert.equal(reader.end, 'truncated');
+  });
+
+  it('REP-5: the recorder asks the producer for a key frame when it waits for one and the disk has caught up, not while it is behind', async () => {
+    const w = await RecordingWriter.create({ file: file(), lsid: 'lsid-abcdef15', softLimitBytes: 1000, hardLimitBytes: 50_000 });
+    const asked: number[] = [];
+    const tee = new RecordingTee(w, () => 'Rep', (channelId) => asked.push(channelId));
+    const screen = { channelId: 4, kind: 'screen' as const, meta: {}, fromCustomer: true, userId: 2 };
+    let seq = 0;
+    const send = (bytes: number, key: boolean) => {
+      const f = encodeData(4, ++seq, 0, key ? FrameFlag.key : 0, new Uint8Array(bytes));
+      tee.tap(screen, readHeader(f), f);
+    };
+    send(100, false);
+    assert.deepEqual(asked, [4], 'a stream seen from a delta frame: ask at once');
+    send(600, true);
+    send(600, false);
+    send(600, false); // over the soft limit: dropped, and the disk is behind
+    assert.deepEqual(asked, [4], 'no request while the disk is behind');
+    await w.drain();
+    send(600, false);
+    assert.deepEqual(asked, [4, 4], 'caught up and still waiting: ask');
+    send(600, true);
+    send(100, false);
+    assert.deepEqual(asked, [4, 4], 'recording again: nothing to ask');
+    const input = { channelId: 5, kind: 'input' as const, meta: {}, fromCustomer: false, userId: 2 };
+    const f = encodeData(5, 1, 0, 0, new Uint8Array(10));
+    tee.tap(input, readHeader(f), f);
+    assert.deepEqual(asked, [4, 4], 'only screens have key frames');
+    await w.close('ended');
   });
 
   it('REP-5 bad input: a truncated file reads up to its last whole record; a corrupt byte stops reading there; not a recording is refused', async () => {

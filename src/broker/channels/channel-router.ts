@@ -245,6 +245,17 @@ export class ChannelRouter {
   }
 
   /** Sees every DATA frame of the session's channels (recording). Returns the way to stop. */
+  /**
+   * A tap of this session needs a key frame on one of its latest channels (the recorder waits
+   * for one): asks the producer, spaced like viewers' requests. False if there is no such channel.
+   */
+  requestKeyFrame(lsid: string, channelId: number): boolean {
+    const ch = this.channels.get(channelId);
+    if (!ch || ch.session.lsid !== lsid || !ch.fanout) return false;
+    ch.fanout.keyRequestFromTap();
+    return true;
+  }
+
   tap(lsid: string, tap: ChannelTap): () => void {
     let set = this.taps.get(lsid);
     if (!set) this.taps.set(lsid, (set = new Set()));

@@ -212,6 +212,11 @@ export class LatestFanout {
     return null;
   }
 
+  /** The recording tee needs a key frame (it joined mid-stream or dropped frames); spaced like the rest. */
+  keyRequestFromTap(): void {
+    this.requestKey();
+  }
+
   /** A consumer asked for a key frame (its decoder lost track). */
   keyRequestFrom(key: unknown): void {
     const c = this.consumers.get(key);

@@ -3,7 +3,9 @@
 // the relay path, so it does only what cannot wait: fragments of one message are collected (a
 // single-fragment message is passed as the very bytes the router relays), and the writer queues
 // the record without touching the disk. Who holds the mouse and keyboard is the rep whose input
-// channel last carried an event, until that channel closes.
+// channel last carried an event, until that channel closes. When the writer waits for a key frame
+// (it joined a screen stream mid-way, or dropped frames while the disk was behind) the tee asks
+// the producer for one, as a viewer would, instead of waiting for the next periodic one.
 import { FrameFlag, FRAME_HEADER_BYTES, type FrameHeader } from '../../protocol/channels.ts';
 import type { ChannelTap, TappedChannel } from '../channels/channel-router.ts';
 import type { RecordedKind } from './format.ts';
@@ -27,6 +29,8 @@ export class RecordingTee {
   constructor(
     private readonly writer: RecordingWriter,
     private readonly nameOf: (userId: number) => string,
+    /** Asks the producer of a screen channel for a key frame (the router, spaced per channel). */
+    private readonly requestKeyFrame: (channelId: number) => void = () => undefined,
   ) {
     const tap: ChannelTap = (ch, h, frame) => this.frame(ch, h, frame);
     tap.closed = (ch, reason) => this.closed(ch, reason);
@@ -54,7 +58,7 @@ export class RecordingTee {
       p = undefined;
     }
     if (!p && !more) {
-      this.writer.message(ch.channelId, kind, payload, { key });
+      this.record(ch.channelId, kind, payload, key);
       return;
     }
     if (!p) this.partial.set(ch.channelId, (p = { seq: h.seq, parts: [], key }));
@@ -62,7 +66,12 @@ export class RecordingTee {
     p.key ||= key;
     if (more) return;
     this.partial.delete(ch.channelId);
-    this.writer.message(ch.channelId, kind, Buffer.concat(p.parts), { key: p.key });
+    this.record(ch.channelId, kind, Buffer.concat(p.parts), p.key);
+  }
+
+  private record(channelId: number, kind: RecordedKind, payload: Uint8Array, key: boolean): void {
+    if (this.writer.message(channelId, kind, payload, { key })) return;
+    if (kind === 'screen' && this.writer.wantsKeyFrame(channelId)) this.requestKeyFrame(channelId);
   }
 
   private closed(ch: TappedChannel, reason: string): void {

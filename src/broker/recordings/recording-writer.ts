@@ -95,6 +95,14 @@ export class RecordingWriter {
     return true;
   }
 
+  /**
+   * Whether asking the producer for a key frame would help now: the channel waits for one and the
+   * disk has caught up (asking while it is behind would only add big frames to drop).
+   */
+  wantsKeyFrame(channelId: number): boolean {
+    return this.writable() && this.waitingKey.has(channelId) && this.queued <= this.soft;
+  }
+
   /** Whether the next screen frame of this channel must be a key frame to be recorded. */
   needsKeyFrame(channelId: number): boolean {
     return this.waitingKey.has(channelId);

@@ -90,8 +90,9 @@ export class RecordingsService {
         onFailure: (err) => this.o.log.error({ lsid: s.lsid, err: err.message }, 'session recording stopped'),
       });
       await this.o.store.insertRecording({ lsid: s.lsid, file, startedAt: this.o.clock.now().toISOString() });
-      const tee = new RecordingTee(writer, (userId) => s.participants.get(userId) ?? `#${userId}`);
-      this.live.set(s.lsid, { writer, untap: this.o.channels().tap(s.lsid, tee.tap) });
+      const router = this.o.channels();
+      const tee = new RecordingTee(writer, (userId) => s.participants.get(userId) ?? `#${userId}`, (channelId) => void router.requestKeyFrame(s.lsid, channelId));
+      this.live.set(s.lsid, { writer, untap: router.tap(s.lsid, tee.tap) });
       this.recorded.add(s.lsid);
       this.o.log.info({ lsid: s.lsid }, 'session recording started');
       return true;
