@@ -4,11 +4,16 @@
 // broker appends each download's site, pin and deployment key to it.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const windows = process.argv.includes('--windows');
-const out = 'dist/jump';
+// The version the agent reports (JMP-5 offers an update when the site's differs): the package's,
+// or PASSERELLE_JUMP_VERSION; --out DIR builds elsewhere than dist/jump.
+const version = process.env.PASSERELLE_JUMP_VERSION || JSON.parse(readFileSync('package.json', 'utf8')).version;
+const outAt = process.argv.indexOf('--out');
+const out = outAt > 0 ? process.argv[outAt + 1] : 'dist/jump';
 mkdirSync(out, { recursive: true });
 await build({
   entryPoints: ['src/endpoint/jump-main.ts'],
@@ -20,7 +25,7 @@ await build({
   minify: true,
   // Native tool modules load on first use (src/endpoint/tools); ws's optional speed-ups never.
   external: ['bufferutil', 'utf-8-validate', 'node-av', 'node-pty', 'sharp'],
-  define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
+  define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"', 'process.env.PASSERELLE_JUMP_VERSION': JSON.stringify(version) },
   logLevel: 'warning',
 });
 const config = join(out, 'sea-config.json');
@@ -47,4 +52,7 @@ execFileSync(process.execPath, [
   '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
 ], { stdio: ['ignore', 'ignore', 'inherit'] });
 chmodSync(exe, 0o755);
+// The update manifest the broker offers from (src/broker/services/jump-updates.ts).
+const sha512 = createHash('sha512').update(readFileSync(exe)).digest('hex');
+writeFileSync(`${exe}.update.json`, `${JSON.stringify({ version, size: statSync(exe).size, sha512 })}\n`);
 process.stdout.write(`${exe}\n`);

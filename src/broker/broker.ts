@@ -110,6 +110,7 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     publicUrl: () => publicUrl,
     jump: config.jump,
     dataDir: config.dataDir,
+    jumpInstallersDir: config.jumpInstallersDir ?? join(appRoot().root, 'dist', 'jump'),
     presentations: config.presentations,
   });
   await services.accounts.ensureInitialAdmin();

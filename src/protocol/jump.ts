@@ -110,10 +110,22 @@ export const JumpIdentity = z.object({
   secret: z.string().min(32).max(128),
   broker: z.string().regex(/^https:\/\/[^\s/]+$/),
   pin: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/),
+  /** JMP-5: the key that must have signed an update (given at registration). */
+  updateKey: z.string().max(200).optional(),
 });
 export type JumpIdentity = z.infer<typeof JumpIdentity>;
 
-export const RegisterJumpClientResult = z.object({ clientId: JumpClientId, secret: z.string() });
+export const RegisterJumpClientResult = z.object({
+  clientId: JumpClientId,
+  secret: z.string(),
+  /** JMP-5: the site's Ed25519 public key (SPKI DER, base64) that signs Jump Client updates. */
+  updateKey: z.string().max(200).optional(),
+});
+
+/** What the site signs for an update (JMP-5): the agent checks the same string. */
+export function jumpUpdateStatement(u: { platform: string; version: string; size: number; sha512: string }): string {
+  return `passerelle-jump-update\n${u.platform}\n${u.version}\n${u.size}\n${u.sha512}`;
+}
 
 // ---- the persistent channel (/ws/jump) ----
 
@@ -132,6 +144,8 @@ export const JumpAgentMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('jump.result'), lsid: z.string().max(64), ok: z.boolean(), reason: plainText(200).optional() }).strict(),
   /** The agent removed itself after `uninstall`. */
   z.object({ type: z.literal('uninstalled') }).strict(),
+  /** JMP-5: an offered update could not be applied (the old version keeps running). */
+  z.object({ type: z.literal('update.failed'), version: plainText(32), reason: plainText(300) }).strict(),
 ]);
 export type JumpAgentMessage = z.infer<typeof JumpAgentMessage>;
 
@@ -142,6 +156,19 @@ export const JumpBrokerMessage = z.discriminatedUnion('type', [
   /** The Jump Client was removed from the list: uninstall (JMP-5's opposite, guide "Supprimer"). */
   z.object({ type: z.literal('uninstall'), reason: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /**
+   * JMP-5: the site has another Jump Client version for this platform: download it from `path`,
+   * check its size, SHA-512 and the site's Ed25519 signature of jumpUpdateStatement(), swap, restart.
+   */
+  z.object({
+    type: z.literal('update'),
+    version: z.string().max(32),
+    platform: z.string().max(32),
+    path: z.string().regex(/^\/download\/jump-agent\/[a-z0-9-]+$/),
+    size: z.number().int().positive(),
+    sha512: z.string().regex(/^[0-9a-f]{128}$/),
+    signature: z.string().max(200),
+  }),
 ]);
 export type JumpBrokerMessage = z.infer<typeof JumpBrokerMessage>;
 

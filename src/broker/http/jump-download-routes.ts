@@ -16,6 +16,21 @@ import { siteJumpMsi } from '../services/jump-msi-site.ts';
 
 export const jumpDownloadRoutes: FastifyPluginAsyncZod<{ services: Services; dir?: string }> = async (app, { services, dir }) => {
   const folder = dir ?? join(appRoot().root, 'dist', 'jump');
+  // JMP-5: the Jump Client executable itself (no trailer, nothing secret in it), which an
+  // offered update downloads; the agent checks its size, SHA-512 and the site's signature.
+  app.get('/download/jump-agent/:platform', {
+    config: { access: 'public', rateLimit: { max: 120, timeWindow: 60_000 } },
+    schema: { hide: true, params: z.object({ platform: z.enum(['linux-x64', 'windows-x64']) }).strict() },
+  }, async (req, reply) => {
+    const file = join(folder, installerFileNames[req.params.platform]);
+    if (!existsSync(file)) throw new PasserelleError('not_found', `No Jump Client for ${req.params.platform} is built on this site`);
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('content-length', String(statSync(file).size))
+      .header('cache-control', 'no-store')
+      .send(createReadStream(file));
+  });
+
   app.get('/download/jump/:platform', {
     config: { access: 'public', rateLimit: { max: 60, timeWindow: 60_000 } },
     schema: {

@@ -5,6 +5,7 @@ import { AccountsService, type Clock } from './accounts.ts';
 import { JumpClientsService } from './jump-clients.ts';
 import { JumpDeployments } from './jump-deployments.ts';
 import { JumpMailer, type SmtpSettingsSource } from './jump-mailer.ts';
+import { JumpUpdates } from './jump-updates.ts';
 import { PortalService } from './portal.ts';
 import { PortalLookService } from './portal-look.ts';
 import { PresenceService } from './presence.ts';
@@ -67,6 +68,8 @@ export interface ServiceOptions {
   jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
   /** The data directory (session recordings go in its `recordings` folder); none: no recording. */
   dataDir?: string;
+  /** Where the Jump Client executables and their update manifests are (JMP-5); none: no updates offered. */
+  jumpInstallersDir?: string;
   /** Frames per second of recordings converted to video (default 10). */
   recordingVideoFps?: number;
   /** Presentations: presenter resume grace, attendees per presentation, joins and wrong keys per address and minute. */
@@ -136,6 +139,7 @@ export function createServices(o: ServiceOptions): Services {
     registrationsPerMinute: o.jump?.registrationsPerMinute ?? 30,
     heartbeatSeconds: o.jump?.heartbeatSeconds ?? 60,
     sessions,
+    ...(o.jumpInstallersDir ? { updates: new JumpUpdates(o.store, o.jumpInstallersDir, o.log) } : {}),
   });
   const smtp: SmtpSettingsSource = { smtp: () => site.smtp() };
   const jumpMailer = new JumpMailer(smtp, o.log);

@@ -19,6 +19,7 @@ import type { Store, UserRecord } from '../store/store.ts';
 import type { Clock } from './accounts.ts';
 import { AttemptLimiter } from './attempt-limiter.ts';
 import type { JumpDeployments } from './jump-deployments.ts';
+import type { JumpUpdates } from './jump-updates.ts';
 import { canSee, personalGroup, requireJump, requireManage } from './jump-rights.ts';
 import type { LiveSession } from './live-session.ts';
 import type { SessionsService } from './sessions.ts';
@@ -50,6 +51,8 @@ export interface JumpOptions {
   registrationsPerMinute: number;
   /** Seconds between the broker's pings; a client that misses one is dropped. */
   heartbeatSeconds: number;
+  /** JMP-5: the update offered to clients of another version. */
+  updates?: JumpUpdates;
   /** The running support sessions, for attach and detach (JMP-10). */
   sessions?: Pick<SessionsService, 'get' | 'parts'>;
 }
@@ -86,7 +89,7 @@ export class JumpClientsService {
 
   // ---- registration (public: the installer calls it) ----
 
-  async register(body: RegisterJumpClientBody, address: string): Promise<{ clientId: string; secret: string }> {
+  async register(body: RegisterJumpClientBody, address: string): Promise<{ clientId: string; secret: string; updateKey?: string }> {
     const log = this.o.log.child({ address });
     if (this.badKeys.blocked(address) || this.registrations.blocked(address)) {
       log.warn('jump client registration refused: too many from this address');
@@ -160,7 +163,7 @@ export class JumpClientsService {
       this.attaching.delete(signed.id);
       this.attached(attach, id, body.info.hostName);
     }
-    return { clientId: id, secret };
+    return { clientId: id, secret, ...(this.o.updates ? { updateKey: await this.o.updates.publicKey() } : {}) };
   }
 
   // ---- the persistent connection (ws/jump-gateway.ts) ----
@@ -198,6 +201,12 @@ export class JumpClientsService {
       sink.send({ type: 'uninstall', reason: 'removed' });
     } else {
       sink.send({ type: 'welcome', protocol: JUMP_PROTOCOL_VERSION, clientId: rec.id, heartbeatSeconds: this.o.heartbeatSeconds });
+      // JMP-5: a site upgraded since this client was built offers the new version.
+      const update = await this.o.updates?.offer(i.platform, i.version);
+      if (update) {
+        this.o.log.info({ clientId: rec.id, from: i.version, to: update.version }, 'jump client update offered');
+        sink.send(update);
+      }
     }
     return { ...rec, ...patch };
   }
@@ -210,6 +219,10 @@ export class JumpClientsService {
         this.o.log.info({ clientId }, 'jump client uninstalled itself');
       }
       this.online.get(clientId)?.close(JumpClose.uninstalled, 'uninstalled');
+      return;
+    }
+    if (msg.type === 'update.failed') {
+      this.o.log.warn({ clientId, version: msg.version, reason: msg.reason }, 'jump client update failed; it keeps its version');
       return;
     }
     this.o.log.info({ clientId, lsid: msg.lsid, ok: msg.ok, reason: msg.reason }, 'jump client answered a jump');

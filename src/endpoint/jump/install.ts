@@ -108,7 +108,7 @@ export async function installJumpClient(o: InstallOptions): Promise<Installed> {
     throw new InstallError(e?.code ?? 'refused', `The site refused the installation: ${e?.message ?? `HTTP ${res.status}`}`);
   }
   const reg = RegisterJumpClientResult.parse(res.body);
-  const identity: JumpIdentity = { clientId: reg.clientId, secret: reg.secret, broker: o.broker, pin: o.pin };
+  const identity: JumpIdentity = { clientId: reg.clientId, secret: reg.secret, broker: o.broker, pin: o.pin, ...(reg.updateKey ? { updateKey: reg.updateKey } : {}) };
   if (o.msi) {
     // The MSI owns the folder and the executable; a failure here rolls the whole package back.
     try {

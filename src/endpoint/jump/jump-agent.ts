@@ -34,6 +34,8 @@ export interface JumpAgentEvents {
   offline: [{ code: number; reason: string; retryInMs: number | null }];
   jump: [Extract<JumpBrokerMessage, { type: 'jump' }>];
   uninstall: [{ reason: string }];
+  /** JMP-5: the site offers another version. */
+  update: [Extract<JumpBrokerMessage, { type: 'update' }>];
   /** The site refuses this client for good (removed, wrong secret, replayed, pin mismatch). */
   refused: [{ code: string; message: string }];
   /** Not an 'error' event: a typed problem report must never crash a process that does not listen. */
@@ -172,6 +174,9 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
         return;
       case 'jump':
         this.emit('jump', msg);
+        return;
+      case 'update':
+        this.emit('update', msg);
         return;
       case 'uninstall':
         this.emit('uninstall', { reason: msg.reason });

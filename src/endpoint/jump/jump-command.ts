@@ -188,6 +188,7 @@ export function runJumpClient(installDir: string): Promise<number> {
   }
   return new Promise((resolve) => {
     runner.once('uninstalled', () => resolve(3));
+    runner.once('updated', () => resolve(0));
     runner.once('refused', () => resolve(4));
     const stop = () => {
       runner.stop();

@@ -14,8 +14,10 @@ import { JumpAgent, type Backoff } from './jump-agent.ts';
 import { xmessagePrompter, type Prompter } from './consent-prompt.ts';
 import { machineProof as defaultProof, readIdentity } from './identity.ts';
 import { uninstallFiles } from './install.ts';
+import { applyUpdate, removePrevious, restartInto, type UpdateOffer } from './self-update.ts';
 
-export const JUMP_CLIENT_VERSION = '0.1.0';
+/** The version this agent reports; the single executable's is fixed at build (scripts/build-jump-sea.mjs). */
+export const JUMP_CLIENT_VERSION = process.env.PASSERELLE_JUMP_VERSION ?? '0.1.0';
 
 export function jumpClientInfo(version = JUMP_CLIENT_VERSION): JumpClientInfo {
   const s = systemInfo();
@@ -43,6 +45,8 @@ export interface JumpRunnerOptions {
 export interface JumpRunnerEvents {
   session: [CustomerSession, CustomerApp];
   uninstalled: [];
+  /** JMP-5: the new version is in place and started; this one has stopped. */
+  updated: [string];
   refused: [{ code: string; message: string }];
 }
 
@@ -70,10 +74,38 @@ export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
     this.agent.on('problem', (e) => this.log(`${e.code}: ${e.message}`));
     this.agent.on('jump', (m) => this.startSession(m.lsid, m.ticket, m.repName));
     this.agent.on('uninstall', ({ reason }) => this.uninstall(reason));
+    this.agent.on('update', (offer) => this.update(offer));
   }
 
   start(): void {
+    removePrevious(this.o.installDir);
     this.agent.start();
+  }
+
+  private updating = false;
+
+  /** JMP-5: apply an offered version; on failure keep running this one and tell the site why. */
+  private update(offer: UpdateOffer): void {
+    if (this.updating || this.sessions.size > 0) {
+      if (!this.updating) this.log(`update to ${offer.version} offered during a session; it will be taken at the next connection`);
+      return;
+    }
+    this.updating = true;
+    this.log(`updating from ${this.info.version} to ${offer.version}`);
+    applyUpdate(offer, this.identity, this.o.installDir).then(
+      (swapped) => {
+        this.log(`updated to ${offer.version}; restarting`);
+        restartInto(swapped.executable, this.o.installDir);
+        this.stop();
+        this.emit('updated', offer.version);
+      },
+      (err: unknown) => {
+        this.updating = false;
+        const reason = err instanceof Error ? err.message : String(err);
+        this.log(`update to ${offer.version} failed, staying on ${this.info.version}: ${reason}`);
+        this.agent.send({ type: 'update.failed', version: offer.version, reason: reason.slice(0, 300) });
+      },
+    );
   }
 
   stop(): void {
