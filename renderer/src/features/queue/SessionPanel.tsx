@@ -61,6 +61,8 @@ function useLine() {
         return t('queue.event.jump_client_attached', { host: b.hostName });
       case 'jump_client_attach_failed':
         return t('queue.event.jump_client_attach_failed', { message: b.message });
+      case 'elevation':
+        return t(`queue.event.elevation_${b.result}`, { method: b.method ?? 'sudo', error: t(`queue.elevationError.${b.error ?? 'failed'}`) });
       default:
         return t(`queue.event.${b.kind}`);
     }
@@ -151,6 +153,7 @@ export function SessionPanel({ session, ended }: { session: SessionSummary; ende
         <dd>{session.acceptedAt ? formatDuration(Math.max(0, Math.round((Date.parse(session.acceptedAt) - Date.parse(session.createdAt)) / 1000))) : '—'}</dd>
       </dl>
       {session.grants.length > 0 && <p>{t('queue.granted', { list: session.grants.map((g) => t(`queue.permission.${g}`)).join(', ') })}</p>}
+      {session.elevated && <p role="status" className="elevated">{t('queue.elevated')}</p>}
       {ended && (
         <div role="status" className="ended-banner">
           <p>
