@@ -3,15 +3,19 @@
 // round-trip delay added by a delaying TCP proxy in front of the customer, broker CPU seconds per
 // GiB relayed, peak RSS of each party, and with 3 viewers of one screen stream the bytes the
 // customer uploaded (one copy) against what each viewer got. Progress on stderr, one JSON line on stdout.
+// BENCH_RELAY_RECORDING=1 turns session recording on first (REP-5): the broker's recording tee
+// then sees every frame and writes the screen stream to disk; compare with a run without it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetch } from 'undici';
 import { benchApi, cpuSeconds, hwmKb, startBroker, type Msg } from './support/broker.ts';
 
 const BYTES = Number(process.env.BENCH_RELAY_MIB ?? 1024) * 1024 * 1024;
 const DELAYED_BYTES = Number(process.env.BENCH_RELAY_DELAYED_MIB ?? 512) * 1024 * 1024;
+const RECORDING = process.env.BENCH_RELAY_RECORDING === '1';
 const FRAMES = 300;
 const FRAME_BYTES = 256 * 1024;
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-relay-'));
@@ -96,6 +100,24 @@ try {
     repIds.push(u.id);
   }
   const port = Number(new URL(url).port);
+  if (RECORDING) {
+    const r = await fetch(`${url}/api/v1/site/settings`, {
+      method: 'PATCH',
+      dispatcher: api.dispatcher,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ recordSessions: true }),
+    });
+    if (r.status !== 200) throw new Error(`recording could not be turned on: ${r.status} ${await r.text()}`);
+    log('session recording on: the recording tee sees every frame');
+  }
+  const recordedBytes = () => {
+    try {
+      const d = join(dataDir, 'recordings');
+      return readdirSync(d).reduce((n, f) => n + statSync(join(d, f)).size, 0);
+    } catch {
+      return 0;
+    }
+  };
 
   async function run(label: string, customerUrl: string, bytes: number, viewers: number) {
     log(`${label}: ${bytes / 1024 / 1024} MiB each way, ${viewers} viewer(s)`);
@@ -132,6 +154,8 @@ try {
   log(`ceiling: ${round(ceiling)} MiB/s, ${round(ceiling30)} MiB/s at 30 ms`);
   const result = {
     bench: 'relay',
+    recording: RECORDING,
+    recorded_bytes: recordedBytes(),
     customer_to_rep_mib_s: round(direct.customerToRep),
     rep_to_customer_mib_s: round(direct.repToCustomer),
     customer_to_rep_mib_s_30ms: round(delayed.customerToRep),
