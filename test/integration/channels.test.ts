@@ -4,7 +4,7 @@
 // data path must survive (CON-4, CON-6, CON-7 ride on these channels; USR-13 gates them).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   FrameFlag,
   encodeClose,
@@ -14,7 +14,7 @@ import {
   readHeader,
 } from '../../src/protocol/channels.ts';
 import { Channel } from '../../src/protocol/channel-endpoint.ts';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { customerSession, drain, repCore, waitForQueue, type Core } from '../support/channels.ts';
 import { TcpProxy } from '../support/customer-client.ts';
 import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
@@ -30,14 +30,14 @@ describe('live channels through the broker (issue 7)', () => {
   before(async () => {
     // A flood limit of 1,000 frames/s (burst 2,000) instead of 10,000: the flood test then floods
     // however slowly a loaded machine lets the broker read; bulk tests stay far below it.
-    broker = await startTestBroker({ sessions: { framesPerSecond: 1_000 } });
-    admin = await adminClient(broker);
   });
-  after(async () => {
-    for (const c of cleanups.reverse()) await c();
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      for (const c of cleanups.reverse()) await c();
+    });
+  }, { sessions: { framesPerSecond: 1_000 } });
 
   async function rep() {
     const r = await createRep(admin, { permissions: grantAll });

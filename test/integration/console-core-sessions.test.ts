@@ -2,12 +2,12 @@
 // notice, accept with the log read from the start, chat both ways, and after the console's own
 // connection drops, the log caught up with nothing shown twice (CON-2, CON-3, POR-3).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Agent, fetch } from 'undici';
 import WebSocket from 'ws';
 import { createConsoleCore, type ConsoleApi, type FetchLike, type WebSocketLike } from '../../src/console-core/index.ts';
 import type { SessionSummary } from '../../src/protocol/index.ts';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { CustomerSocket } from '../support/sessions.ts';
 
 function waitFor<T>(subscribe: (l: (v: T) => void) => () => void, pred: (v: T) => boolean, what: string): Promise<T> {
@@ -30,9 +30,13 @@ describe('console-core sessions area (CON-2, CON-3, POR-3)', () => {
   let dispatcher: Agent;
   const sockets: WebSocket[] = [];
 
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      core.dispose();
+      await dispatcher.close();
+    });
     const rep = await createRep(admin, { username: 'coresessions', displayName: 'Core Rep' });
     await rep.api.close();
     dispatcher = new Agent({ connect: { ca: broker.certificate } });
@@ -51,12 +55,6 @@ describe('console-core sessions area (CON-2, CON-3, POR-3)', () => {
     const opened = waitFor<SessionSummary[]>((l) => core.sessions.onQueue(l), () => true, 'first queue');
     await core.auth.login('coresessions', rep.password);
     await opened;
-  });
-  after(async () => {
-    core.dispose();
-    await dispatcher.close();
-    await admin.close();
-    await broker.stop();
   });
 
   it('POR-3, CON-2, CON-3: key, new-session notice, accept with the full log, chat both ways; a dropped console catches up once', async () => {

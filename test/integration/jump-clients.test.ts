@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { after, describe, it } from 'node:test';
+import { brokerWithAdmin, createRep, type ApiClient, type TestBroker } from '../support/broker.ts';
 import { JumpSocket, cleanup, createDeployment, fakeMachine, installAgent, register, runAgent } from '../support/jump.ts';
 import { InstallError } from '../../src/endpoint/jump/install.ts';
 import type { JumpRunner } from '../../src/endpoint/jump/jump-runner.ts';
@@ -18,14 +18,14 @@ describe('Jump Clients: deployment, registration and the persistent connection',
   const runners: JumpRunner[] = [];
   const now = { t: Date.now() };
 
-  before(async () => {
-    broker = await startTestBroker({ licences: { namedUsers: 50, jumpClients: 6 }, clock: { now: () => new Date(now.t) }, jump: { heartbeatSeconds: 1 } });
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    for (const r of runners) r.stop();
-    await admin.close();
-    await broker.stop();
+  brokerWithAdmin((b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(() => {
+      for (const r of runners) r.stop();
+    });
+  }, { licences: { namedUsers: 50, jumpClients: 6 }, clock: { now: () => new Date(now.t) }, jump: { heartbeatSeconds: 1 } });
+  after(() => {
     for (const r of roots) cleanup(r);
   });
 
@@ -220,17 +220,9 @@ describe('Jump Clients: deployment, registration and the persistent connection',
 });
 
 describe('Jump Clients: registration flood limits', () => {
-  let broker: TestBroker;
   let admin: ApiClient;
 
-  before(async () => {
-    broker = await startTestBroker({ jump: { registrationsPerMinute: 5 } });
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((_b, a) => (admin = a), { jump: { registrationsPerMinute: 5 } });
 
   it('JMP-1: a flood of registrations from one address is cut off with rate_limited and logged', async () => {
     const d = await createDeployment(admin, { maxInstalls: 100 });
@@ -241,17 +233,9 @@ describe('Jump Clients: registration flood limits', () => {
 });
 
 describe('Jump Clients: rights (USR-10)', () => {
-  let broker: TestBroker;
   let admin: ApiClient;
 
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    await admin.close();
-    await broker.stop();
-  });
+  brokerWithAdmin((_b, a) => (admin = a));
 
   it('USR-10: a rep deploys and edits only in their own Jump group unless they may manage all; sees only what they may; the API refuses the rest', async () => {
     const rep = await createRep(admin, { username: 'nadia' });

@@ -3,8 +3,8 @@
 // carries no certificate, and the pin was checked on the connection that issued the ticket.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, before, describe, it } from 'node:test';
-import { adminClient, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { after, describe, it } from 'node:test';
+import { type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { cleanup, createDeployment, installAgent, runAgent } from '../support/jump.ts';
 
 describe('Jump Client reconnection (JMP-2)', () => {
@@ -12,13 +12,11 @@ describe('Jump Client reconnection (JMP-2)', () => {
   let admin: ApiClient;
   let root = '';
 
-  before(async () => {
-    broker = await startTestBroker({ jump: { heartbeatSeconds: 1 } });
-    admin = await adminClient(broker);
-  });
+  brokerWithAdmin(async (b, a) => {
+    broker = b;
+    admin = a;
+  }, { jump: { heartbeatSeconds: 1 } });
   after(async () => {
-    await admin.close();
-    await broker.stop();
     if (root) cleanup(root);
   });
 

@@ -1,8 +1,8 @@
 // Chat banners (POR-6 customer client, POR-7 presentation attendees): upload, the broker's own BMP
 // checks against a hostile set, new sessions take the banner of the moment, open ones keep theirs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ApiClient, adminClient, createRep, startTestBroker, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { ApiClient, createRep, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { goodBanner, hostileBanners } from '../support/bmp-fixtures.ts';
 import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
 import { CustomerProcess } from '../support/customer-client.ts';
@@ -15,17 +15,15 @@ describe('chat banners', () => {
   let rep: Awaited<ReturnType<typeof createRep>>;
   let repWs: RepSocket;
 
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      await repWs.close();
+      await rep.api.close();
+    });
     rep = await createRep(admin);
     repWs = await repConsole(broker, rep);
-  });
-  after(async () => {
-    await repWs.close();
-    await rep.api.close();
-    await admin.close();
-    await broker.stop();
   });
 
   for (const kind of ['customer_chat', 'presentation'] as const) {

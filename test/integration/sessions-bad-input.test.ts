@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { createRep, startTestBroker, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
 import { encodeData } from '../../src/protocol/channels.ts';
 
@@ -15,18 +15,16 @@ describe('support sessions: bad input (POR-3, USR-14)', () => {
   let rep: Awaited<ReturnType<typeof createRep>>;
   let repWs: RepSocket;
 
-  before(async () => {
-    broker = await startTestBroker({ clock, sessions: { keyAttemptsPerMinute: 6 } });
-    admin = await adminClient(broker);
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      await repWs.close();
+      await rep.api.close();
+    });
     rep = await createRep(admin);
     repWs = await repConsole(broker, rep);
-  });
-  after(async () => {
-    await repWs.close();
-    await admin.close();
-    await rep.api.close();
-    await broker.stop();
-  });
+  }, { clock, sessions: { keyAttemptsPerMinute: 6 } });
 
   async function refusedWith(join: object): Promise<string> {
     const c = await CustomerSocket.join(broker, join);

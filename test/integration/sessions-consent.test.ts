@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { CustomerSocket, repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
 describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
@@ -24,17 +24,15 @@ describe('consent and click-to-chat (USR-13, USR-14, POR-5)', () => {
     return { c, lsid: w.lsid as string, welcome: w };
   }
 
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    for (const r of reps) {
-      await r.ws.close();
-      await r.rep.api.close();
-    }
-    await admin.close();
-    await broker.stop();
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      for (const r of reps) {
+        await r.ws.close();
+        await r.rep.api.close();
+      }
+    });
   });
 
   it('USR-13: the customer is asked before any access, can refuse, grant and revoke; the broker refuses what was not granted', async () => {

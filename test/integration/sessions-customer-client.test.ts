@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { request } from 'node:http';
 import { fetch } from 'undici';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { CustomerProcess, TcpProxy } from '../support/customer-client.ts';
 import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 import { capabilities } from '../../src/endpoint/tools/index.ts';
@@ -24,19 +24,17 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
   let repWs: RepSocket;
   const procs: CustomerProcess[] = [];
 
-  before(async () => {
-    broker = await startTestBroker({ sessions: { resumeGraceMs: 20_000 } });
-    admin = await adminClient(broker);
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      for (const p of procs) await p.stop();
+      await repWs.close();
+      await rep.api.close();
+    });
     rep = await createRep(admin, { displayName: 'Julie Rep' });
     repWs = await repConsole(broker, rep);
-  });
-  after(async () => {
-    for (const p of procs) await p.stop();
-    await repWs.close();
-    await admin.close();
-    await rep.api.close();
-    await broker.stop();
-  });
+  }, { sessions: { resumeGraceMs: 20_000 } });
 
   function run(args: string[], opts: { stateDir?: string } = {}): CustomerProcess {
     const p = new CustomerProcess(args, opts);

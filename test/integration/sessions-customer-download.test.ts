@@ -14,7 +14,7 @@ import { appRoot } from '../../src/broker/app-root.ts';
 import {
   decodeTrailerJson, MAX_EMBEDDED_CONFIG_BYTES, TRAILER_FIXED_BYTES, trailerLength, type EmbeddedConfig,
 } from '../../src/protocol/embedded-config.ts';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
 const exe = join(appRoot().root, 'dist', 'customer', `passerelle-customer-linux-${process.arch}`);
@@ -30,18 +30,20 @@ describe('the customer client download (Linux single executable)', () => {
   before(async () => {
     // Built by `npm run build:customer` (part of `npm run build`); built here when missing.
     if (!existsSync(exe)) execFileSync(process.execPath, ['scripts/build-customer-sea.mjs'], { cwd: appRoot().root, stdio: 'ignore' });
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
+  });
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      await repWs.close();
+      await rep.api.close();
+      await dispatcher.close();
+    });
     rep = await createRep(admin, { displayName: 'Sam Rep' });
     repWs = await repConsole(broker, rep);
     dispatcher = new Agent({ connect: { ca: broker.certificate } });
   });
   after(async () => {
-    await repWs.close();
-    await rep.api.close();
-    await admin.close();
-    await dispatcher.close();
-    await broker.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

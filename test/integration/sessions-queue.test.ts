@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ADMIN_PASSWORD, adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { ADMIN_PASSWORD, createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { CustomerSocket, repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
 describe('support sessions: keys, queues, chat, transfer (POR-3, CON-2, CON-3, STA-6)', () => {
@@ -12,22 +12,20 @@ describe('support sessions: keys, queues, chat, transfer (POR-3, CON-2, CON-3, S
   let bobWs: RepSocket;
   const open: { close(): unknown }[] = [];
 
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      for (const s of open) await s.close();
+      await aliceWs.close();
+      await bobWs.close();
+      await alice.api.close();
+      await bob.api.close();
+    });
     alice = await createRep(admin, { displayName: 'Alice Martin', displayNumber: 2 });
     bob = await createRep(admin, { displayName: 'Bob Durand', displayNumber: 1 });
     aliceWs = await repConsole(broker, alice);
     bobWs = await repConsole(broker, bob);
-  });
-  after(async () => {
-    for (const s of open) await s.close();
-    await aliceWs.close();
-    await bobWs.close();
-    await admin.close();
-    await alice.api.close();
-    await bob.api.close();
-    await broker.stop();
   });
 
   it('POR-3: a rep creates a short single-use key; the session it starts waits in the general queue of every rep', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { CustomerSocket, repConsole, repEvent, RepSocket } from '../support/sessions.ts';
 
 const GRACE_MS = 1500;
@@ -11,18 +11,16 @@ describe('resilience: dropped connections resume with nothing lost or doubled', 
   let rep: Awaited<ReturnType<typeof createRep>>;
   let repWs: RepSocket;
 
-  before(async () => {
-    broker = await startTestBroker({ sessions: { resumeGraceMs: GRACE_MS } });
-    admin = await adminClient(broker);
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      await repWs.close();
+      await rep.api.close();
+    });
     rep = await createRep(admin);
     repWs = await repConsole(broker, rep);
-  });
-  after(async () => {
-    await repWs.close();
-    await admin.close();
-    await rep.api.close();
-    await broker.stop();
-  });
+  }, { sessions: { resumeGraceMs: GRACE_MS } });
 
   async function start() {
     const c = await CustomerSocket.join(broker, { kind: 'rep', rep: rep.username }, { name: 'Inès' });

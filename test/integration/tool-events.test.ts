@@ -2,8 +2,8 @@
 // each transfer, file operation and shell transcript; the broker writes it as done by the rep who
 // opened the channel, and only for a channel of that session opened with the tool's permission.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
 import { CustomerSocket, repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
 describe('tool events in the session log (CON-6, CON-7)', { timeout: 60_000 }, () => {
@@ -23,14 +23,12 @@ describe('tool events in the session log (CON-6, CON-7)', { timeout: 60_000 }, (
     return { r, ws, c, lsid: w.lsid as string };
   }
 
-  before(async () => {
-    broker = await startTestBroker();
-    admin = await adminClient(broker);
-  });
-  after(async () => {
-    for (const c of closers.reverse()) await c();
-    await admin.close();
-    await broker.stop();
+  brokerWithAdmin(async (b, a, defer) => {
+    broker = b;
+    admin = a;
+    defer(async () => {
+      for (const c of closers.reverse()) await c();
+    });
   });
 
   const transfer = { kind: 'file_transfer', direction: 'download', path: 'Documents/rapport été.pdf', name: 'rapport été.pdf', size: 12, sha256: 'a'.repeat(64), result: 'completed' };

@@ -147,19 +147,25 @@ export async function adminClient(broker: TestBroker): Promise<ApiClient> {
   return api;
 }
 
+/** Registers a cleanup for the end of the suite; they run last registered first, before the broker stops. */
+export type Defer = (cleanup: () => unknown) => void;
+
 /**
- * The before/after block most integration files share: one broker for the suite, its admin logged
- * in (password changed), both closed after. `use` receives them once they are ready.
+ * The before/after block integration files share: one broker for the suite, its admin logged in
+ * (password changed), both closed after. `use` receives them once they are ready and may set up
+ * more (reps, sockets), registering their cleanups with `defer`.
  */
-export function brokerWithAdmin(use: (broker: TestBroker, admin: ApiClient) => void, overrides: Partial<BrokerConfig> = {}): void {
+export function brokerWithAdmin(use: (broker: TestBroker, admin: ApiClient, defer: Defer) => unknown, overrides: Partial<BrokerConfig> = {}): void {
   let broker: TestBroker | undefined;
   let admin: ApiClient | undefined;
+  const cleanups: (() => unknown)[] = [];
   before(async () => {
     broker = await startTestBroker(overrides);
     admin = await adminClient(broker);
-    use(broker, admin);
+    await use(broker, admin, (c) => cleanups.push(c));
   });
   after(async () => {
+    for (const c of cleanups.reverse()) await c();
     await admin?.close();
     await broker?.stop();
   });
