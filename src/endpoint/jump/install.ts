@@ -3,13 +3,13 @@
 // the executable and writes its systemd unit. Any failure leaves nothing behind, is written to
 // the system log and gives a non-zero exit code.
 import { execFileSync } from 'node:child_process';
-import { accessSync, appendFileSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, chmodSync, chownSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RegisterJumpClientResult, type JumpClientInfo, type JumpIdentity } from '../../protocol/jump.ts';
 import { copyWithoutTrailer } from '../embedded-config.ts';
 import { writeIdentity } from './identity.ts';
 import { postJson } from './pinned-https.ts';
-import { systemdUnit, unitName } from './systemd-unit.ts';
+import { SERVICE_USER, systemdUnit, unitName } from './systemd-unit.ts';
 
 export class InstallError extends Error {
   constructor(
@@ -45,6 +45,8 @@ export interface InstallOptions {
   /** The executable to copy into the install directory (a single executable), if any. */
   executable?: string;
   mode: 'user' | 'service';
+  /** Service mode (JMP-6): the unprivileged system user it runs as, created if missing (default passerelle-jump). */
+  serviceUser?: string;
   /** Installed by the MSI: the folder exists already and holds only the MSI's executable (JMP-3). */
   msi?: { executable: string };
 }
@@ -69,6 +71,62 @@ export function checkInstallDir(dir: string): string {
   return full;
 }
 
+const USER_NAME = /^[a-z_][a-z0-9_-]{0,30}$/;
+
+export interface ServiceAccount {
+  name: string;
+  uid: number;
+  gid: number;
+  /** Made by this install (so a failed install removes it again). */
+  created: boolean;
+}
+
+function lookUp(name: string): { uid: number; gid: number } | null {
+  try {
+    const line = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim();
+    const f = line.split(':');
+    return { uid: Number(f[2]), gid: Number(f[3]) };
+  } catch {
+    return null;
+  }
+}
+
+/** JMP-6: the unprivileged system account the service runs as: no login shell, no home of its own. */
+export function ensureServiceUser(name: string, installDir: string): ServiceAccount {
+  if (!USER_NAME.test(name)) throw new InstallError('usage', `Not a system user name: ${name}`);
+  const found = lookUp(name);
+  if (found) {
+    if (found.uid === 0) throw new InstallError('usage', `${name} is root; the service must run unprivileged`);
+    return { name, ...found, created: false };
+  }
+  try {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', installDir, '--shell', '/usr/sbin/nologin', '--comment', 'Passerelle Jump Client', name], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    throw new InstallError('install_failed', `Could not create the system user ${name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const made = lookUp(name);
+  if (!made) throw new InstallError('install_failed', `The system user ${name} was not created`);
+  return { name, ...made, created: true };
+}
+
+export function removeServiceUser(name: string): void {
+  try {
+    execFileSync('userdel', [name], { stdio: 'ignore' });
+  } catch {
+    // already gone
+    return;
+  }
+}
+
+function chownTree(dir: string, uid: number, gid: number): void {
+  chownSync(dir, uid, gid);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) chownTree(p, uid, gid);
+    else chownSync(p, uid, gid);
+  }
+}
+
 /** The MSI's folder: it must hold the MSI's executable and nothing else (no earlier install). */
 export function checkMsiDir(dir: string, executable: string): string {
   const full = resolve(dir);
@@ -84,11 +142,7 @@ export function checkMsiDir(dir: string, executable: string): string {
   return full;
 }
 
-export async function installJumpClient(o: InstallOptions): Promise<Installed> {
-  if (o.mode === 'service' && process.platform === 'linux' && process.getuid?.() !== 0) {
-    throw new InstallError('usage', 'Service mode (--service) installs as root; run it with sudo, or leave --service out for user mode');
-  }
-  const installDir = o.msi ? checkMsiDir(o.installDir, o.msi.executable) : checkInstallDir(o.installDir);
+async function register(o: InstallOptions) {
   let res;
   try {
     res = await postJson(`${o.broker}/api/v1/jump/register`, {
@@ -106,6 +160,23 @@ export async function installJumpClient(o: InstallOptions): Promise<Installed> {
   if (res.status !== 201) {
     const e = (res.body as { error?: { code?: string; message?: string } } | undefined)?.error;
     throw new InstallError(e?.code ?? 'refused', `The site refused the installation: ${e?.message ?? `HTTP ${res.status}`}`);
+  }
+  return res;
+}
+
+export async function installJumpClient(o: InstallOptions): Promise<Installed> {
+  if (o.mode === 'service' && process.platform === 'linux' && process.getuid?.() !== 0) {
+    throw new InstallError('usage', 'Service mode (--service) installs as root; run it with sudo, or leave --service out for user mode');
+  }
+  const installDir = o.msi ? checkMsiDir(o.installDir, o.msi.executable) : checkInstallDir(o.installDir);
+  // JMP-6: the service's own unprivileged account, made before anything is registered.
+  const account = o.mode === 'service' && process.platform === 'linux' && !o.msi ? ensureServiceUser(o.serviceUser ?? SERVICE_USER, installDir) : null;
+  let res;
+  try {
+    res = await register(o);
+  } catch (err) {
+    if (account?.created) removeServiceUser(account.name);
+    throw err;
   }
   const reg = RegisterJumpClientResult.parse(res.body);
   const identity: JumpIdentity = { clientId: reg.clientId, secret: reg.secret, broker: o.broker, pin: o.pin, ...(reg.updateKey ? { updateKey: reg.updateKey } : {}) };
@@ -128,10 +199,13 @@ export async function installJumpClient(o: InstallOptions): Promise<Installed> {
       chmodSync(executable, 0o755);
     }
     const unitFile = join(installDir, unitName(reg.clientId));
-    writeFileSync(unitFile, systemdUnit({ installDir, executable: executable ?? 'passerelle-jump', mode: o.mode, clientId: reg.clientId }), { mode: 0o644 });
+    writeFileSync(unitFile, systemdUnit({ installDir, executable: executable ?? 'passerelle-jump', mode: o.mode, clientId: reg.clientId, ...(account ? { user: account.name } : {}) }), { mode: 0o644 });
+    // The service reads its identity and replaces its executable (JMP-5): the folder is its own.
+    if (account) chownTree(installDir, account.uid, account.gid);
     return { identity, installDir, executable, unitFile };
   } catch (err) {
     rmSync(installDir, { recursive: true, force: true });
+    if (account?.created) removeServiceUser(account.name);
     throw new InstallError('install_failed', `Installing into ${installDir} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -14,7 +14,8 @@ export const jumpUsage = `Usage: passerelle jump <install|run|uninstall> [option
           [--jc-jump-group user:NAME] [--jc-tag TAG] [--jc-comments TEXT] [--service]
       registers this computer with the site and installs the Jump Client into DIR, which must not
       exist yet (its parent must be writable). --service (Linux, as root): a system service that
-      runs unprivileged; otherwise user mode, which cannot be elevated.
+      runs unprivileged as the system user passerelle-jump (--service-user NAME), created if
+      missing, who owns DIR; otherwise user mode, which cannot be elevated.
   run --install-dir DIR        keep the Jump Client connected (what its service runs)
   uninstall --install-dir DIR  remove it from this computer`;
 
@@ -33,6 +34,7 @@ const options = {
   'jc-tag': { type: 'string' },
   'jc-comments': { type: 'string' },
   service: { type: 'boolean', default: false },
+  'service-user': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -70,6 +72,7 @@ export async function runJumpInstall(argv: string[], embedded?: EmbeddedJumpConf
       machineProof: machineProof(),
       ...(executable ? { executable } : {}),
       mode: values.service ? 'service' : 'user',
+      ...(values['service-user'] ? { serviceUser: values['service-user'] } : {}),
     });
     console.log(`Jump Client ${installed.identity.clientId} installed in ${installed.installDir}`);
     return InstallExit.ok;

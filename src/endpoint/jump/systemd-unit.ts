@@ -8,6 +8,8 @@ export interface UnitOptions {
   executable: string;
   mode: 'service' | 'user';
   clientId: string;
+  /** Service mode: the system user it runs as (default passerelle-jump). */
+  user?: string;
 }
 
 function quote(path: string): string {
@@ -36,8 +38,8 @@ export function systemdUnit(o: UnitOptions): string {
   ];
   if (o.mode === 'service') {
     lines.push(
-      `User=${SERVICE_USER}`,
-      `Group=${SERVICE_USER}`,
+      `User=${o.user ?? SERVICE_USER}`,
+      `Group=${o.user ?? SERVICE_USER}`,
       'NoNewPrivileges=yes',
       'ProtectSystem=full',
       'PrivateTmp=yes',
