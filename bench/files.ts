@@ -84,7 +84,7 @@ try {
   let admin = await call('/api/v1/auth/login', { username: 'admin', password: 'password', client: 'desktop' });
   await call('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, admin.token);
   admin = await call('/api/v1/auth/login', { username: 'admin', password: 'Bench!Passw0rd', client: 'desktop' });
-  const rep = await call('/api/v1/users', { username: 'filesrep', displayName: 'Files Rep', password: 'Bench!Passw0rd', permissions: { promptAttended: 'never', fileTransfer: true, shell: true } }, admin.token);
+  const rep = await call('/api/v1/users', { username: 'filesrep', displayName: 'Files Rep', password: 'Bench!Passw0rd', permissions: { promptAttended: 'always', fileTransfer: true, shell: true } }, admin.token);
   await dispatcher.close();
 
   const { core, close } = await repCore({ url, certificate: ca }, 'filesrep', 'Bench!Passw0rd');
