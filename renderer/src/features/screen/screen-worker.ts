@@ -21,10 +21,15 @@ let decoderCodec: 'h264' | 'vp9' | null = null;
 let videoKeySeen = false;
 let tileKeySeen = false;
 const chosen: { h264: string | null; vp9: string | null } = { h264: null, vp9: null };
-/** Pictures in the decoder, in order, each with the areas of it to draw (its changed rects). */
-const pending: { id: number; timer: ReturnType<typeof setTimeout>; rects: ScreenRect[] }[] = [];
+/**
+ * Pictures in the decoder, in order, each with the areas of it to draw (its changed rects). One
+ * that timed out stays (answered) until its picture comes out or a later one does: removing it
+ * made a late picture take the next one's rects and answer. Matched by timestamp.
+ */
+const pending: { id: number; timestamp: number; timer: ReturnType<typeof setTimeout>; rects: ScreenRect[]; answered: boolean }[] = [];
 /** Draws run one after the other (tiles await image decoding; video waits for the decoder's output). */
 let chain: Promise<void> = Promise.resolve();
+const MAX_PENDING = 64;
 
 const answer = (id: number, ok: boolean, error?: string) => scope.postMessage(error ? { t: 'drawn', id, ok, error } : { t: 'drawn', id, ok });
 
@@ -49,7 +54,7 @@ async function probe(): Promise<void> {
 function failPending(error: string): void {
   for (const p of pending.splice(0)) {
     clearTimeout(p.timer);
-    answer(p.id, false, error);
+    if (!p.answered) answer(p.id, false, error);
   }
 }
 
@@ -68,7 +73,13 @@ function ensureDecoder(codec: 'h264' | 'vp9'): VideoDecoder | null {
   if (!codecString) return null;
   const d = new VideoDecoder({
     output: (frame) => {
-      const p = pending.shift();
+      // Pictures before this one that the decoder never gave out are lost.
+      let p = pending.shift();
+      while (p && p.timestamp !== frame.timestamp && pending.some((q) => q.timestamp === frame.timestamp)) {
+        clearTimeout(p.timer);
+        if (!p.answered) answer(p.id, false, 'the decoder gave no picture');
+        p = pending.shift();
+      }
       try {
         if (ctx && canvas) {
           // Only what this picture changed: elsewhere the canvas may hold the sharpening pass's
@@ -82,7 +93,7 @@ function ensureDecoder(codec: 'h264' | 'vp9'): VideoDecoder | null {
       }
       if (p) {
         clearTimeout(p.timer);
-        answer(p.id, true);
+        if (!p.answered) answer(p.id, true);
       }
     },
     error: (e) => {
@@ -111,15 +122,22 @@ function drawVideo(id: number, m: VideoFrameMessage): Promise<void> {
   }
   if (m.key) videoKeySeen = true;
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      const i = pending.findIndex((p) => p.id === id);
-      if (i >= 0) pending.splice(i, 1);
+    const timestamp = Math.round(m.captureTime * 1000);
+    const entry = { id, timestamp, rects: videoDrawRects(m), answered: false, timer: undefined as unknown as ReturnType<typeof setTimeout> };
+    entry.timer = setTimeout(() => {
+      entry.answered = true;
       answer(id, false, 'the decoder gave no picture');
       resolve();
     }, DECODE_TIMEOUT_MS);
-    pending.push({ id, timer, rects: videoDrawRects(m) });
+    // A decoder that stopped giving pictures without an error must not grow the queue for ever.
+    while (pending.length >= MAX_PENDING) {
+      const old = pending.shift()!;
+      clearTimeout(old.timer);
+      if (!old.answered) answer(old.id, false, 'the decoder gave no picture');
+    }
+    pending.push(entry);
     try {
-      d.decode(new EncodedVideoChunk({ type: m.key ? 'key' : 'delta', timestamp: Math.round(m.captureTime * 1000), data: m.data }));
+      d.decode(new EncodedVideoChunk({ type: m.key ? 'key' : 'delta', timestamp, data: m.data }));
     } catch (err) {
       failPending(`undecodable ${m.codec} frame: ${err instanceof Error ? err.message : String(err)}`);
       resetDecoder();
