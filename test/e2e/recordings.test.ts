@@ -5,8 +5,14 @@
 // Reports list, the conversion shows progress, the video plays at ×8, seeking moves the "who has
 // control" status along the control track, the chat line seeks, and the downloaded MP4 is read
 // by ffprobe with the recording's duration. Recording state is set through the Status page.
+// Then the same with the real customer client capturing an Xvfb display (an xterm on it): the rep
+// asks for view and control from the console in Chromium, the customer allows each on its
+// terminal; the recording's video shows the display (compared with an xwd capture) and its
+// control track names the rep.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +21,9 @@ import { encodeScreenMessage } from '../../src/protocol/screen.ts';
 import { createRep, ADMIN_PASSWORD } from '../support/broker.ts';
 import { loginViaUi, newPage, startE2e, type E2eWorld } from '../support/browser.ts';
 import { customerSession, repCore, waitForQueue } from '../support/channels.ts';
+import { CustomerProcess } from '../support/customer-client.ts';
+import { crop, meanAbsDiff, xwdCapture, type RgbaPicture } from '../support/screen-pixels.ts';
+import { startXvfb, waitForWindow } from '../support/x-display.ts';
 
 const grantAll = { promptAttended: 'never', screenSharing: true, fileTransfer: true, annotations: true };
 
@@ -147,4 +156,80 @@ describe('e2e: session recordings (REP-5)', () => {
       await ctx.close();
     }
   });
+
+  it('REP-5: the real customer client on an Xvfb display is recorded: the video shows the display, the control track names the rep', async () => {
+    const x = await startXvfb({ width: 1280, height: 720 });
+    const home = mkdtempSync(join(tmpdir(), 'passerelle-e2e-rec-home-'));
+    let p: CustomerProcess | null = null;
+    const rep = await createRep(w.admin, { username: 'recrep', displayName: 'Romane Rep', permissions: grantAll });
+    const { page, ctx, errors } = await newPage(w.browser);
+    try {
+      x.spawn('xterm', ['-geometry', '60x15+0+0', '-bg', 'rgb:10/40/20', '-fg', 'rgb:ff/ff/ff', '-T', 'e2e-rec-xterm', '-e', 'sh'], { env: { HOME: home }, cwd: home });
+      await waitForWindow(x, '^e2e-rec-xterm$');
+      await loginViaUi(page, w.broker.url, rep.username, rep.password);
+      await page.getByRole('link', { name: 'Queue' }).click();
+      await page.getByRole('button', { name: 'Generate session key' }).click();
+      const key = /(\d{3} \d{3} \d{3})/.exec((await page.getByTestId('session-key').textContent())!)![1]!;
+      p = new CustomerProcess(['--broker', w.broker.url, '--key', key, '--pin', w.broker.fingerprint, '--name', 'Rémi'], { env: { ...x.env, HOME: home } });
+      await p.line(/^Connected/, 30_000);
+      await page.getByRole('region', { name: /General queue/ }).getByRole('button', { name: 'Accept Rémi' }).click();
+      const panel = page.getByRole('article');
+      await panel.getByRole('heading', { name: /Rémi/ }).waitFor();
+      for (const [label, prompt] of [['view the screen', /asks to view your screen/], ['control mouse and keyboard', /asks to control your mouse and keyboard/]] as const) {
+        await panel.getByRole('combobox', { name: /Ask the customer for/ }).selectOption({ label });
+        await panel.getByRole('button', { name: 'Ask', exact: true }).click();
+        await p.line(prompt);
+        p.type('y');
+      }
+      const tools = panel.getByRole('region', { name: 'Tools' });
+      await tools.getByRole('status').getByText(/Live · Controlling the mouse and keyboard/).waitFor({ timeout: 30_000 });
+      // The rep moves the pointer over the picture: the input channel carries it (control track).
+      const canvas = page.getByRole('img', { name: "The customer's screen" });
+      await canvas.click({ position: { x: 100, y: 80 } });
+      await canvas.hover({ position: { x: 140, y: 90 } });
+      await panel.getByTestId('transcript').getByText('Remote control started').waitFor();
+      const list = await w.admin.get('/api/v1/reports/sessions?customerName=R%C3%A9mi');
+      const lsid2 = list.body.sessions[0].lsid as string;
+      let seen: unknown = null;
+      await waitUntilOk(async () => {
+        const v = (await w.admin.get(`/api/v1/reports/sessions/${lsid2}/recording`)).body;
+        seen = v;
+        return (v?.controlTrack?.length ?? 0) >= 1;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message} waiting for the control track: ${JSON.stringify(seen).slice(0, 400)}`);
+      });
+      // The rep ends the session from the console (a customer leaving would leave room to resume).
+      await panel.getByRole('button', { name: 'End session' }).click();
+      await page.getByRole('dialog', { name: 'End this session?' }).getByRole('button', { name: 'End session' }).click();
+      await waitUntilOk(async () => (await w.admin.get(`/api/v1/reports/sessions/${lsid2}/recording`)).body?.end === 'complete');
+      const truth = crop(await xwdCapture(x.display), 0, 0, 320, 200);
+      const rec = (await w.admin.get(`/api/v1/reports/sessions/${lsid2}/recording`)).body;
+      assert.equal(rec.hasScreen, true);
+      assert.ok(rec.controlTrack.some((c: { holder: { name: string } | null }) => c.holder?.name === 'Romane Rep'), JSON.stringify(rec.controlTrack));
+      await (await w.broker.services.recordings.convert(lsid2)).done;
+      const file = join(w.broker.dataDir, 'recordings', `${lsid2}.mp4`);
+      const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString().trim());
+      assert.ok(Math.abs(seconds * 1000 - rec.durationMs) <= 150, `ffprobe reads ${seconds} s for ${rec.durationMs} ms`);
+      // The video's last picture is the display as it was (the xterm did not change since).
+      const raw = execFileSync('ffmpeg', ['-v', 'error', '-sseof', '-0.3', '-i', file, '-frames:v', '1', '-vf', 'crop=320:200:0:0', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
+      const shown: RgbaPicture = { width: 320, height: 200, rgba: new Uint8Array(raw) };
+      const d = meanAbsDiff(shown, truth);
+      assert.ok(d < 12, `the recorded picture differs from the display by ${d} on average`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await p?.stop();
+      await ctx.close();
+      await rep.api.close();
+      await x.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 });
+
+async function waitUntilOk(pred: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await delay(100);
+  }
+}
