@@ -174,7 +174,7 @@ function showElevation(u) {
   box.className = 'prompt';
   const label = document.createElement('label');
   label.htmlFor = 'elevation-password';
-  label.textContent = t('To give administrator rights, type the password of this computer\'s account (it is only given to sudo here).', "Pour donner les droits d'administrateur, tapez le mot de passe de votre compte sur cet ordinateur (il n'est transmis qu'à sudo, ici).");
+  label.textContent = t('To give administrator rights, type the password of this computer\\'s account (it is only given to sudo here).', "Pour donner les droits d'administrateur, tapez le mot de passe de votre compte sur cet ordinateur (il n'est transmis qu'à sudo, ici).");
   const input = document.createElement('input');
   input.type = 'password'; input.id = 'elevation-password'; input.autocomplete = 'current-password'; input.required = true; input.maxLength = 1024;
   const ok = document.createElement('button');
