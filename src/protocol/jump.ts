@@ -203,7 +203,16 @@ export const JumpClientView = z.object({
 });
 export type JumpClientView = z.infer<typeof JumpClientView>;
 
-export const JumpClientList = z.object({ clients: z.array(JumpClientView), total: z.number().int(), online: z.number().int() });
+export const JumpClientList = z.object({
+  clients: z.array(JumpClientView),
+  /** Jump Clients the caller may see; `matched` of them match the search; `online` of those are online. */
+  total: z.number().int(),
+  matched: z.number().int(),
+  online: z.number().int(),
+  /** Where this page starts in the matched list, and its size limit. */
+  offset: z.number().int(),
+  limit: z.number().int(),
+});
 export type JumpClientList = z.infer<typeof JumpClientList>;
 
 export const ListJumpClientsQuery = z
@@ -211,8 +220,14 @@ export const ListJumpClientsQuery = z
     q: plainText(100).optional(),
     sort: z.enum(['hostName', 'lastSeenAt', 'jumpGroup', 'tag', 'os', 'version', 'online']).optional(),
     order: z.enum(['asc', 'desc']).optional(),
+    /** A page of the sorted, searched list (tens of thousands of clients): at most 500 at a time. */
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
   })
   .strict();
+
+/** Clients per page of the list when the caller gives no limit. */
+export const JUMP_LIST_PAGE = 100;
 
 export const UpdateJumpClientBody = z.object({ tag: JumpTag.optional(), comments: JumpComments.optional() }).strict();
 export const JumpClientIdParams = z.object({ id: JumpClientId }).strict();

@@ -220,7 +220,7 @@ describe('e2e: Jump Clients tab', () => {
       await panel.getByText(`Jump Client attached: ${host}`).waitFor({ timeout: 60_000 });
       await customer.line(/^Jump Client jc_\S+ installed in /);
       const identity = JSON.parse(readFileSync(join(installDir, 'identity.json'), 'utf8')) as { clientId: string };
-      assert.deepEqual(Object.keys(identity).sort(), ['broker', 'clientId', 'pin', 'secret'], 'its own identity, no deployment key');
+      assert.deepEqual(Object.keys(identity).sort(), ['broker', 'clientId', 'pin', 'secret', 'updateKey'], 'its own identity (and the site\'s update key), no deployment key');
 
       // In the list: the rep's own Jump group, online (the agent runs on its own, not in the customer client).
       await page.getByRole('link', { name: 'Jump Clients' }).click();

@@ -3,6 +3,7 @@
 // map entry and its socket), the list reps see, and starting a session on one.
 import type { Logger } from 'pino';
 import {
+  JUMP_LIST_PAGE,
   JUMP_PROTOCOL_VERSION,
   JumpClose,
   type JumpAgentMessage,
@@ -284,7 +285,7 @@ export class JumpClientsService {
     };
   }
 
-  async list(user: UserRecord, query: z.infer<typeof ListJumpClientsQuery>): Promise<{ clients: JumpClientView[]; total: number; online: number }> {
+  async list(user: UserRecord, query: z.infer<typeof ListJumpClientsQuery>): Promise<{ clients: JumpClientView[]; total: number; matched: number; online: number; offset: number; limit: number }> {
     const needle = query.q?.trim().toLowerCase();
     let views = (await this.o.store.listJumpClients()).filter((r) => canSee(user, r.jumpGroup)).map((r) => this.view(r));
     const total = views.length;
@@ -295,7 +296,9 @@ export class JumpClientsService {
     const dir = query.order === 'desc' ? -1 : 1;
     const key = (v: JumpClientView): string => (sort === 'online' ? (v.online ? '0' : '1') : sort === 'lastSeenAt' ? (v.lastSeenAt ?? '') : v[sort]).toLowerCase();
     views.sort((a, b) => dir * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1));
-    return { clients: views, total, online: views.filter((v) => v.online).length };
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? JUMP_LIST_PAGE;
+    return { clients: views.slice(offset, offset + limit), total, matched: views.length, online: views.filter((v) => v.online).length, offset, limit };
   }
 
   private async require(id: string): Promise<JumpClientRecord> {

@@ -16,7 +16,7 @@ const hostOf = (c: JumpClientView) => c.hostName || c.id;
 export function JumpClientsList() {
   const { t } = useTranslation();
   const dateTime = useDateTime();
-  const { list, error, q, sort, order, shownKey, setQuery, setSort, load } = useJump();
+  const { list, error, q, sort, order, offset, shownKey, setQuery, setSort, setOffset, load } = useJump();
   const [actionError, setActionError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [editing, setEditing] = useState<JumpClientView | null>(null);
@@ -62,7 +62,7 @@ export function JumpClientsList() {
   };
 
   const clients = list?.clients ?? [];
-  const busy = shownKey !== keyOf({ q, sort, order });
+  const busy = shownKey !== keyOf({ q, sort, order, offset });
   return (
     <section aria-labelledby="jump-list-title">
       <div className="toolbar">
@@ -139,6 +139,17 @@ export function JumpClientsList() {
             ))}
           </tbody>
         </table>
+      )}
+      {list && list.matched > list.limit && (
+        <nav className="pager" aria-label={t('jump.pages')}>
+          <button type="button" disabled={list.offset === 0} onClick={() => setOffset(list.offset - list.limit)}>
+            {t('jump.previous')}
+          </button>
+          <span role="status">{t('jump.showing', { from: list.offset + 1, to: Math.min(list.offset + list.limit, list.matched), matched: list.matched })}</span>
+          <button type="button" disabled={list.offset + list.limit >= list.matched} onClick={() => setOffset(list.offset + list.limit)}>
+            {t('jump.next')}
+          </button>
+        </nav>
       )}
       {list && clients.length === 0 && <p className="muted">{list.total === 0 ? t('jump.none') : t('jump.noMatch')}</p>}
       {editing && (
