@@ -1,28 +1,22 @@
 // The Jump Clients list in pages (JMP-2's list at fleet size): at most 500 a page, 100 by default,
 // sorted and searched before paging, every client on exactly one page; bad paging refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { adminClient, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { describe, it } from 'node:test';
+import { brokerWithAdmin, type ApiClient } from '../support/broker.ts';
 import { createDeployment, register, testInfo } from '../support/jump.ts';
 
 describe('Jump Clients list pages', () => {
-  let broker: TestBroker;
   let admin: ApiClient;
   const N = 230;
 
-  before(async () => {
-    broker = await startTestBroker({ jump: { registrationsPerMinute: 10_000 } });
-    admin = await adminClient(broker);
+  brokerWithAdmin(async (_b, a) => {
+    admin = a;
     const d = await createDeployment(admin, { maxInstalls: N });
     for (let i = 0; i < N; i++) {
       const r = await register(admin, d.keyInfo, { info: testInfo(`pc-${String(i).padStart(3, '0')}`), ...(i % 10 === 0 ? { tag: 'tenth' } : {}) });
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
-  });
-  after(async () => {
-    await admin?.close();
-    await broker?.stop();
-  });
+  }, { jump: { registrationsPerMinute: 10_000 } });
 
   it('JMP-2: pages of the sorted list cover every client once; the search is applied before paging; counts stay whole', async () => {
     const first = (await admin.get('/api/v1/jump-clients')).body;
