@@ -1,7 +1,9 @@
 // USR-13 in a jump session: when the rep's unattended prompt setting says so, the broker asks the
 // remote user, and this is how a Jump Client asks. On X11 a small dialog (xmessage) on the user's
 // display, Allow or Deny, denied after a minute without an answer; with no display there is nobody
-// to ask, and the request is denied. (Windows: no dialog yet, so denied, and said in the log.)
+// to ask, and the request is denied. On Windows a Yes/No box (WScript.Shell's Popup through
+// PowerShell, with its own timeout); not run here: wine has no PowerShell, so only its command is
+// tested. A service in session 0 has no desktop to show it on: there the answer is "denied".
 import { spawn } from 'node:child_process';
 import type { Prompt } from '../customer/customer-app.ts';
 import { permissionLabels } from '../customer/customer-app.ts';
@@ -38,5 +40,27 @@ export function xmessagePrompter(display: string | undefined, timeoutSeconds = 6
         resolve(false);
       });
       child.once('exit', (code) => resolve(code === ALLOW));
+    });
+}
+
+/** PowerShell that shows the Windows Yes/No box and exits with its answer (6 Yes, 7 No, -1 timed out). */
+export function windowsPopupScript(p: Prompt, timeoutSeconds: number): string {
+  const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  // 4 Yes/No + 32 question icon + 4096 system modal (on top).
+  return `$r = (New-Object -ComObject WScript.Shell).Popup(${q(promptText(p))}, ${Math.max(1, Math.floor(timeoutSeconds))}, ${q(PROMPT_TITLE)}, 4132); exit $r`;
+}
+
+export const WINDOWS_YES = 6;
+
+export function windowsPrompter(timeoutSeconds = 60, log: (line: string) => void = () => undefined): Prompter {
+  return (p, signal) =>
+    new Promise((resolve) => {
+      const child = spawn('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', windowsPopupScript(p, timeoutSeconds)], { stdio: 'ignore', signal, windowsHide: false });
+      child.once('error', (err) => {
+        if (signal.aborted) return resolve(false);
+        log(`cannot show the consent dialog (${err.message}); ${p.permission} denied`);
+        resolve(false);
+      });
+      child.once('exit', (code) => resolve(code === WINDOWS_YES));
     });
 }

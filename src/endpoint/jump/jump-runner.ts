@@ -11,7 +11,7 @@ import { CustomerSession } from '../customer/customer-session.ts';
 import { capabilities } from '../tools/index.ts';
 import { systemInfo } from '../system-info.ts';
 import { JumpAgent, type Backoff } from './jump-agent.ts';
-import { xmessagePrompter, type Prompter } from './consent-prompt.ts';
+import { windowsPrompter, xmessagePrompter, type Prompter } from './consent-prompt.ts';
 import { machineProof as defaultProof, readIdentity } from './identity.ts';
 import { uninstallFiles } from './install.ts';
 import { applyUpdate, removePrevious, restartInto, type UpdateOffer } from './self-update.ts';
@@ -63,7 +63,7 @@ export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
     this.identity = o.identity ?? readIdentity(o.installDir);
     this.info = o.info ?? jumpClientInfo();
     this.log = o.log ?? ((line) => console.error(`passerelle-jump: ${line}`));
-    this.prompter = o.prompter ?? xmessagePrompter(process.env.DISPLAY, 60, this.log);
+    this.prompter = o.prompter ?? (process.platform === 'win32' ? windowsPrompter(60, this.log) : xmessagePrompter(process.env.DISPLAY, 60, this.log));
     this.agent = new JumpAgent({ identity: this.identity, info: this.info, machineProof: o.machineProof ?? defaultProof(), ...(o.backoff ? { backoff: o.backoff } : {}) });
     this.agent.on('online', () => this.log(`online at ${this.identity.broker} as ${this.identity.clientId}`));
     this.agent.on('offline', ({ code, reason, retryInMs }) => this.log(`offline (${code}${reason ? ` ${reason}` : ''})${retryInMs !== null ? `, retrying in ${Math.round(retryInMs / 100) / 10} s` : ''}`));
