@@ -25,6 +25,7 @@ const ownSetUp: Record<string, string> = {
   'test/integration/elevation.test.ts': 'to move (issue 8)',
   'test/integration/desktop-downloads.test.ts': 'to move (issue 8)',
   'test/integration/jump-update.test.ts': 'publishes builds and restarts the site around the broker',
+  'test/integration/jump-msi-update.test.ts': 'builds two Windows executables and a wine prefix, and restarts the site around the broker',
   'test/integration/jump-service.test.ts': 'to move (issue 11)',
   'test/integration/presentations.test.ts': 'two suites with their own limits (to move, issue 12)',
   'test/integration/recordings.test.ts': 'to move (issue 10)',
