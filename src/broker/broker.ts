@@ -106,7 +106,6 @@ export async function startBroker(config: BrokerConfig): Promise<Broker> {
     version: appRoot().version,
     certificateFingerprint: tls.fingerprint,
     sessions: config.sessions,
-    customerCommand: () => `passerelle customer --broker ${publicUrl} --pin ${tls.fingerprint}`,
     publicUrl: () => publicUrl,
     jump: config.jump,
     dataDir: config.dataDir,

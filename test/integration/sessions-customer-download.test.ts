@@ -15,7 +15,7 @@ import {
   decodeTrailerJson, MAX_EMBEDDED_CONFIG_BYTES, TRAILER_FIXED_BYTES, trailerLength, type EmbeddedConfig,
 } from '../../src/protocol/embedded-config.ts';
 import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
-import { repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
+import { CustomerSocket, repConsole, repEvent, type RepSocket } from '../support/sessions.ts';
 
 const exe = join(appRoot().root, 'dist', 'customer', `passerelle-customer-linux-${process.arch}`);
 
@@ -113,6 +113,14 @@ describe('the customer client download (Linux single executable)', () => {
       assert.equal(config.broker, 'https://support.example.com:9443');
       assert.equal(config.pin, broker.fingerprint);
       assert.equal((await trailerOf({ host: 'evil.example' })).broker, 'https://support.example.com:9443');
+      // The command a web chat customer is offered names the same address (issue 9 item 6).
+      const web = await CustomerSocket.join(broker, { kind: 'rep', rep: rep.username }, { name: 'Web' }, 'web_chat', []);
+      const { lsid } = await web.welcome();
+      await repWs.call({ type: 'session.accept', lsid });
+      await repWs.call({ type: 'session.offer_full_client', lsid });
+      const offered = await web.event('full_client_offered');
+      assert.equal(offered.event.body.command, `passerelle customer --broker https://support.example.com:9443 --pin ${broker.fingerprint}`);
+      await web.action({ type: 'end' });
     } finally {
       await admin.patch('/api/v1/site/settings', { clientHostName: `127.0.0.1:${broker.port}` });
     }

@@ -60,8 +60,6 @@ export interface ServiceOptions {
   certificateFingerprint: string | null;
   /** Support sessions: resume grace (default 60 s) and session-key guesses per address and minute. */
   sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number; framesPerSecond?: number };
-  /** The command line that runs the customer client against this site (filled once it listens). */
-  customerCommand?: () => string;
   /** The site's address as clients reach it (filled once it listens). */
   publicUrl?: () => string;
   /** Jump Clients: registrations per address and minute, heartbeat period. */
@@ -127,7 +125,9 @@ export function createServices(o: ServiceOptions): Services {
     ...o.presentations,
   });
   presence.useSessionCounts({ presentations: (userId) => presentations.runningFor(userId) });
-  const repSessionActions = new RepSessionActions(sessions.parts, o.store, o.customerCommand ?? (() => 'passerelle customer'));
+  // STA-5: the command a web chat customer may run names the address clients connect to, like the download.
+  const fullClientCommand = async () => `passerelle customer --broker ${await site.clientBrokerUrl()}${o.certificateFingerprint ? ` --pin ${o.certificateFingerprint}` : ''}`;
+  const repSessionActions = new RepSessionActions(sessions.parts, o.store, fullClientCommand);
   const jumpDeployments = new JumpDeployments(o.store, clock, o.log, { publicUrl: o.publicUrl ?? (() => ''), fingerprint: o.certificateFingerprint });
   const jumpClients = new JumpClientsService({
     store: o.store,

@@ -41,7 +41,7 @@ export class RepSessionActions {
     private readonly core: SessionCoreParts,
     private readonly store: Store,
     /** The command a customer runs to move from web chat to the full client (POR-5). */
-    private readonly fullClientCommand: () => string,
+    private readonly fullClientCommand: () => Promise<string>,
   ) {}
 
   /** Handles one message; returns what it did, or null for fire-and-forget messages. */
@@ -164,7 +164,7 @@ export class RepSessionActions {
       case 'session.offer_full_client': {
         this.participant(s, user);
         if (s.record.clientKind !== 'web_chat') throw new PasserelleError('session_state', 'The customer already runs the full client');
-        const ev = await svc.append(s, actor, { kind: 'full_client_offered', command: this.fullClientCommand() });
+        const ev = await svc.append(s, actor, { kind: 'full_client_offered', command: await this.fullClientCommand() });
         return { seq: ev.seq };
       }
       case 'session.open_channel': {
