@@ -2,9 +2,9 @@
 // checks against a hostile set, new sessions take the banner of the moment, open ones keep theirs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiClient, createRep, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
+import { ApiClient, type TestBroker } from '../support/broker.ts';
 import { goodBanner, hostileBanners } from '../support/bmp-fixtures.ts';
-import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
+import { CustomerSocket, brokerWithRepConsole, type RepConsoleSetup } from '../support/sessions.ts';
 import { CustomerProcess } from '../support/customer-client.ts';
 import { attendee, presenter, presenterToken } from '../support/presentations.ts';
 import { fetchBytes, pageUpdate } from '../support/chat-page.ts';
@@ -12,19 +12,10 @@ import { fetchBytes, pageUpdate } from '../support/chat-page.ts';
 describe('chat banners', () => {
   let broker: TestBroker;
   let admin: ApiClient;
-  let rep: Awaited<ReturnType<typeof createRep>>;
-  let repWs: RepSocket;
+  let rep: RepConsoleSetup['rep'];
 
-  brokerWithAdmin(async (b, a, defer) => {
-    broker = b;
-    admin = a;
-    defer(async () => {
-      await repWs.close();
-      await rep.api.close();
-    });
-    rep = await createRep(admin);
-    repWs = await repConsole(broker, rep);
-  });
+  // The rep's console is connected for the whole suite (the rep is online), though no test reads it.
+  brokerWithRepConsole((s) => ({ broker, admin, rep } = s));
 
   for (const kind of ['customer_chat', 'presentation'] as const) {
     const id = kind === 'customer_chat' ? 'POR-6' : 'POR-7';

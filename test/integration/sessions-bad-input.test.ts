@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { createRep, startTestBroker, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
-import { CustomerSocket, repConsole, type RepSocket } from '../support/sessions.ts';
+import { startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { CustomerSocket, type RepSocket, brokerWithRepConsole, type RepConsoleSetup } from '../support/sessions.ts';
 import { encodeData } from '../../src/protocol/channels.ts';
 
 /** A clock the test moves forward, to expire keys without waiting. */
@@ -12,19 +12,10 @@ const clock = { now: () => new Date(Date.now() + offset.ms) };
 describe('support sessions: bad input (POR-3, USR-14)', () => {
   let broker: TestBroker;
   let admin: ApiClient;
-  let rep: Awaited<ReturnType<typeof createRep>>;
+  let rep: RepConsoleSetup['rep'];
   let repWs: RepSocket;
 
-  brokerWithAdmin(async (b, a, defer) => {
-    broker = b;
-    admin = a;
-    defer(async () => {
-      await repWs.close();
-      await rep.api.close();
-    });
-    rep = await createRep(admin);
-    repWs = await repConsole(broker, rep);
-  }, { clock, sessions: { keyAttemptsPerMinute: 6 } });
+  brokerWithRepConsole((s) => ({ broker, admin, rep, repWs } = s), { broker: { clock, sessions: { keyAttemptsPerMinute: 6 } } });
 
   async function refusedWith(join: object): Promise<string> {
     const c = await CustomerSocket.join(broker, join);

@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRep, type ApiClient, type TestBroker, brokerWithAdmin } from '../support/broker.ts';
-import { CustomerSocket, repConsole, repEvent, RepSocket } from '../support/sessions.ts';
+import { createRep, type ApiClient, type TestBroker } from '../support/broker.ts';
+import { CustomerSocket, repConsole, repEvent, RepSocket, brokerWithRepConsole, type RepConsoleSetup } from '../support/sessions.ts';
 
 const GRACE_MS = 1500;
 
 describe('resilience: dropped connections resume with nothing lost or doubled', () => {
   let broker: TestBroker;
   let admin: ApiClient;
-  let rep: Awaited<ReturnType<typeof createRep>>;
+  let rep: RepConsoleSetup['rep'];
   let repWs: RepSocket;
 
-  brokerWithAdmin(async (b, a, defer) => {
-    broker = b;
-    admin = a;
-    defer(async () => {
-      await repWs.close();
-      await rep.api.close();
-    });
-    rep = await createRep(admin);
-    repWs = await repConsole(broker, rep);
-  }, { sessions: { resumeGraceMs: GRACE_MS } });
+  brokerWithRepConsole((s) => ({ broker, admin, rep, repWs } = s), { broker: { sessions: { resumeGraceMs: GRACE_MS } } });
 
   async function start() {
     const c = await CustomerSocket.join(broker, { kind: 'rep', rep: rep.username }, { name: 'Inès' });

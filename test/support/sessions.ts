@@ -2,7 +2,8 @@
 // WebSockets to a test broker, each keeping every message so a test can wait for the one it needs.
 import WebSocket from 'ws';
 import { ClientTool, SESSION_PROTOCOL_VERSION } from '../../src/protocol/sessions.ts';
-import type { ApiClient, TestBroker } from './broker.ts';
+import type { BrokerConfig } from '../../src/broker/broker.ts';
+import { brokerWithAdmin, createRep, type ApiClient, type TestBroker } from './broker.ts';
 
 type Msg = Record<string, any>;
 
@@ -193,4 +194,25 @@ export async function repConsole(broker: TestBroker, rep: { username: string; pa
 
 export function repEvent(rep: MessageSocket, lsid: string, kind: string): Promise<Msg> {
   return rep.find((m) => m.type === 'session.event' && m.lsid === lsid && m.event.body.kind === kind, `rep sees ${kind}`);
+}
+
+export interface RepConsoleSetup {
+  broker: TestBroker;
+  admin: ApiClient;
+  rep: Awaited<ReturnType<typeof createRep>>;
+  repWs: RepSocket;
+}
+
+/**
+ * The set-up most session tests share: `brokerWithAdmin`, one rep (with `repFields`) and that rep's
+ * console socket, closed after the suite. `use` receives them in `before`.
+ */
+export function brokerWithRepConsole(use: (s: RepConsoleSetup) => unknown, o: { broker?: Partial<BrokerConfig>; repFields?: Record<string, unknown> } = {}): void {
+  brokerWithAdmin(async (broker, admin, defer) => {
+    const rep = await createRep(admin, o.repFields);
+    defer(() => rep.api.close());
+    const repWs = await repConsole(broker, rep);
+    defer(() => repWs.close());
+    await use({ broker, admin, rep, repWs });
+  }, o.broker);
 }
