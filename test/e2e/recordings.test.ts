@@ -211,8 +211,12 @@ describe('e2e: session recordings (REP-5)', () => {
       const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString().trim());
       assert.ok(Math.abs(seconds * 1000 - rec.durationMs) <= 150, `ffprobe reads ${seconds} s for ${rec.durationMs} ms`);
       // The video's last picture is the display as it was (the xterm did not change since).
-      const raw = execFileSync('ffmpeg', ['-v', 'error', '-sseof', '-0.3', '-i', file, '-frames:v', '1', '-vf', 'crop=320:200:0:0', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
-      const shown: RgbaPicture = { width: 320, height: 200, rgba: new Uint8Array(raw) };
+      // Every picture decoded, the last one kept: `-sseof -0.3` landed before the first picture when
+      // it reached the recording in the last 0.3 s (a 1.0 s video, black until 0.8 s, in CI).
+      const all = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', 'crop=320:200:0:0', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 512 * 1024 * 1024 });
+      const frameBytes = 320 * 200 * 4;
+      assert.ok(all.length >= frameBytes && all.length % frameBytes === 0, `ffmpeg gave ${all.length} bytes of pictures`);
+      const shown: RgbaPicture = { width: 320, height: 200, rgba: new Uint8Array(all.subarray(all.length - frameBytes)) };
       const d = meanAbsDiff(shown, truth);
       assert.ok(d < 12, `the recorded picture differs from the display by ${d} on average`);
       assert.deepEqual(errors, []);

@@ -145,7 +145,8 @@ export function SiteLookSection() {
       <p className="hint">{t('siteLook.hint')}</p>
       <form className="form" onSubmit={submit}>
         <div className="site-look-grid">
-          <fieldset>
+          {/* Disabled until the saved look is in: it replaced what an admin typed before it loaded. */}
+          <fieldset disabled={!look} aria-busy={!look}>
             <label>
               {t('siteLook.siteTitleEn')}
               <input value={title.en} maxLength={80} onChange={(e) => setTitle({ ...title, en: e.target.value })} />
@@ -197,7 +198,7 @@ export function SiteLookSection() {
         <ErrorMessage error={error} />
         <SuccessMessage text={done} />
         <div className="actions">
-          <button type="submit" disabled={failing > 0}>
+          <button type="submit" disabled={!look || failing > 0}>
             {t('siteLook.save')}
           </button>
           <button type="button" className="secondary" onClick={() => void run(() => consoleApi.portal.resetLook(), t('siteLook.resetDone'))}>
