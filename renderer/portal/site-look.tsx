@@ -1,5 +1,5 @@
 // POR-8: the site's logo, name and colours on the portal and the web chat, read once at start-up.
-import type { SiteLook } from '../../src/protocol/portal-look.ts';
+import { siteLookCssVariables, type SiteLook } from '../../src/protocol/portal-look.ts';
 import { lang } from './strings.ts';
 
 let current: SiteLook | null = null;
@@ -10,14 +10,8 @@ export async function loadSiteLook(): Promise<void> {
     const res = await fetch('/api/v1/portal/look');
     if (!res.ok) return;
     current = (await res.json()) as SiteLook;
-    const c = current.colours;
     const root = document.documentElement.style;
-    root.setProperty('--bg', c.background);
-    root.setProperty('--text', c.text);
-    root.setProperty('--accent', c.accent);
-    root.setProperty('--accent-text', c.accentText);
-    root.setProperty('--header', c.header);
-    root.setProperty('--header-text', c.headerText);
+    for (const [name, value] of Object.entries(siteLookCssVariables(current.colours))) root.setProperty(name, value);
     document.title = current.title[lang];
   } catch {
     // Offline or an old broker: the portal works with its built-in look.

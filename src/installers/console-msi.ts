@@ -31,7 +31,8 @@ export interface ConsoleMsiInput {
   version: string;
 }
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Escapes text for an XML attribute or element (the .wxs sources of both MSIs). */
+export const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const id = (prefix: string, key: string) => `${prefix}_${createHash('sha1').update(key).digest('hex').slice(0, 24)}`;
 
 export function msiVersion(version: string): string {

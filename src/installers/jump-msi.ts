@@ -24,7 +24,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { JUMP_MSI_PIN_PROPERTY, JUMP_MSI_SITE_PROPERTY, JUMP_MSI_UNSET } from '../protocol/jump.ts';
-import { msiVersion } from './console-msi.ts';
+import { msiVersion, xml } from './console-msi.ts';
 
 export const JUMP_MSI_UPGRADE_CODE = '8C2F4B7E-3D1A-4E5F-9A6B-2C7D8E9F0A13';
 export const JUMP_REGISTRY_KEY = 'Software\\Passerelle\\JumpClient';
@@ -34,7 +34,6 @@ export const JUMP_EXE = 'passerelle-jump.exe';
 /** Placeholder values the broker replaces per site (src/broker/services/jump-msi-site.ts). */
 export const UNSET = JUMP_MSI_UNSET;
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export interface JumpMsiInput {
   /** The Windows single executable (without a trailer). */

@@ -43,6 +43,18 @@ export const SiteColours = z.object({
 });
 export type SiteColours = z.infer<typeof SiteColours>;
 
+/** The CSS variables the pages' stylesheets read, from the site's colours (portal, web chat, preview). */
+export function siteLookCssVariables(c: SiteColours): Record<string, string> {
+  return {
+    '--bg': c.background,
+    '--text': c.text,
+    '--accent': c.accent,
+    '--accent-text': c.accentText,
+    '--header': c.header,
+    '--header-text': c.headerText,
+  };
+}
+
 export const defaultSiteColours: SiteColours = {
   background: '#f4f6f8',
   text: '#1d2430',

@@ -3,7 +3,7 @@
 // each pair computed as the colours change. The broker refuses colours that fail, too.
 import { useEffect, useId, useState, type CSSProperties, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contrastChecks, defaultSiteColours, type SiteColours, type SiteLook } from '../../../../src/protocol/index.ts';
+import { contrastChecks, defaultSiteColours, siteLookCssVariables, type SiteColours, type SiteLook } from '../../../../src/protocol/index.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { consoleApi } from '../../console-api.ts';
 import i18n from '../../i18n/index.ts';
@@ -129,14 +129,7 @@ export function SiteLookSection() {
     void run(() => consoleApi.portal.updateLook({ colours, title }), t('siteLook.saved'));
   };
 
-  const previewStyle = {
-    '--bg': colours.background,
-    '--text': colours.text,
-    '--accent': colours.accent,
-    '--accent-text': colours.accentText,
-    '--header': colours.header,
-    '--header-text': colours.headerText,
-  } as CSSProperties;
+  const previewStyle = siteLookCssVariables(colours) as CSSProperties;
   const previewTitle = (resolvedLanguage === 'fr' ? title.fr : title.en) || (resolvedLanguage === 'fr' ? 'Assistance à distance' : 'Remote support');
 
   return (
