@@ -25,8 +25,11 @@ describe('e2e: Users page', () => {
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
   };
 
-  it('USR-2, CON-7: an admin creates a rep who then logs in', async () => {
+  it('USR-2, CON-7, CON-10: an admin creates a rep who then logs in (the Users page opens inside the console)', async () => {
     await openUsers();
+    // CON-10: an administration page is a tab of the console, beside the rep's own tabs.
+    assert.match(new URL(page.url()).pathname, /^\/console\/users/);
+    await page.getByRole('link', { name: 'Queue' }).waitFor();
     await page.getByRole('link', { name: 'Create new user' }).click();
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Display name').fill('Alice Martin');
