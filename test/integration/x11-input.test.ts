@@ -63,6 +63,11 @@ for (const layout of ['fr', 'us']) {
     it('CON-4: a combination is pressed in order and released in reverse', async () => {
       const xev = await startXev(x, '600x400+0+0');
       after(() => xev.close());
+      // Keys go to the window under the pointer: wait until xev sees the pointer on it (a window
+      // found by name may not be mapped yet; a combination sent before that was lost and the test hung).
+      for (let i = 0; !/MotionNotify event/.test(await Promise.race([xev.event(/MotionNotify event/).then((m) => m[0]), new Promise<string>((r) => setTimeout(() => r(''), 200))])); i++) {
+        input.move(300 + (i % 2), 200);
+      }
       input.move(300, 200);
       assert.equal(await input.combo(KEY_COMBINATIONS.ctrl_alt_del), 'ok');
       await xev.event(/KeyPress event[^]*?state 0xc,[^]*?\(keysym 0xffff, Delete\)/);
