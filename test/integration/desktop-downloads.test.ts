@@ -65,21 +65,18 @@ describe('desktop downloads to disk (CON-6)', () => {
   });
 
   it('CON-6: a download that fails (the file changed on the customer\'s side) leaves nothing on the rep\'s disk', async () => {
-    const data = randomBytes(6 * 1024 * 1024);
+    // The file changes before the rep has taken a byte of it: the customer can have at most the
+    // channel's windows in flight (a few MiB before the rep reads anything), so with 24 MiB it is
+    // still reading when the change lands. (Changing it on the first write raced: by then the
+    // whole of a 6 MiB file could be in flight and already checked, 1 failure in CI.)
+    const data = randomBytes(24 * 1024 * 1024);
     await writeFile(join(s.root, 'journal.bin'), data);
     const d = await dest();
     const target = diskDownloadTarget(d);
-    let grown = false;
     const err = await download(s.openFile, 'journal.bin', {
       file: async (path, size) => {
-        const sink = await target.file(path, size);
-        return { ...sink, write: async (bytes) => {
-          if (!grown) {
-            grown = true;
-            await appendFile(join(s.root, 'journal.bin'), 'plus');
-          }
-          return sink.write(bytes);
-        } };
+        await appendFile(join(s.root, 'journal.bin'), 'plus');
+        return target.file(path, size);
       },
     }).then(() => null, (e: unknown) => e);
     assert.ok(err instanceof RemoteFileError && err.code === 'changed', String(err));
