@@ -7,6 +7,7 @@ import { JumpDeployments } from './jump-deployments.ts';
 import { JumpMailer, type SmtpSettingsSource } from './jump-mailer.ts';
 import { JumpUpdates } from './jump-updates.ts';
 import { PortalService } from './portal.ts';
+import { PortalFront, customerClientCommand } from './portal-front.ts';
 import { PortalLookService } from './portal-look.ts';
 import { PresenceService } from './presence.ts';
 import { PresentationsService } from './presentations/presentations.ts';
@@ -31,6 +32,8 @@ export interface Services {
   presence: PresenceService;
   sessionKeys: SessionKeysService;
   portal: PortalService;
+  /** What the public portal shows and starts (the routes only validate). */
+  portalFront: PortalFront;
   portalLook: PortalLookService;
   sessions: SessionsService;
   repSessionActions: RepSessionActions;
@@ -126,7 +129,7 @@ export function createServices(o: ServiceOptions): Services {
   });
   presence.useSessionCounts({ presentations: (userId) => presentations.runningFor(userId) });
   // STA-5: the command a web chat customer may run names the address clients connect to, like the download.
-  const fullClientCommand = async () => `passerelle customer --broker ${await site.clientBrokerUrl()}${o.certificateFingerprint ? ` --pin ${o.certificateFingerprint}` : ''}`;
+  const fullClientCommand = () => customerClientCommand(site, o.certificateFingerprint);
   const repSessionActions = new RepSessionActions(sessions.parts, o.store, fullClientCommand);
   const jumpDeployments = new JumpDeployments(o.store, clock, o.log, { publicUrl: o.publicUrl ?? (() => ''), fingerprint: o.certificateFingerprint });
   const jumpClients = new JumpClientsService({
@@ -154,6 +157,7 @@ export function createServices(o: ServiceOptions): Services {
     presence,
     sessionKeys,
     portal,
+    portalFront: new PortalFront({ store: o.store, portal, presence, sessions, site, fingerprint: o.certificateFingerprint }),
     portalLook,
     sessions,
     repSessionActions,
