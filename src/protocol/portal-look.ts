@@ -43,16 +43,19 @@ export const SiteColours = z.object({
 });
 export type SiteColours = z.infer<typeof SiteColours>;
 
+/** Which CSS variable each site colour sets, for the stylesheets of the portal, web chat, customer chat window and preview. */
+export const SITE_LOOK_CSS_VARIABLES = [
+  ['--bg', 'background'],
+  ['--text', 'text'],
+  ['--accent', 'accent'],
+  ['--accent-text', 'accentText'],
+  ['--header', 'header'],
+  ['--header-text', 'headerText'],
+] as const satisfies readonly (readonly [string, keyof SiteColours])[];
+
 /** The CSS variables the pages' stylesheets read, from the site's colours (portal, web chat, preview). */
 export function siteLookCssVariables(c: SiteColours): Record<string, string> {
-  return {
-    '--bg': c.background,
-    '--text': c.text,
-    '--accent': c.accent,
-    '--accent-text': c.accentText,
-    '--header': c.header,
-    '--header-text': c.headerText,
-  };
+  return Object.fromEntries(SITE_LOOK_CSS_VARIABLES.map(([name, key]) => [name, c[key]]));
 }
 
 export const defaultSiteColours: SiteColours = {

@@ -1,5 +1,6 @@
 // The customer client's chat window: one HTML page, its script and style, served on loopback.
 // No inline script (CSP script-src 'self'); all text is inserted with textContent.
+import { SITE_LOOK_CSS_VARIABLES } from '../../protocol/portal-look.ts';
 import { CHAT_WARN_CHARS, MAX_CHAT_CHARS } from '../../protocol/sessions.ts';
 
 /**
@@ -89,13 +90,7 @@ function showTitle() {
 showTitle();
 function applyLook(u) {
   const root = document.documentElement.style;
-  const c = u.colours;
-  root.setProperty('--bg', c.background);
-  root.setProperty('--text', c.text);
-  root.setProperty('--accent', c.accent);
-  root.setProperty('--accent-text', c.accentText);
-  root.setProperty('--header', c.header);
-  root.setProperty('--header-text', c.headerText);
+  for (const [name, key] of ${JSON.stringify(SITE_LOOK_CSS_VARIABLES)}) root.setProperty(name, u.colours[key]);
   if (u.title[fr ? 'fr' : 'en']) siteTitle = u.title[fr ? 'fr' : 'en'];
   showTitle();
   if (u.logo) { const l = $('logo'); l.src = 'logo.png'; l.width = u.logo.width; l.height = u.logo.height; l.hidden = false; }
