@@ -1,6 +1,7 @@
 // What the broker's HTTPS answers regardless of route (CON-11): pages a browser must revalidate
 // after an upgrade while hashed assets stay immutable, and only modern TLS suites.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type ConnectionOptions } from 'node:tls';
@@ -48,9 +49,11 @@ describe('broker HTTPS hardening', () => {
   it('CON-11: TLS 1.3 and AEAD suites on TLS 1.2 only; CBC suites and TLS 1.1 are refused', async () => {
     const t13 = await handshake(broker.port, { minVersion: 'TLSv1.3' });
     assert.ok('protocol' in t13 && t13.protocol === 'TLSv1.3', JSON.stringify(t13));
-    const gcm = await handshake(broker.port, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' });
+    // The suite's signature half follows the certificate's key (ECDSA P-256 when the broker made it).
+    const sig = new X509Certificate(broker.certificate).publicKey.asymmetricKeyType === 'ec' ? 'ECDSA' : 'RSA';
+    const gcm = await handshake(broker.port, { maxVersion: 'TLSv1.2', ciphers: `ECDHE-${sig}-AES128-GCM-SHA256` });
     assert.ok('protocol' in gcm && gcm.protocol === 'TLSv1.2', JSON.stringify(gcm));
-    for (const cbc of ['ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384', 'AES128-SHA256', 'AES256-SHA', 'AES128-GCM-SHA256']) {
+    for (const cbc of [`ECDHE-${sig}-AES128-SHA`, `ECDHE-${sig}-AES256-SHA384`, 'AES128-SHA256', 'AES256-SHA', 'AES128-GCM-SHA256']) {
       const r = await handshake(broker.port, { maxVersion: 'TLSv1.2', ciphers: cbc });
       assert.ok('error' in r, `${cbc} must be refused, got ${JSON.stringify(r)}`);
     }

@@ -9,9 +9,9 @@ import { Agent, fetch, type RequestInit } from 'undici';
 import { startBroker, type Broker, type BrokerConfig } from '../../src/broker/broker.ts';
 import { loadOrCreateCertificate } from '../../src/broker/tls.ts';
 
-/** One self-signed certificate shared by all test brokers (generating RSA keys is slow). */
+/** One self-signed certificate shared by all test brokers, of the kind a new broker makes (ECDSA P-256). */
 export async function testCertificate(): Promise<{ cert: string; key: string }> {
-  const dir = join(tmpdir(), 'passerelle-test-tls');
+  const dir = join(tmpdir(), 'passerelle-test-tls-p256');
   mkdirSync(dir, { recursive: true });
   const material = await loadOrCreateCertificate(dir);
   const cert = join(dir, 'tls', 'cert.pem');
