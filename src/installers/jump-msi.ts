@@ -19,7 +19,9 @@
 //    log-on and the install starts it at once (asyncNoWait). A Windows service needs a service
 //    host around node.exe (the SCM expects StartServiceCtrlDispatcher): not built here;
 //  - uninstall stops the agent and removes what it wrote (identity, pid, update files) before the
-//    installer removes its own files and the folder.
+//    installer removes its own files and the folder;
+//  - msi-install keeps the product code in msi.json: removed from the site's list, the agent runs
+//    `msiexec /x <product code> /qn` so the package itself goes (files, registry, Run key).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -59,6 +61,8 @@ export function jumpWxs(input: JumpMsiInput, baseDir: string): string {
     '&quot;--jc-jump-group=[JC_JUMP_GROUP]&quot;',
     '&quot;--jc-tag=[JC_TAG]&quot;',
     '&quot;--jc-comments=[JC_COMMENTS]&quot;',
+    // Removal from the list runs `msiexec /x` of this code (the agent keeps it in msi.json).
+    '&quot;--product-code=[ProductCode]&quot;',
   ].join(' ');
   return `<?xml version="1.0" encoding="utf-8"?>
 <Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
@@ -100,6 +104,7 @@ export function jumpWxs(input: JumpMsiInput, baseDir: string): string {
             ${reg('JumpGroup', '[JC_JUMP_GROUP]')}
             ${reg('Tag', '[JC_TAG]')}
             ${reg('Comments', '[JC_COMMENTS]')}
+            ${reg('ProductCode', '[ProductCode]')}
           </Component>
           <Component Id="RunAtLogon" Guid="*" Win64="yes">
             <RegistryValue Root="HKLM" Key="${JUMP_RUN_KEY}" Name="${JUMP_RUN_VALUE}" Type="string" Value="&quot;${xml(exe)}&quot; run --install-dir ${dirArg('INSTALLDIR')}" KeyPath="yes" />

@@ -206,6 +206,7 @@ describe('e2e: Jump Clients tab', () => {
     roots.push(home);
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
     delete env.XDG_DATA_HOME;
+    delete env.XDG_CONFIG_HOME;
     const customer = new CustomerProcess(['--broker', w.broker.url, '--rep', 'admin', '--pin', w.broker.fingerprint, '--name', 'Zoé'], { env });
     const installDir = join(home, '.local', 'share', 'passerelle-jump');
     const host = jumpClientInfo().hostName;

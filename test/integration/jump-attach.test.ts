@@ -6,11 +6,14 @@
 // attach asked, a session that is not running, a customer client without the site's pin.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { appRoot } from '../../src/broker/app-root.ts';
 import { attachJumpClient } from '../../src/endpoint/jump/attach.ts';
+import { AUTOSTART_DESKTOP, parseDesktopExec } from '../../src/endpoint/jump/autostart.ts';
 import { InstallError } from '../../src/endpoint/jump/install.ts';
 import { JumpRunner } from '../../src/endpoint/jump/jump-runner.ts';
 import { ADMIN_PASSWORD, adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
@@ -63,7 +66,7 @@ describe('Attach and detach a Jump Client during a session (JMP-10, USR-12)', ()
     roots.push(root);
     const installDir = join(root, 'share', 'passerelle-jump');
     const attachedEvent = repEvent(console_, lsid, 'jump_client_attached');
-    const a = await attachJumpClient({ broker: broker.url, pin: broker.fingerprint, keyInfo: msg.keyInfo, jumpGroup: msg.jumpGroup }, { installDir, start: false });
+    const a = await attachJumpClient({ broker: broker.url, pin: broker.fingerprint, keyInfo: msg.keyInfo, jumpGroup: msg.jumpGroup }, { installDir, start: false, env: { XDG_CONFIG_HOME: join(root, 'config') } });
     const ev = await attachedEvent;
     assert.equal(ev.event.body.clientId, a.clientId);
     assert.equal((await c.event('jump_client_attached')).event.body.clientId, a.clientId, 'the customer sees it too');
@@ -91,9 +94,53 @@ describe('Attach and detach a Jump Client during a session (JMP-10, USR-12)', ()
     await detachedEvent;
     await gone;
     assert.equal(existsSync(installDir), false, 'uninstalled itself');
+    assert.equal(existsSync(join(root, 'config', 'autostart', AUTOSTART_DESKTOP)), false, 'its autostart entry too');
     const second = await detach(admin, lsid);
     assert.equal(second.status, 404);
     assert.match(second.body.error.message, /No Jump Client is attached/);
+  });
+
+  it('JMP-10: an attached Jump Client starts again at the next log-on: the XDG autostart entry it writes runs the agent, which comes online; detach removes the entry with the client', async () => {
+    const { c, lsid } = await session();
+    const asked = c.find((m) => m.type === 'jump.attach', 'jump.attach');
+    assert.equal((await attach(admin, lsid)).status, 202);
+    const msg = await asked;
+    const home = mkdtempSync(join(tmpdir(), 'passerelle-attach-home-'));
+    roots.push(home);
+    const installDir = join(home, '.local', 'share', 'passerelle-jump');
+    // What the customer client runs it with, outside this repository's folder: node, the tsx loader by path, the CLI.
+    const run = { command: process.execPath, args: ['--import', import.meta.resolve('tsx'), join(appRoot().root, 'src', 'cli', 'index.ts'), 'jump', 'run', '--install-dir', installDir] };
+    const a = await attachJumpClient({ broker: broker.url, pin: broker.fingerprint, keyInfo: msg.keyInfo, jumpGroup: msg.jumpGroup }, { installDir, start: false, run, env: { HOME: home } });
+    const file = join(home, '.config', 'autostart', AUTOSTART_DESKTOP);
+    assert.deepEqual(a.autostart, { kind: 'xdg', file }, 'HOME/.config/autostart when XDG_CONFIG_HOME is not set');
+    const entry = readFileSync(file, 'utf8');
+    assert.match(entry, /^\[Desktop Entry\]\nType=Application\n/);
+    assert.match(entry, /^Name=Passerelle Jump Client$/m);
+    assert.match(entry, /^Name\[fr\]=Client Jump Passerelle$/m);
+    assert.match(entry, /^NoDisplay=true$/m);
+    assert.match(entry, /^X-GNOME-Autostart-enabled=true$/m);
+    const exec = /^Exec=(.*)$/m.exec(entry)![1]!;
+    assert.deepEqual(parseDesktopExec(exec), [run.command, ...run.args]);
+
+    // The log-on: the session manager runs the Exec line, from the user's home.
+    const [command, ...args] = parseDesktopExec(exec);
+    const agent = spawn(command!, args, { cwd: home, env: { ...process.env, HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    agent.stderr!.on('data', (d) => (stderr += d));
+    const exited = once(agent, 'exit');
+    for (let i = 0; ; i++) {
+      const listed = (await admin.get('/api/v1/jump-clients')).body.clients.find((x: { id: string }) => x.id === a.clientId);
+      if (listed?.online) break;
+      assert.ok(i < 600 && agent.exitCode === null, `the autostarted agent did not come online\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const d = await detach(admin, lsid);
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    const [code] = await exited;
+    assert.equal(code, 3, `uninstalled itself\n${stderr}`);
+    assert.equal(existsSync(installDir), false, 'its folder is gone');
+    assert.equal(existsSync(file), false, 'and its autostart entry');
   });
 
   it('JMP-10: a failure on the customer computer goes to the session log, and attach may be asked again; a failure report with nothing asked is refused', async () => {

@@ -124,6 +124,27 @@ describe('The Jump Client MSI under wine (JMP-3)', { skip: missing ?? false }, (
     await until('the stopped agent offline', async () => ((await listed('servers'))[0]?.online === false ? true : undefined));
   });
 
+  it('JMP-3: removed from the Jump Clients list, an MSI-installed client uninstalls itself with msiexec /x of its product code: files, registry, Run entry and the product registration go, and it leaves the list', async () => {
+    if (wine.regQuery(`HKLM\\${JUMP_REGISTRY_KEY}`)) await msiexec(['/x', pkg, '/qn']);
+    const dir = 'C:\\Apps\\Removed Jump';
+    const install = await msiexec(['/i', pkg, '/qn', `KEY_INFO=${keyInfo}`, 'jc_tag=to-remove', `installdir=${dir}`]);
+    assert.equal(install.status, 0, `install failed\n${install.log.slice(-3000)}\n${errorLog()}`);
+    const c = await until('the MSI-installed agent online', async () => (await listed('to-remove')).find((x) => x.online));
+    const { productCode } = JSON.parse(readFileSync(join(wine.host(dir), 'msi.json'), 'utf8'));
+    assert.match(productCode, /^\{[0-9A-F-]{36}\}$/i, 'msi-install kept the product code');
+    assert.equal(wine.regQuery(`HKLM\\${JUMP_REGISTRY_KEY}`)?.get('ProductCode'), productCode);
+    const product = `HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\${productCode}`;
+    assert.ok(wine.regQuery(product), 'Windows lists the installed product');
+
+    assert.equal((await admin.delete(`/api/v1/jump-clients/${c.id}`)).status, 200);
+    // The agent hears it, tells the site, and hands over to Windows Installer.
+    await until('the package removed by msiexec', async () => (wine.regQuery(`HKLM\\${JUMP_REGISTRY_KEY}`) === null && !existsSync(wine.host(dir)) ? true : undefined), 600);
+    assertNothingInstalled('after removal from the list', dir);
+    assert.equal(wine.regQuery(product), null, 'Windows no longer lists the product');
+    assert.ok(existsSync(wine.host('C:\\ProgramData\\Passerelle\\jump-uninstall.log')), "msiexec's log of the removal");
+    await until('the client gone from the list', async () => ((await listed('to-remove')).length === 0 ? true : undefined));
+  });
+
   it('JMP-3, JMP-2: an existing folder, bad property values, a forged or missing KEY_INFO and an unpersonalised package are refused with nothing left behind; the reason goes to the log', async () => {
     // A failed first test may have left the product installed (then /i would only repair it).
     if (wine.regQuery(`HKLM\\${JUMP_REGISTRY_KEY}`)) await msiexec(['/x', pkg, '/qn']);

@@ -135,7 +135,10 @@ export async function runCustomer(argv: string[], embedded?: EmbeddedCustomerCon
   session.on('jump_attach', ({ keyInfo, jumpGroup }) => {
     console.log(words.jumpInstalling);
     attachJumpClient({ broker: args.broker, pin: args.pin, keyInfo, jumpGroup }).then(
-      (a) => console.log(words.jumpInstalled(a.clientId, a.installDir)),
+      (a) => {
+        console.log(words.jumpInstalled(a.clientId, a.installDir));
+        if (a.autostartProblem) console.log(words.jumpNoAutostart(a.autostartProblem));
+      },
       (err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
         console.log(words.jumpNotInstalled(message));

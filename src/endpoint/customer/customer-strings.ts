@@ -70,6 +70,7 @@ const en = {
   jumpInstalling: 'The support representative is installing a Jump Client on this computer…',
   jumpInstalled: (id: string, dir: string) => `Jump Client ${id} installed in ${dir}`,
   jumpNotInstalled: (why: string) => `The Jump Client could not be installed: ${why}`,
+  jumpNoAutostart: (why: string) => `The Jump Client runs now but will not start by itself at the next log-on: ${why}`,
   jumpAttached: (name: string) => `* ${name} installed a Jump Client on this computer: the support team can connect later without you.`,
   jumpDetached: (name: string) => `* ${name} removed the Jump Client from this computer.`,
   /**
@@ -142,6 +143,7 @@ const fr: CustomerStrings = {
   jumpInstalling: 'Le technicien installe un client Jump sur cet ordinateur…',
   jumpInstalled: (id, dir) => `Client Jump ${id} installé dans ${dir}`,
   jumpNotInstalled: (why) => `Le client Jump n'a pas pu être installé : ${why}`,
+  jumpNoAutostart: (why) => `Le client Jump fonctionne mais ne redémarrera pas seul à la prochaine ouverture de session : ${why}`,
   jumpAttached: (name) => `* ${name} a installé un client Jump sur cet ordinateur : l'assistance pourra s'y connecter plus tard sans vous.`,
   jumpDetached: (name) => `* ${name} a retiré le client Jump de cet ordinateur.`,
   errors: {

@@ -2,13 +2,15 @@
 // client to install a Jump Client on this computer. The broker sends a one-install deployment
 // key; this registers with it into the user's own folder (user mode: the customer client's
 // account, never elevated), writes the identity (0600) and starts the Jump Client in the
-// background (`passerelle jump run`, or the single executable's `jump run`). Detach is the
+// background (`passerelle jump run`, or the single executable's `jump run`), and at each log-on
+// after that (autostart.ts: XDG autostart entry, HKCU Run value). Detach is the
 // broker's: it removes the client, which then uninstalls itself (jump-runner.ts).
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { JumpGroup, KeyInfo } from '../../protocol/jump.ts';
+import { installAutostart, type Autostart } from './autostart.ts';
 import { machineProof } from './identity.ts';
 import { InstallError, installJumpClient } from './install.ts';
 import { jumpClientInfo } from './jump-runner.ts';
@@ -43,9 +45,23 @@ export interface Attached {
   clientId: string;
   installDir: string;
   pid: number | undefined;
+  /** Where its start at log-on was written (XDG autostart entry, HKCU Run value), or null. */
+  autostart: Autostart | null;
+  /** Why it could not be made to start at log-on (it still runs now). */
+  autostartProblem?: string;
 }
 
-export async function attachJumpClient(req: AttachRequest, o: { installDir?: string; start?: boolean } = {}): Promise<Attached> {
+export interface AttachOptions {
+  installDir?: string;
+  /** Start it now (default true). */
+  start?: boolean;
+  /** The command that runs it (default: this same program's `jump run`). */
+  run?: { command: string; args: string[] };
+  /** Where XDG_CONFIG_HOME and HOME are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function attachJumpClient(req: AttachRequest, o: AttachOptions = {}): Promise<Attached> {
   if (!req.pin) throw new InstallError('usage', 'This customer client was started without the site\'s certificate pin, which a Jump Client needs');
   const keyInfo = KeyInfo.safeParse(req.keyInfo);
   const jumpGroup = JumpGroup.safeParse(req.jumpGroup);
@@ -63,14 +79,23 @@ export async function attachJumpClient(req: AttachRequest, o: { installDir?: str
     machineProof: machineProof(),
     mode: 'user',
   });
+  const run = o.run ?? runnerCommand(installDir);
+  // User mode comes back at the user's next log-on (after a reboot too), with the user's rights only.
+  let autostart: Autostart | null = null;
+  let autostartProblem: string | undefined;
+  try {
+    autostart = installAutostart(installDir, run, o.env ? { env: o.env } : {});
+  } catch (err) {
+    autostartProblem = err instanceof Error ? err.message : String(err);
+  }
   let pid: number | undefined;
   if (o.start !== false) {
-    const { command, args } = runnerCommand(installDir);
+    const { command, args } = run;
     const out = openSync(join(installDir, 'agent.log'), 'a', 0o600);
     const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], windowsHide: true });
     closeSync(out);
     child.unref();
     pid = child.pid;
   }
-  return { clientId: installed.identity.clientId, installDir, pid };
+  return { clientId: installed.identity.clientId, installDir, pid, autostart, ...(autostartProblem ? { autostartProblem } : {}) };
 }

@@ -7,7 +7,9 @@ import { accessSync, appendFileSync, chmodSync, chownSync, constants, existsSync
 import { dirname, join, resolve } from 'node:path';
 import { RegisterJumpClientResult, type JumpClientInfo, type JumpIdentity } from '../../protocol/jump.ts';
 import { copyWithoutTrailer } from '../embedded-config.ts';
+import { removeAutostart } from './autostart.ts';
 import { writeIdentity } from './identity.ts';
+import { writeMsiInstall } from './msi-removal.ts';
 import { postJson } from './pinned-https.ts';
 import { SERVICE_USER, systemdUnit, unitName } from './systemd-unit.ts';
 
@@ -48,7 +50,7 @@ export interface InstallOptions {
   /** Service mode (JMP-6): the unprivileged system user it runs as, created if missing (default passerelle-jump). */
   serviceUser?: string;
   /** Installed by the MSI: the folder exists already and holds only the MSI's executable (JMP-3). */
-  msi?: { executable: string };
+  msi?: { executable: string; productCode?: string };
 }
 
 export interface Installed {
@@ -184,6 +186,7 @@ export async function installJumpClient(o: InstallOptions): Promise<Installed> {
     // The MSI owns the folder and the executable; a failure here rolls the whole package back.
     try {
       writeIdentity(installDir, identity);
+      if (o.msi.productCode) writeMsiInstall(installDir, o.msi.productCode);
     } catch (err) {
       throw new InstallError('install_failed', `Writing the identity into ${installDir} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -240,5 +243,6 @@ export function logInstallError(message: string): void {
 }
 
 export function uninstallFiles(installDir: string): void {
+  removeAutostart(installDir);
   rmSync(installDir, { recursive: true, force: true });
 }

@@ -8,6 +8,7 @@ import { JumpComments, JumpGroup, JumpTag, KeyInfo } from '../../protocol/jump.t
 import { machineProof } from './identity.ts';
 import { InstallError, InstallExit, exitCodeOf, installJumpClient, logInstallError, uninstallFiles } from './install.ts';
 import { JumpRunner, jumpClientInfo } from './jump-runner.ts';
+import { MsiProductCode } from './msi-removal.ts';
 
 export const jumpUsage = `Usage: passerelle jump <install|run|uninstall> [options]
   install --broker URL --pin SHA256 --key KEY_INFO --install-dir DIR
@@ -92,6 +93,7 @@ const msiOptions = {
   'jc-jump-group': { type: 'string' },
   'jc-tag': { type: 'string' },
   'jc-comments': { type: 'string' },
+  'product-code': { type: 'string' },
 } as const;
 
 /**
@@ -116,6 +118,7 @@ export async function runJumpMsiInstall(argv: string[], executable: string): Pro
     if (!pin) throw new InstallError('usage', 'The package carries no certificate pin (PASSERELLE_PIN)');
     const keyInfo = check(KeyInfo, given(values.key), 'KEY_INFO');
     if (!keyInfo) throw new InstallError('usage', 'KEY_INFO is required');
+    const productCode = check(MsiProductCode, given(values['product-code']), 'ProductCode');
     const { values: jc } = parseArgs({ args: rest, options, strict: true });
     const installed = await installJumpClient({
       broker,
@@ -128,7 +131,7 @@ export async function runJumpMsiInstall(argv: string[], executable: string): Pro
       info: jumpClientInfo(),
       machineProof: machineProof(),
       mode: 'service',
-      msi: { executable: basename(executable) },
+      msi: { executable: basename(executable), ...(productCode ? { productCode } : {}) },
     });
     console.log(`Jump Client ${installed.identity.clientId} installed in ${installed.installDir}`);
     return InstallExit.ok;
@@ -190,7 +193,11 @@ export function runJumpClient(installDir: string): Promise<number> {
     // a read-only folder: nothing to stop it by at uninstall, it still runs
   }
   return new Promise((resolve) => {
-    runner.once('uninstalled', () => resolve(3));
+    runner.once('uninstalled', () => {
+      // An MSI install is removed by msiexec, which must not find a stale pid to stop.
+      rmSync(pidFile, { force: true });
+      resolve(3);
+    });
     runner.once('updated', () => resolve(0));
     runner.once('refused', () => resolve(4));
     const stop = () => {

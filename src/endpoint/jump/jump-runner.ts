@@ -14,6 +14,7 @@ import { JumpAgent, type Backoff } from './jump-agent.ts';
 import { windowsPrompter, xmessagePrompter, type Prompter } from './consent-prompt.ts';
 import { machineProof as defaultProof, readIdentity } from './identity.ts';
 import { uninstallFiles } from './install.ts';
+import { readMsiInstall, startMsiRemoval } from './msi-removal.ts';
 import { applyUpdate, removePrevious, restartInto, type UpdateOffer } from './self-update.ts';
 
 /** The version this agent reports; the single executable's is fixed at build (scripts/build-jump-sea.mjs). */
@@ -172,6 +173,14 @@ export class JumpRunner extends EventEmitter<JumpRunnerEvents> {
     // Give the message a moment to leave, then remove everything and stop for good.
     setTimeout(() => {
       this.stop();
+      // JMP-3: installed by the MSI, it is removed by Windows Installer (files, registry, Run key).
+      const productCode = process.platform === 'win32' ? readMsiInstall(this.o.installDir) : null;
+      if (productCode) {
+        const { log } = startMsiRemoval(productCode, (err) => this.log(`msiexec could not be started: ${err.message}`));
+        this.log(`msiexec /x ${productCode} started (log: ${log})`);
+        this.emit('uninstalled');
+        return;
+      }
       try {
         uninstallFiles(this.o.installDir);
       } catch (err) {
