@@ -229,6 +229,39 @@ describe('elevation (CON-8, USR-12, JMP-6)', { skip }, () => {
     assert.ok(!logs.includes('not-the-password') && !JSON.stringify(s.events).includes('not-the-password'), 'a wrong password is not logged either');
   });
 
+  it('CON-8: on the terminal, /elevate asks for the password with the echo off; a wrong one is asked again, the right one elevates; the password is in no terminal line, chat, history or log', async () => {
+    const s = await setUp();
+    const terminal = () => s.customer.updates.filter((u) => u.kind === 'terminal').map((u) => u.text as string).join('');
+    const printed = (re: RegExp, what: string) => s.customer.next(() => re.test(terminal()), what);
+    s.customer.send({ answer: true });
+    await s.core.sessions.requestPermission(s.lsid, 'elevation');
+    await printed(/type \/elevate here/, 'the terminal says how to give the password');
+    s.customer.send({ terminal: '/elevate\n' });
+    await printed(/Password for sudo \(nothing shows/, 'the password prompt');
+    s.customer.send({ terminal: 'not-the-password\n' });
+    await s.customer.next((u) => u.kind === 'elevation' && u.state === 'failed' && u.error === 'wrong_password', 'asked again');
+    s.customer.send({ terminal: '/elevate\n' });
+    await s.customer.next(() => (terminal().match(/Password for sudo/g) ?? []).length === 2, 'the second prompt');
+    s.customer.send({ terminal: `${s.user.password}\n` });
+    await s.customer.next((u) => u.kind === 'elevation' && u.state === 'elevated', 'elevated');
+    await printed(/now runs with administrator rights/, 'the terminal says so');
+    assert.equal(await runInShell(s.openShell, 'echo "uid=[$(id -u)]"', /uid=\[(\d+)\]/), '0');
+    // The arrow keys bring back chat lines, never a password: Up on the (echoing) terminal shows the last line kept.
+    const before = terminal().length;
+    s.customer.send({ terminal: '\u001b[A' });
+    await s.customer.next(() => terminal().length > before, 'the recalled line');
+    assert.match(terminal().slice(before), /\/elevate/);
+    s.customer.send({ terminal: '\u0015' }); // Ctrl+U clears the recalled line
+    for (const secret of [s.user.password, 'not-the-password']) {
+      assert.ok(!terminal().includes(secret), 'never echoed on the terminal');
+      assert.ok(!logs.includes(secret), 'in no broker log');
+      assert.ok(!JSON.stringify(s.events).includes(secret), 'nor in the session log (no chat line)');
+    }
+    // With nothing waiting, /elevate and /cancel say so instead of reading a password.
+    s.customer.send({ terminal: '/elevate\n' });
+    await printed(/No request for administrator rights is waiting/, 'nothing waiting');
+  });
+
   it('CON-8: the customer refusing elevation, or closing the password prompt, leaves nothing elevated and says so in the log', async () => {
     const s = await setUp();
     s.customer.send({ answer: false });

@@ -1,14 +1,17 @@
 // The real customer client's app (CustomerApp with its Elevator and tools) in a process of its
 // own, run by the elevation test as an unprivileged Linux user. Orders in ORDERS (JSON); on stdin,
 // one JSON command a line ({"answer":bool} for the next consent prompt, {"elevate":password},
-// {"cancel":true}, {"revoke":permission}); on stdout, one JSON line per app update (the password
-// is never echoed).
+// {"cancel":true}, {"revoke":permission}, {"terminal":line} typed into the terminal UI, run on a
+// pseudo-terminal stream so readline echoes as on a real one); on stdout, one JSON line per app
+// update and {"kind":"terminal","text":…} for what the terminal UI wrote.
 import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startChatPage } from '../../src/endpoint/customer/chat-page.ts';
 import { CustomerApp } from '../../src/endpoint/customer/customer-app.ts';
 import { CustomerSession } from '../../src/endpoint/customer/customer-session.ts';
+import { runTerminalUi } from '../../src/endpoint/customer/terminal-ui.ts';
 import { canElevate, Elevator } from '../../src/endpoint/elevation/elevator.ts';
 import { capabilities } from '../../src/endpoint/tools/index.ts';
 import type { ClientTool, SessionPermission } from '../../src/protocol/sessions.ts';
@@ -37,12 +40,21 @@ app.on('update', (u) => {
   }
   if (u.kind === 'elevation' || u.kind === 'prompt' || u.kind === 'error' || u.kind === 'status') out(u);
 });
+// The terminal UI as on a terminal (isTTY: readline echoes each typed character to its output).
+const termIn = Object.assign(new PassThrough(), { isTTY: true });
+const termOut = new PassThrough();
+termOut.on('data', (d: Buffer) => out({ kind: 'terminal', text: d.toString() }));
+runTerminalUi(app, termIn, termOut);
 // The chat window's server too: the test types the password where the page's form posts it.
 const page = await startChatPage(app, 'en');
 session.once('welcome', (w) => out({ kind: 'welcome', lsid: w.lsid, uid: process.getuid?.(), canElevate: elevator !== null, page: page.url }));
 session.once('ended', () => setTimeout(() => process.exit(0), 100));
 createInterface({ input: process.stdin }).on('line', (line) => {
-  const cmd = JSON.parse(line) as { answer?: boolean; elevate?: string; cancel?: boolean; revoke?: SessionPermission; end?: boolean };
+  const cmd = JSON.parse(line) as { answer?: boolean; elevate?: string; cancel?: boolean; revoke?: SessionPermission; end?: boolean; terminal?: string };
+  if (cmd.terminal !== undefined) {
+    termIn.write(cmd.terminal);
+    return;
+  }
   if (cmd.answer !== undefined) {
     answers.push(cmd.answer);
     answerNext();

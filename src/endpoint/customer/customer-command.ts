@@ -37,8 +37,8 @@ export const customerUsage = `Usage: passerelle customer --broker URL (--key KEY
   --name NAME      your name, shown to the representative
   --no-browser     do not open the chat window in the browser (its address is printed)
 On the terminal: type to chat, y/n to answer a request, Esc or /takeback to take control of your
-  screen back, /revoke <permission>, /end. When you allow administrator rights, type your
-  password at the prompt (it goes to sudo only) or /cancel.`;
+  screen back, /revoke <permission>, /end. When you allow administrator rights, type /elevate
+  and then your password (nothing shows; it goes to sudo only), or /cancel to refuse them.`;
 
 
 /** Options a downloaded single-executable carries, so the customer has nothing to type. */

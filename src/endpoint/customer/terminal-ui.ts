@@ -1,8 +1,11 @@
 // The customer client on its terminal: prints the conversation and prompts, reads lines —
 // "y"/"n" answer the oldest prompt, "/end" ends the session, "/revoke <permission>" takes a
 // permission back, anything else is a chat line. While a rep views, controls or draws on the
-// screen it says so, and the Esc key (or "/takeback") takes control back at once.
+// screen it says so, and the Esc key (or "/takeback") takes control back at once. "/elevate"
+// reads the password elevation waits for (CON-8) with the echo off, kept out of the line history;
+// "/cancel" refuses that elevation.
 import { createInterface, emitKeypressEvents } from 'node:readline';
+import { Writable } from 'node:stream';
 import { SessionPermission, chatLength } from '../../protocol/sessions.ts';
 import type { AppUpdate, CustomerApp, LiveState } from './customer-app.ts';
 import { customerStrings, endedText, errorText, type CustomerStrings } from './customer-strings.ts';
@@ -91,7 +94,37 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
   // A real terminal is read key by key (raw mode, readline keeps line editing) so Esc acts at
   // once; a pipe is read by lines, and an Esc byte in it acts the same.
   const tty = (input as NodeJS.ReadStream).isTTY === true;
-  const rl = createInterface({ input, ...(tty ? { output, terminal: true } : { terminal: false }) });
+  // readline echoes what is typed through `echo`, which a password entry mutes.
+  let muted = false;
+  const echo = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (!muted) output.write(chunk);
+      cb();
+    },
+  });
+  Object.defineProperty(echo, 'columns', { get: () => (output as NodeJS.WriteStream).columns });
+  const onResize = () => echo.emit('resize');
+  output.on('resize', onResize);
+  const rl = createInterface({ input, ...(tty ? { output: echo, terminal: true } : { terminal: false }) });
+  let readingPassword = false;
+  const readPassword = () => {
+    if (app.elevation !== 'ask' && app.elevation !== 'failed') return print(s.noElevationWaiting);
+    print(s.passwordPrompt);
+    readingPassword = true;
+    muted = true;
+  };
+  const passwordLine = (raw: string) => {
+    readingPassword = false;
+    muted = false;
+    // Not kept for the arrow keys (readline puts each line in its history first).
+    const history = (rl as unknown as { history?: string[] }).history;
+    if (history?.[0] === raw) history.shift();
+    if (tty) output.write('\n');
+    const password = raw.replace(/\r$/, '');
+    if (!password) return print(s.passwordCancelled);
+    print(s.elevating);
+    void app.elevate(password); // the outcome comes as an elevation update
+  };
   if (!tty) emitKeypressEvents(input);
   const onKey = (_s: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean } | undefined) => {
     if (key?.name === 'escape' && !key.ctrl) takeBack();
@@ -100,9 +133,12 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
   // Ctrl+C in raw mode reaches readline, not the process: pass it on as the signal it was.
   rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
   rl.on('line', (raw) => {
+    if (readingPassword) return passwordLine(raw);
     const line = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim();
     if (!line) return;
     if (line === '/takeback') return takeBack();
+    if (line === '/elevate') return readPassword();
+    if (line === '/cancel') return app.elevation === 'ask' || app.elevation === 'failed' ? app.cancelElevation() : print(s.noElevationWaiting);
     const prompt = app.oldestPrompt();
     if (prompt && /^(y|yes|o|oui|n|no|non)$/i.test(line)) {
       app.answer(prompt.requestId, /^(y|yes|o|oui)$/i.test(line));
@@ -122,6 +158,7 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
   return () => {
     app.off('update', onUpdate);
     input.off('keypress', onKey);
+    output.off('resize', onResize);
     rl.close();
   };
 }
