@@ -23,6 +23,14 @@ session.once('ended', ({ reason }) => {
   process.exit(0);
 });
 session.start();
+// BENCH_FILES_MEMLOG=1: the agent's memory every second on stderr (what grows: the JS heap, buffers, or the rest).
+if (process.env.BENCH_FILES_MEMLOG === '1') {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 1048576);
+    console.error(`[bench:files agent] rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}`);
+  }, 1000).unref();
+}
 process.on('SIGTERM', () => {
   session.close();
   process.exit(0);

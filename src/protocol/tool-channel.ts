@@ -1,6 +1,7 @@
 // What the file and shell tools need from a live channel (issue 7's Channel satisfies it), and the
 // one-byte tag that says whether a channel message is a JSON control message or raw bytes.
 import type { z } from 'zod';
+import { MAX_FRAGMENT_BYTES } from './channels.ts';
 
 export interface ToolChannelMessage {
   payload: Uint8Array;
@@ -18,8 +19,14 @@ export interface ToolChannel {
 
 export const TAG_CONTROL = 1;
 export const TAG_DATA = 2;
-/** Bytes of file or shell data per channel message (the channel fragments bigger ones anyway). */
-export const TOOL_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes of file data per channel message: with its one-byte tag a data message is exactly one
+ * frame. One byte more split every chunk into a 1 MiB frame and a 1-byte one, which doubled the
+ * frames, made the receiver copy each chunk to reassemble it, and let the receiver's window
+ * credit the first fragment on arrival, before the tool had read it (its queue then grew with the
+ * file when the disk was slower than the network).
+ */
+export const TOOL_CHUNK_BYTES = MAX_FRAGMENT_BYTES - 1;
 /** Bound on one JSON control message (a listing of a big folder is the largest). */
 export const MAX_CONTROL_BYTES = 8 * 1024 * 1024;
 

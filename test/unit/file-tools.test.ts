@@ -1,7 +1,8 @@
 // The customer side's file tool and the console's file client, over in-memory channels: browsing,
 // path safety, transfers with SHA-256, conflicts, resume after a cut, a file changed mid-way.
 import assert from 'node:assert/strict';
-import { ChannelMeta } from '../../src/protocol/channels.ts';
+import { ChannelMeta, readHeader } from '../../src/protocol/channels.ts';
+import { Channel } from '../../src/protocol/channel-endpoint.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, symlink, writeFile, appendFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { defaultSha256, nodeSha256, pureSha256 } from '../../src/console-core/fi
 import { pathSegments } from '../../src/endpoint/files/file-paths.ts';
 import type { FileChannelMeta } from '../../src/protocol/files.ts';
 import { UploadAnswer } from '../../src/protocol/files.ts';
-import { ToolReader, encodeControl, dataMessage } from '../../src/protocol/tool-channel.ts';
+import { TAG_DATA, TOOL_CHUNK_BYTES, ToolReader, encodeControl, dataMessage } from '../../src/protocol/tool-channel.ts';
 import { toolHarness, type ToolHarness } from '../support/file-tools.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -292,5 +293,27 @@ describe('file transfer (CON-6, USR-11)', { timeout: 60_000 }, () => {
     // Under Node (desktop, benches) transfers hash with node:crypto, not the pure one.
     assert.ok(nodeSha256);
     assert.equal(defaultSha256, nodeSha256);
+  });
+
+  it('CON-6: a file chunk is one frame, so a receiver that stops reading holds no more than its window (flat memory)', async () => {
+    // Two real channel ends wired to each other; the receiving tool does not read.
+    const sender = new Channel({ id: 1, kind: 'file' });
+    const receiver = new Channel({ id: 1, kind: 'file' });
+    let dataFrames = 0;
+    sender.attach({ send: (f) => { if (readHeader(f).type === 'data') dataFrames++; receiver.handleFrame(readHeader(f), f); } }, { resync: false });
+    receiver.attach({ send: (f) => sender.handleFrame(readHeader(f), f) }, { resync: false });
+    const upChunk = dataMessage(new Uint8Array(TOOL_CHUNK_BYTES)); // what upload() sends
+    const downChunk = new Uint8Array(1 + TOOL_CHUNK_BYTES); // what the download sender reads into
+    downChunk[0] = TAG_DATA;
+    let written = 0;
+    for (let i = 0; i < 32; i++) void sender.write(i % 2 ? upChunk : downChunk).then(() => written++);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(dataFrames, written, 'each chunk went out as one DATA frame');
+    // The window is 4 MiB to start with: four chunks, then the sender waits for the tool to read.
+    assert.equal(written, 4, `${written} chunks sent to a receiver that read none`);
+    const it = receiver[Symbol.asyncIterator]();
+    for (let i = 0; i < 32; i++) assert.equal((await it.next()).value!.payload.length, 1 + TOOL_CHUNK_BYTES);
+    assert.equal(dataFrames, 32);
+    sender.close();
   });
 });

@@ -311,12 +311,17 @@ export async function upload(open: OpenFileChannel, destDir: string, items: Uplo
           hash.update(bytes);
           pos += bytes.length;
         }
-        while (pos < item.size) {
-          const bytes = await item.read(pos, Math.min(TOOL_CHUNK_BYTES, item.size - pos));
+        // The next chunk is read while this one is hashed and sent: the disk and the socket overlap.
+        const readAt = (at: number) => item.read(at, Math.min(TOOL_CHUNK_BYTES, item.size - at));
+        let next = pos < item.size ? readAt(pos) : null;
+        while (next) {
+          const bytes = await next;
           if (bytes.length === 0) throw new RemoteFileError('changed', `"${item.path}" got shorter while it was being sent`);
+          pos += bytes.length;
+          next = pos < item.size ? readAt(pos) : null;
+          next?.catch(() => undefined); // awaited next turn; a channel error first must not leave it unhandled
           hash.update(bytes);
           await ch.write(dataMessage(bytes));
-          pos += bytes.length;
           progress.update({ done: doneBytes + pos });
         }
         const ours = hash.digest();

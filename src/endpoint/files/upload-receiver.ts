@@ -44,6 +44,45 @@ async function hashFile(fh: FileHandle, hash: Hash, length: number): Promise<voi
   }
 }
 
+/** Chunks written at once by one upload; each holds its chunk until written (4 MiB at most). */
+const WRITES_IN_FLIGHT = 4;
+
+/** Positional writes of one file, several in flight; the first failure is kept and thrown by write() or check(). */
+class WriteBehind {
+  private readonly inflight = new Set<Promise<void>>();
+  private error: FileError | null = null;
+
+  constructor(private readonly fh: FileHandle, private readonly path: string) {}
+
+  async write(bytes: Uint8Array, pos: number): Promise<void> {
+    while (this.inflight.size >= WRITES_IN_FLIGHT && !this.error) await Promise.race(this.inflight);
+    this.check();
+    const p: Promise<void> = this.writeAll(bytes, pos)
+      .catch((err: unknown) => {
+        this.error ??= toFileError(err, this.path);
+      })
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  private async writeAll(bytes: Uint8Array, pos: number): Promise<void> {
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await this.fh.write(bytes, written, bytes.length - written, pos + written);
+      written += bytesWritten;
+    }
+  }
+
+  /** Resolves once no write is in flight (never rejects). */
+  async settled(): Promise<void> {
+    await Promise.all(this.inflight);
+  }
+
+  check(): void {
+    if (this.error) throw this.error;
+  }
+}
+
 export async function receiveUpload(ch: ToolChannel, root: FileRoot, meta: UploadMeta, report: (e: ToolEventBody) => void): Promise<void> {
   const answer = (m: UploadAnswer) => ch.write(encodeControl(m));
   const reader = new ToolReader(ch, UploadMessage);
@@ -134,23 +173,26 @@ export async function receiveUpload(ch: ToolChannel, root: FileRoot, meta: Uploa
 
       let pos = offset;
       let sha256: string | null = null;
-      while (sha256 === null) {
-        const d = await reader.next();
-        if (!d) break;
-        if (d.kind === 'data') {
-          if (pos + d.bytes.length > msg.size) throw new FileError('too_large', `More bytes than the announced ${msg.size} for "${msg.path}"`);
-          let written = 0;
-          while (written < d.bytes.length) {
-            const { bytesWritten } = await fh.write(d.bytes, written, d.bytes.length - written, pos + written).catch((err) => {
-              throw toFileError(err, msg.path);
-            });
-            written += bytesWritten;
-          }
-          hash.update(d.bytes);
-          pos += d.bytes.length;
-        } else if (d.msg.type === 'file_end') sha256 = d.msg.sha256;
-        else throw new FileError('bad_message', `Unexpected "${d.msg.type}" in the middle of a file`);
+      // Write-behind: up to WRITES_IN_FLIGHT chunks are being written (positional writes, in the
+      // thread pool) while the next ones arrive and are hashed here.
+      const writes = new WriteBehind(fh, msg.path);
+      try {
+        while (sha256 === null) {
+          const d = await reader.next();
+          if (!d) break;
+          if (d.kind === 'data') {
+            if (pos + d.bytes.length > msg.size) throw new FileError('too_large', `More bytes than the announced ${msg.size} for "${msg.path}"`);
+            await writes.write(d.bytes, pos);
+            hash.update(d.bytes);
+            pos += d.bytes.length;
+          } else if (d.msg.type === 'file_end') sha256 = d.msg.sha256;
+          else throw new FileError('bad_message', `Unexpected "${d.msg.type}" in the middle of a file`);
+        }
+      } finally {
+        // Every write has landed (or failed) before the file is checked, closed, kept for a resume or deleted.
+        await writes.settled();
       }
+      writes.check(); // a failed write (disk full…) fails the file, even when the channel closed meanwhile
       if (sha256 === null) break; // the channel closed mid-file: keep the temporary file for a resume
       if (pos !== msg.size) throw new FileError('bad_message', `"${msg.path}": ${pos} bytes received, ${msg.size} announced`);
       const ours = hash.digest('hex');
