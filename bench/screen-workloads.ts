@@ -65,6 +65,37 @@ export async function startWorkload(x: XDisplay, w: Workload): Promise<Running> 
   };
 }
 
+/**
+ * How often the workload changes the screen, counted apart from the pipeline: a separate X client
+ * takes the XDamage region as soon as it is notified (re-arming it) and counts the notifications
+ * more than 3 ms apart (one redraw of the xterm can be several requests). Delivered fps is read
+ * against this: a pipeline cannot deliver more distinct pictures than the screen has.
+ */
+export async function changeCounter(x: XDisplay): Promise<{ reset(): void; perSecond(): number; close(): void }> {
+  const c = await XConnection.open(x.display, { warn: () => undefined });
+  const damage = await c.ext<{ ReportLevel: { NonEmpty: number }; Create(id: number, drawable: number, level: number): void; Subtract(id: number, repair: number, parts: number): void }>('damage');
+  const id = c.client.AllocID();
+  damage.Create(id, c.root, damage.ReportLevel.NonEmpty);
+  let bursts = 0;
+  let last = -Infinity;
+  let t0 = performance.now();
+  c.onEvent((ev) => {
+    if (ev.name !== 'DamageNotify') return;
+    damage.Subtract(id, 0, 0);
+    const now = performance.now();
+    if (now - last > 3) bursts++;
+    last = now;
+  });
+  return {
+    reset() {
+      bursts = 0;
+      t0 = performance.now();
+    },
+    perSecond: () => +((bursts * 1000) / (performance.now() - t0)).toFixed(1),
+    close: () => c.close(),
+  };
+}
+
 /** Raw capture figures for the report: SHM grab of the whole screen. */
 export async function measureGrab(x: XDisplay): Promise<{ method: string; fullGrabMs: number }> {
   const cap = await X11ScreenCapture.open(x.display, { warn: () => undefined });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { benchApi, startBroker } from './support/broker.ts';
 import { startXvfb } from '../test/support/x-display.ts';
-import { measureGrab, startWorkload, workloads, type Workload } from './screen-workloads.ts';
+import { changeCounter, measureGrab, startWorkload, workloads, type Workload } from './screen-workloads.ts';
 import { vncCount } from './vnc-client.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -72,7 +72,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function runVnc(display: string, workload: Workload): Promise<Msg | null> {
+async function runVnc(display: string, workload: Workload, changes: Awaited<ReturnType<typeof changeCounter>>): Promise<Msg | null> {
   const port = await freePort();
   const vnc = spawn('x11vnc', ['-display', display, '-rfbport', String(port), '-localhost', '-nopw', '-forever', '-shared', '-quiet', '-noxrecord', '-nocursorshape'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -87,13 +87,15 @@ async function runVnc(display: string, workload: Workload): Promise<Msg | null> 
   }
   try {
     // x11vnc measures the link and arms XDAMAGE only seconds after a client connects (4 s under load).
-    const counts = await vncCount(port, SECONDS * 1000, Math.max(WARMUP_MS, 6000), () => cpuMs(vnc.pid!));
+    const counts = await vncCount(port, SECONDS * 1000, Math.max(WARMUP_MS, 6000), () => cpuMs(vnc.pid!), () => changes.reset());
+    const sourceChanges = changes.perSecond();
     return {
       bench: 'screen',
       peer: 'x11vnc',
       workload,
       codec: counts.encoding,
       fps: +(counts.updates / counts.seconds).toFixed(1),
+      source_changes_per_s: sourceChanges,
       p50_ms: null,
       p95_ms: null,
       bytes_per_s: Math.round(counts.bytes / counts.seconds),
@@ -139,6 +141,7 @@ try {
   await viewer.next((m) => 'ready' in m);
   say('customer joined, screen_view granted');
 
+  const changes = await changeCounter(x);
   for (const w of chosen) {
     const running = await startWorkload(x, w);
     await new Promise((r) => setTimeout(r, 700));
@@ -147,9 +150,11 @@ try {
         say(`${w} / ${codec} …`);
         viewer.child.stdin!.write(`${JSON.stringify({ codec, seconds: SECONDS, warmupMs: WARMUP_MS, settle: w === 'static' })}\n`);
         await viewer.next((m) => m.phase === 'start');
+        changes.reset();
         const a0 = cpuMs(agent.child.pid!);
         const b0 = cpuMs(broker.pid!);
         const end = await viewer.next((m) => m.phase === 'end');
+        const sourceChanges = changes.perSecond();
         const agentCpu = cpuMs(agent.child.pid!) - a0;
         const brokerCpu = cpuMs(broker.pid!) - b0;
         const r = {
@@ -158,6 +163,8 @@ try {
           workload: w,
           codec,
           fps: end.fps,
+          // How often the workload changed the screen meanwhile (an X client apart from the pipeline).
+          source_changes_per_s: sourceChanges,
           p50_ms: end.p50_ms,
           p95_ms: end.p95_ms,
           bytes_per_s: end.bytes_per_s,
@@ -178,7 +185,7 @@ try {
       }
       if (process.env.BENCH_VNC !== '0') {
         say(`${w} / x11vnc …`);
-        const v = await runVnc(x.display, w);
+        const v = await runVnc(x.display, w, changes);
         if (v) {
           results.push(v);
           console.log(JSON.stringify(v));
@@ -188,6 +195,7 @@ try {
       await running.stop();
     }
   }
+  changes.close();
   viewer.child.stdin!.write(`${JSON.stringify({ quit: true })}\n`);
   const find = (w: string, peer: string, codec?: string) => results.find((r) => r.workload === w && r.peer === peer && (!codec || r.codec === codec));
   const ratio = (w: string, codec: string, key: string) => {

@@ -17,7 +17,7 @@ const ENC_COPYRECT = 1;
 const ENC_ZRLE = 16;
 
 /** Connects, warms up for `warmupMs`, then counts updates for `ms`; `cpu()` samples the server's CPU ms. */
-export async function vncCount(port: number, ms: number, warmupMs: number, cpu: () => number): Promise<VncCounts> {
+export async function vncCount(port: number, ms: number, warmupMs: number, cpu: () => number, onStart: () => void = () => undefined): Promise<VncCounts> {
   const sock = net.connect(port, '127.0.0.1');
   sock.setNoDelay(true);
   let buf = Buffer.alloc(0);
@@ -133,6 +133,7 @@ export async function vncCount(port: number, ms: number, warmupMs: number, cpu: 
       t0 = Date.now();
       start = total - buf.length;
       cpu0 = cpu();
+      onStart();
     }
     const phaseEnd = counting ? t0 + ms : warmEnd;
     if (counting && Date.now() >= phaseEnd) break;
