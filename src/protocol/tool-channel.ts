@@ -11,6 +11,7 @@ export interface ToolChannelMessage {
 export interface ToolChannel {
   readonly kind: string;
   readonly meta: unknown;
+  /** Resolves once the channel has taken the bytes (framed or sent): the caller may then reuse `payload`. */
   write(payload: Uint8Array): Promise<void>;
   [Symbol.asyncIterator](): AsyncIterator<ToolChannelMessage>;
   close(reason?: string): void;

@@ -49,6 +49,17 @@ async function hashPrefix(fh: FileHandle, hash: Hash, length: number): Promise<v
   }
 }
 
+/** Chunk buffers, kept between the files of a folder and between downloads (a few MiB at most). */
+const buffers = {
+  free: [] as Buffer[],
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(1 + TOOL_CHUNK_BYTES);
+  },
+  give(b: Buffer): void {
+    if (this.free.length < 4) this.free.push(b);
+  },
+};
+
 /** Where a cut download resumes, when the rep asked with every field. */
 function resumeOf(m: DownloadMeta): { file: string; offset: number; size: number; mtimeMs: number } | undefined {
   if (m.resumeFile === undefined || m.resumeOffset === undefined || m.resumeSize === undefined || m.resumeMtimeMs === undefined) return undefined;
@@ -140,23 +151,34 @@ export async function sendDownload(ch: ToolChannel, root: FileRoot, meta: Downlo
         if (offset > 0) await hashPrefix(fh, hash, offset);
         await send({ type: 'file', path: item.rel, size, mtimeMs: Math.round(s0.mtimeMs), offset });
         // One chunk is read ahead while the previous one goes out: the disk and the socket overlap.
-        const readAt = async (at: number) => {
-          const buf = Buffer.allocUnsafe(1 + Math.min(TOOL_CHUNK_BYTES, size - at));
+        // The two buffers take turns (a channel has the bytes once write() resolves): a new 1 MiB
+        // buffer per chunk left the process's memory growing with the file (the allocator kept it).
+        const readAt = async (at: number, buf: Buffer) => {
           buf[0] = TAG_DATA;
-          const { bytesRead } = await fh.read(buf, 1, buf.length - 1, at);
+          const { bytesRead } = await fh.read(buf, 1, Math.min(TOOL_CHUNK_BYTES, size - at), at);
           return buf.subarray(0, 1 + bytesRead);
         };
+        const bufs = [buffers.take(), buffers.take()] as const;
+        let turn = 0;
         let pos = offset;
-        let next = pos < size ? readAt(pos) : null;
-        while (next) {
-          const data = await next;
-          const bytesRead = data.length - 1;
-          if (bytesRead === 0) throw new FileError('changed', `"${item.rel}" got shorter while it was being sent`);
-          hash.update(data.subarray(1));
-          pos += bytesRead;
-          next = pos < size ? readAt(pos) : null;
-          next?.catch(() => undefined); // awaited next turn; a channel error first must not leave it unhandled
-          await ch.write(data);
+        let next = pos < size ? readAt(pos, bufs[turn]!) : null;
+        try {
+          while (next) {
+            const data = await next;
+            const bytesRead = data.length - 1;
+            if (bytesRead === 0) throw new FileError('changed', `"${item.rel}" got shorter while it was being sent`);
+            hash.update(data.subarray(1));
+            pos += bytesRead;
+            turn ^= 1;
+            next = pos < size ? readAt(pos, bufs[turn]!) : null;
+            next?.catch(() => undefined); // awaited next turn; a channel error first must not leave it unhandled
+            await ch.write(data);
+          }
+        } finally {
+          // A read still in flight (the channel failed first) must not land in a buffer in use again.
+          await next?.catch(() => undefined);
+          buffers.give(bufs[0]);
+          buffers.give(bufs[1]);
         }
         const s1 = await fh.stat();
         if (s1.size !== size || s1.mtimeMs !== s0.mtimeMs) throw new FileError('changed', `"${item.rel}" changed while it was being sent`);
