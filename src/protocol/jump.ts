@@ -215,6 +215,21 @@ export const JumpClientList = z.object({
 });
 export type JumpClientList = z.infer<typeof JumpClientList>;
 
+/** At most this many ids in one `jump.changed`; beyond it `more` says "reload everything". */
+export const JUMP_CHANGED_MAX_IDS = 200;
+
+/**
+ * Pushed on the rep console socket when Jump Clients this rep may see were added, came online,
+ * went offline, were edited or removed (the broker filters by the rep's Jump rights, USR-10): the
+ * open list reloads its page instead of polling.
+ */
+export const JumpChangedMessage = z.object({
+  type: z.literal('jump.changed'),
+  ids: z.array(z.string().max(64)).max(JUMP_CHANGED_MAX_IDS),
+  more: z.boolean(),
+});
+export type JumpChangedMessage = z.infer<typeof JumpChangedMessage>;
+
 export const ListJumpClientsQuery = z
   .object({
     q: plainText(100).optional(),

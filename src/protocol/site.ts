@@ -1,6 +1,7 @@
 // Site status and settings (guide: "État"; STA-*), and the logged-in reps list.
 import { z } from 'zod';
 import { RepSessionClientMessages, RepSessionServerMessages } from './sessions.ts';
+import { JumpChangedMessage } from './jump.ts';
 import { plainText } from './text.ts';
 
 export const HostName = z
@@ -90,6 +91,8 @@ export const RepServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), t: z.number() }),
   // Queue and session traffic (src/protocol/sessions.ts).
   ...RepSessionServerMessages,
+  // The Jump Clients list changed (src/protocol/jump.ts).
+  JumpChangedMessage,
 ]);
 export type RepServerMessage = z.infer<typeof RepServerMessage>;
 

@@ -8,7 +8,9 @@ import {
   JumpClose,
   type JumpAgentMessage,
   type JumpBrokerMessage,
+  type JumpChangedMessage,
   type JumpClientView,
+  JUMP_CHANGED_MAX_IDS,
   type RegisterJumpClientBody,
   type UpdateJumpClientBody,
 } from '../../protocol/jump.ts';
@@ -39,7 +41,18 @@ export interface JumpAgentSink {
   terminate(): void;
   /** Set by the gateway when a pong arrives; cleared at each heartbeat. */
   alive: boolean;
+  /** Set by the service at hello: the client's Jump group (who is told when it goes offline). */
+  jumpGroup?: string;
 }
+
+/** A rep console following the list (rep-gateway.ts): told which clients it may see changed. */
+export interface JumpWatcher {
+  readonly userId: number;
+  send(msg: JumpChangedMessage): void;
+}
+
+/** Changes are gathered this long, then pushed once to each console (a fleet reconnecting is one message a console, not 20,000). */
+const PUSH_GATHER_MS = 250;
 
 export interface JumpOptions {
   store: Store;
@@ -69,6 +82,10 @@ export class JumpClientsService {
   private readonly badHellos: AttemptLimiter;
   private heartbeat: NodeJS.Timeout | undefined;
   private flush: NodeJS.Timeout | undefined;
+  private readonly watchers = new Set<JumpWatcher>();
+  /** Changed since the last push: client id → its Jump group. */
+  private readonly changes = new Map<string, string>();
+  private pushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: JumpOptions) {
     this.registrations = new AttemptLimiter(o.clock, o.registrationsPerMinute, 60_000);
@@ -86,6 +103,43 @@ export class JumpClientsService {
 
   countActive(): Promise<number> {
     return this.o.store.countActiveJumpClients();
+  }
+
+  // ---- the list pushed to consoles (instead of polled) ----
+
+  /** Follows the list for this rep's console; returns the way to stop. */
+  watch(w: JumpWatcher): () => void {
+    this.watchers.add(w);
+    return () => this.watchers.delete(w);
+  }
+
+  private changed(id: string, jumpGroup: string): void {
+    if (this.watchers.size === 0) return;
+    this.changes.set(id, jumpGroup);
+    if (this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      this.push().catch((err: unknown) => this.o.log.error({ err }, 'pushing jump client changes failed'));
+    }, PUSH_GATHER_MS);
+    this.pushTimer.unref();
+  }
+
+  /** Each console hears only of clients its rep may see (USR-10), with the rights it has now. */
+  private async push(): Promise<void> {
+    const changes = [...this.changes];
+    this.changes.clear();
+    for (const w of [...this.watchers]) {
+      const user = await this.o.store.getUserById(w.userId);
+      if (!user || !this.watchers.has(w)) continue;
+      const ids: string[] = [];
+      let seen = 0;
+      for (const [id, group] of changes) {
+        if (!canSee(user, group)) continue;
+        seen++;
+        if (ids.length < JUMP_CHANGED_MAX_IDS) ids.push(id);
+      }
+      if (seen > 0) w.send({ type: 'jump.changed', ids, more: seen > ids.length });
+    }
   }
 
   // ---- registration (public: the installer calls it) ----
@@ -111,6 +165,7 @@ export class JumpClientsService {
     }
     const secret = newToken(32);
     const id = `jc_${newToken(16)}`;
+    let jumpGroup = '';
     const result = await this.o.store.transaction(async () => {
       const used = await this.o.store.useDeployment(signed.id, now);
       if (!used.ok) return used;
@@ -121,12 +176,13 @@ export class JumpClientsService {
         return { ok: false as const, reason: 'licence' as const, allowed };
       }
       const d = used.deployment;
+      jumpGroup = groupOverride ?? d.jumpGroup;
       await this.o.store.insertJumpClient({
         id,
         secretHash: sha256(secret),
         machineProof: body.machineProof,
         deploymentId: d.id,
-        jumpGroup: groupOverride ?? d.jumpGroup,
+        jumpGroup,
         tag: body.tag?.trim() ?? d.tag,
         comments: body.comments?.trim() ?? d.comments,
         hostName: body.info.hostName,
@@ -159,6 +215,7 @@ export class JumpClientsService {
       );
     }
     log.info({ clientId: id, deployment: signed.id, host: body.info.hostName }, 'jump client registered');
+    this.changed(id, jumpGroup);
     const attach = this.attaching.get(signed.id);
     if (attach) {
       this.attaching.delete(signed.id);
@@ -188,6 +245,7 @@ export class JumpClientsService {
       throw new PasserelleError('replayed', 'This Jump Client identity belongs to another computer');
     }
     const previous = this.online.get(rec.id);
+    sink.jumpGroup = rec.jumpGroup;
     this.online.set(rec.id, sink);
     if (previous && previous !== sink) previous.close(JumpClose.superseded, 'connected again');
     const now = this.o.clock.now().toISOString();
@@ -196,7 +254,11 @@ export class JumpClientsService {
     const patch = changed
       ? { hostName: i.hostName, os: i.os, userName: i.userName, privateIp: i.privateIp, version: i.version, platform: i.platform, publicIp: sink.address, lastSeenAt: now }
       : { lastSeenAt: now };
-    await this.o.store.updateJumpClient(rec.id, patch);
+    // A client reporting what the store already holds costs no write: while online its last-seen
+    // time is written by the periodic flush and at its disconnect (a fleet reconnecting after a
+    // restart is 20,000 hellos).
+    if (changed) await this.o.store.updateJumpClient(rec.id, patch);
+    this.changed(rec.id, rec.jumpGroup);
     if (rec.removedAt) {
       // Removed from the list while it was away: it uninstalls itself now.
       sink.send({ type: 'uninstall', reason: 'removed' });
@@ -218,6 +280,7 @@ export class JumpClientsService {
       if (rec?.removedAt) {
         await this.o.store.deleteJumpClient(clientId);
         this.o.log.info({ clientId }, 'jump client uninstalled itself');
+        this.changed(clientId, rec.jumpGroup);
       }
       this.online.get(clientId)?.close(JumpClose.uninstalled, 'uninstalled');
       return;
@@ -232,6 +295,7 @@ export class JumpClientsService {
   disconnected(clientId: string, sink: JumpAgentSink): void {
     if (this.online.get(clientId) !== sink) return;
     this.online.delete(clientId);
+    if (sink.jumpGroup !== undefined) this.changed(clientId, sink.jumpGroup);
     this.o.store.updateJumpClient(clientId, { lastSeenAt: this.o.clock.now().toISOString() }).catch((err: unknown) => this.o.log.error({ err, clientId }, 'recording a jump client disconnect failed'));
   }
 
@@ -258,6 +322,8 @@ export class JumpClientsService {
   stop(): void {
     clearInterval(this.heartbeat);
     clearInterval(this.flush);
+    clearTimeout(this.pushTimer);
+    this.watchers.clear();
     for (const sink of this.online.values()) sink.close(1001, 'broker_shutdown');
     this.online.clear();
   }
@@ -314,6 +380,7 @@ export class JumpClientsService {
     const patch = { ...(body.tag !== undefined ? { tag: body.tag.trim() } : {}), ...(body.comments !== undefined ? { comments: body.comments.trim() } : {}) };
     await this.o.store.updateJumpClient(id, patch);
     this.o.log.info({ clientId: id, by: user.username, ...patch }, 'jump client edited');
+    this.changed(id, rec.jumpGroup);
     return this.view({ ...rec, ...patch });
   }
 
@@ -324,6 +391,7 @@ export class JumpClientsService {
     if (rec.removedAt) return;
     await this.o.store.updateJumpClient(id, { removedAt: this.o.clock.now().toISOString() });
     this.o.log.info({ clientId: id, by: user.username }, 'jump client removed');
+    this.changed(id, rec.jumpGroup);
     this.online.get(id)?.send({ type: 'uninstall', reason: 'removed' });
   }
 

@@ -56,6 +56,8 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
     // A console whose network died without a close leaves Status and its queue within 30 s.
     const stopHeartbeat = heartbeat(socket);
     services.sessions.repConnected(sink);
+    // The Jump Clients list is pushed, filtered by this rep's rights (not polled).
+    const unwatchJump = services.jumpClients.watch({ userId: auth.user.id, send });
 
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
@@ -83,6 +85,7 @@ export function registerRepGateway(app: FastifyInstance, services: Services): vo
     });
     socket.on('close', () => {
       stopHeartbeat();
+      unwatchJump();
       services.sessions.repDisconnected(sink);
       services.presence.remove(conn.connectionId);
       req.log.info({ connectionId: conn.connectionId }, 'rep console disconnected');

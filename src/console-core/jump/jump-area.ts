@@ -15,6 +15,7 @@ import {
 } from '../../protocol/jump.ts';
 import { Ok } from '../../protocol/auth.ts';
 import type { CoreContext } from '../core-context.ts';
+import type { Listener, Unsubscribe } from '../events.ts';
 
 export type JumpListQuery = z.infer<typeof ListJumpClientsQuery>;
 export interface EmailDeploymentInput {
@@ -37,6 +38,12 @@ export interface JumpApi {
   attach(lsid: string): Promise<z.infer<typeof AttachJumpResult>>;
   /** JMP-10: removes the Jump Client of this session's computer; it uninstalls itself. */
   detach(lsid: string): Promise<z.infer<typeof DetachJumpResult>>;
+  /**
+   * Jump Clients this rep may see changed (added, online, offline, edited, removed), pushed by the
+   * broker on the console's connection; `more`: too many to list, reload. Also fired when the
+   * connection comes back (changes may have been missed meanwhile).
+   */
+  onChanged(listener: Listener<{ ids: string[]; more: boolean }>): Unsubscribe;
 }
 
 export function jumpQueryString(q: JumpListQuery): string {
@@ -60,5 +67,11 @@ export function createJumpArea(ctx: CoreContext): JumpApi {
     emailDeployment: (deploymentId, body) => ctx.api.request('POST', `/jump/deployments/${id(deploymentId)}/email`, EmailDeploymentResult, body),
     attach: (lsid) => ctx.api.request('POST', `/sessions/${id(lsid)}/jump-client`, AttachJumpResult),
     detach: (lsid) => ctx.api.request('DELETE', `/sessions/${id(lsid)}/jump-client`, DetachJumpResult),
+    onChanged: (listener) =>
+      ctx.rep.onMessage.on((m) => {
+        if (m.type === 'jump.changed') listener({ ids: m.ids, more: m.more });
+        // A new connection (the broker restarted, the network came back): what changed meanwhile was not pushed.
+        else if (m.type === 'hello') listener({ ids: [], more: true });
+      }),
   };
 }

@@ -1,4 +1,4 @@
-// The Jump Clients list (JMP-2, JMP-9): online or not (followed live while the tab is open), last
+// The Jump Clients list (JMP-2, JMP-9): online or not (pushed by the broker while the tab is open), last
 // seen, group, tag, comments, host, OS, version; search and sort; jump, edit, remove.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx'
 import { consoleApi } from '../../console-api.ts';
 import { useDateTime } from '../../format.ts';
 import { EditJumpClientDialog } from './EditJumpClientDialog.tsx';
-import { JUMP_REFRESH_MS, keyOf, useJump, type JumpSort } from './jump-store.ts';
+import { keyOf, useJump, type JumpSort } from './jump-store.ts';
 import { useJumpLauncher } from './use-jump-launcher.ts';
 
 const hostOf = (c: JumpClientView) => c.hostName || c.id;
@@ -23,12 +23,43 @@ export function JumpClientsList() {
   const [removing, setRemoving] = useState<JumpClientView | null>(null);
   const launcher = useJumpLauncher();
 
+  // Online/offline, new and removed clients arrive as the broker pushes them (only those this rep
+  // may see); the page reloads then, one load at a time, and when the window is shown again.
   useEffect(() => {
-    void load();
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load();
-    }, JUMP_REFRESH_MS);
-    return () => clearInterval(timer);
+    let loading = false;
+    let again = false;
+    let hidden = false;
+    const reload = () => {
+      if (document.visibilityState !== 'visible') {
+        hidden = true;
+        return;
+      }
+      if (loading) {
+        again = true;
+        return;
+      }
+      loading = true;
+      void load().finally(() => {
+        loading = false;
+        if (again) {
+          again = false;
+          reload();
+        }
+      });
+    };
+    const onVisible = () => {
+      if (hidden && document.visibilityState === 'visible') {
+        hidden = false;
+        reload();
+      }
+    };
+    reload();
+    const off = consoleApi.jump.onChanged(reload);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      off();
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }, [load]);
 
   const act = async (fn: () => Promise<unknown>, text: string) => {

@@ -1,5 +1,5 @@
-// The Jump Clients tab's data: the list for the current search and sort, refreshed while the tab
-// is open so online/offline follows the computers, and the jump in progress (its session opens in
+// The Jump Clients tab's data: the list for the current search and sort, reloaded while the tab
+// is open when the broker pushes a change (jump.changed) so online/offline follows the computers, and the jump in progress (its session opens in
 // the Queue tab as soon as the agent has joined it).
 import { create } from 'zustand';
 import { JUMP_LIST_PAGE, type JumpClientList } from '../../../../src/protocol/jump.ts';
@@ -7,9 +7,6 @@ import type { JumpListQuery } from '../../../../src/console-core/jump/jump-area.
 import { consoleApi } from '../../console-api.ts';
 
 export type JumpSort = NonNullable<JumpListQuery['sort']>;
-
-/** How often the open tab asks again (online/offline, last seen). */
-export const JUMP_REFRESH_MS = 3000;
 
 interface JumpState {
   list: JumpClientList | null;
