@@ -249,8 +249,8 @@ describe('elevation (CON-8, USR-12, JMP-6)', { skip }, () => {
     // The arrow keys bring back chat lines, never a password: Up on the (echoing) terminal shows the last line kept.
     const before = terminal().length;
     s.customer.send({ terminal: '\u001b[A' });
-    await s.customer.next(() => terminal().length > before, 'the recalled line');
-    assert.match(terminal().slice(before), /\/elevate/);
+    // (readline redraws the line in several writes: wait for the whole of it)
+    await s.customer.next(() => /\/elevate/.test(terminal().slice(before)), 'the recalled line is the last command, not the password');
     s.customer.send({ terminal: '\u0015' }); // Ctrl+U clears the recalled line
     for (const secret of [s.user.password, 'not-the-password']) {
       assert.ok(!terminal().includes(secret), 'never echoed on the terminal');
