@@ -168,7 +168,13 @@ export const SessionEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('transferred'), fromUserId: z.number().int(), toUserId: z.number().int(), toName: z.string() }),
   /** `repsOnly`: between the reps in the session (CON-3); never sent to the customer. */
   z.object({ kind: z.literal('chat'), text: z.string(), repsOnly: z.boolean().optional() }),
-  z.object({ kind: z.literal('permission_requested'), requestId: z.string(), permission: SessionPermission }),
+  z.object({
+    kind: z.literal('permission_requested'),
+    requestId: z.string(),
+    permission: SessionPermission,
+    /** USR-13: the rep's prompt setting is "never": the grant follows; the customer is not asked. */
+    byPolicy: z.literal(true).optional(),
+  }),
   z.object({ kind: z.literal('permission_granted'), requestId: z.string(), permission: SessionPermission, by: z.enum(['customer', 'policy']) }),
   z.object({ kind: z.literal('permission_denied'), requestId: z.string(), permission: SessionPermission }),
   z.object({ kind: z.literal('permission_revoked'), permission: SessionPermission }),

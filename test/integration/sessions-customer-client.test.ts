@@ -192,6 +192,38 @@ describe('the customer client process (POR-3, CON-3, USR-13)', () => {
     }
   });
 
+  it('USR-13: a rep whose prompt setting is "never" gets the permission and the customer client shows no prompt (none to answer late)', async () => {
+    const never = await createRep(admin, { displayName: 'Rep Never', permissions: { promptAttended: 'never', fileTransfer: true } });
+    const ws = await repConsole(broker, never);
+    const session = new CustomerSession({ brokerUrl: broker.url, pin: broker.fingerprint, join: { kind: 'rep', rep: String(never.id) }, customer: { name: 'Sami' }, capabilities: ['file'] });
+    const app = new CustomerApp(session, false);
+    const seen: string[] = [];
+    app.on('update', (u) => {
+      if (u.kind === 'prompt') seen.push(`prompt ${u.prompt.permission}`);
+      if (u.kind === 'error') seen.push(`error ${u.code}`);
+    });
+    const granted = new Promise<void>((resolve) => app.on('update', (u) => u.kind === 'event' && u.event.body.kind === 'permission_granted' && resolve()));
+    try {
+      session.start();
+      const upd = await ws.next((m) => m.type === 'session.updated' && m.isNew && m.session.state === 'waiting', 'new session');
+      const lsid = upd.session.lsid as string;
+      assert.equal((await ws.call({ type: 'session.accept', lsid })).type, 'reply');
+      await ws.call({ type: 'session.request_permission', lsid, permission: 'file_transfer' });
+      const requested = await repEvent(ws, lsid, 'permission_requested');
+      assert.equal(requested.event.body.byPolicy, true, 'the request says policy grants it');
+      await granted;
+      assert.ok(app.grants.has('file_transfer'));
+      assert.deepEqual(seen, [], 'no prompt, and no error from answering one');
+      assert.equal(app.oldestPrompt(), undefined);
+      session.end();
+      await new Promise((resolve) => session.once('ended', resolve));
+    } finally {
+      session.close();
+      await ws.close();
+      await never.api.close();
+    }
+  });
+
   it('CON-3: the terminal client refuses a line over the limit with a message, instead of cutting it', async () => {
     const p = run(['--broker', broker.url, '--connect', '--pin', broker.fingerprint, '--name', 'Tom']);
     await p.line(/^Connected/);

@@ -148,9 +148,10 @@ export class RepSessionActions {
         this.clientHas(s, msg.permission);
         if (s.grants.has(msg.permission)) return {};
         const requestId = newToken(6);
-        const ev = await svc.append(s, actor, { kind: 'permission_requested', requestId, permission: msg.permission });
         // USR-13: jump sessions follow the rep's unattended prompt setting, others the attended one.
         const prompt = s.record.method === 'jump' ? user.permissions.promptUnattended : user.permissions.promptAttended;
+        // The request says when policy grants it, so the customer client shows no prompt for it.
+        const ev = await svc.append(s, actor, { kind: 'permission_requested', requestId, permission: msg.permission, ...(prompt === 'never' ? { byPolicy: true as const } : {}) });
         if (prompt === 'never') {
           // USR-13: this rep's sessions do not prompt the customer; the log says it was policy.
           s.grants.add(msg.permission);

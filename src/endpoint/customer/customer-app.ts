@@ -266,6 +266,9 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
       this.reps.set(b.toUserId, b.toName);
     }
     if (b.kind === 'permission_requested') {
+      // USR-13: granted by the rep's prompt setting (its permission_granted follows): nothing to
+      // ask. A prompt here was answered against a request the broker had already closed.
+      if (b.byPolicy) return;
       const prompt = { requestId: b.requestId, permission: b.permission, repName: event.actor.name };
       if (this.autoApprove && this.session.welcomeInfo?.autoApproveAllowed) {
         this.session.consent(b.requestId, true, true);
