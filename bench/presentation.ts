@@ -5,14 +5,18 @@
 // own process (its CPU and bytes written are read from /proc). Attendees are customer-core's
 // AttendeeClient over real TLS sockets, shared out among BENCH_PRESENTATION_WORKERS (default 4)
 // worker processes (bench/presentation-attendees.ts); one of them is throttled (it takes a frame
-// every 500 ms).
+// every 500 ms). Every attendee has its own TLS context and makes a full handshake (BENCH_PRESENTATION_TLS=resume:
+// it resumes the TLS session of a portal page it loaded first, as a browser does).
 // Prints progress on stderr and one JSON line on stdout.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
+import { generateSelfSigned } from '../src/broker/self-signed-certificate.ts';
 import { presenter } from '../test/support/presentations.ts';
+import { socketOpenCost } from './presentation-tls.ts';
 
 const N = Number(process.env.BENCH_PRESENTATION_ATTENDEES ?? 200);
 const MEASURE_S = Number(process.env.BENCH_PRESENTATION_SECONDS ?? 10);
@@ -23,10 +27,20 @@ const ATTENDEE_NICE = Math.min(19, Math.max(0, Number(process.env.BENCH_PRESENTA
 
 type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'joined'; joinToFirst: (number | null)[]; joinAnswer: number[]; socketOpen: number[] }
+  | { type: 'joined'; cpuS: number; resumed: number; joinToFirst: (number | null)[]; joinAnswer: number[]; socketOpen: number[] }
   | { type: 'counts'; frames: number[] }
   | { type: 'error'; message: string };
+/**
+ * BENCH_PRESENTATION_TLS: 'full' (default): every attendee's socket makes a full TLS handshake
+ * (certificate signed by the broker, checked by the attendee). 'resume': each attendee first loads
+ * the portal page (not timed: it is there before the user clicks join) and its WebSocket resumes
+ * that page's TLS session with the ticket the broker gave it, as a browser does.
+ */
+const TLS_MODE = process.env.BENCH_PRESENTATION_TLS === 'resume' ? 'resume' : 'full';
 const FPS = 30;
+const OPEN_COST_SOCKETS = 100;
+/** BENCH_PRESENTATION_CPU_PROF_DIR: the broker and attendee processes write V8 CPU profiles there (--cpu-prof). */
+const PROF = process.env.BENCH_PRESENTATION_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PRESENTATION_CPU_PROF_DIR}`] : [];
 const log = (...a: unknown[]) => console.error('[bench:presentation]', ...a);
 
 /** IVF (VP8) frames: 32-byte file header, then per frame a 12-byte header (size, pts) and the data. */
@@ -69,7 +83,15 @@ const keyIdx = frames.flatMap((f, i) => (f.key ? [i] : []));
 log(`${frames.length} frames, ${keyIdx.length} key frames, mean ${Math.round(frames.reduce((n, f) => n + f.data.length, 0) / frames.length / 1024)} KiB`);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-pres-'));
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/presentation-broker.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+// BENCH_PRESENTATION_CERT_KEY=rsa-2048: the broker serves an RSA-2048 certificate, as one made by an
+// earlier version (kept on upgrade); by default it makes its own, as a new broker does (ECDSA P-256).
+if (process.env.BENCH_PRESENTATION_CERT_KEY === 'rsa-2048') {
+  const pems = generateSelfSigned({ commonName: 'localhost', altNames: ['localhost', '127.0.0.1'], days: 30, keyType: 'rsa-2048' });
+  mkdirSync(join(dataDir, 'tls'), { recursive: true });
+  writeFileSync(join(dataDir, 'tls', 'cert.pem'), pems.cert);
+  writeFileSync(join(dataDir, 'tls', 'key.pem'), pems.key, { mode: 0o600 });
+}
+const child = spawn(process.execPath, [...PROF, '--import', 'tsx', 'bench/presentation-broker.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
 const broker = await new Promise<{ url: string; certificate: string }>((resolve, reject) => {
   let out = '';
   child.stdout!.on('data', (d) => {
@@ -88,6 +110,11 @@ try {
   const { token } = (await r.json()) as { token: string };
   r = await post('/api/v1/me/password', { currentPassword: 'password', newPassword: 'Bench!Passw0rd' }, token);
   if (r.status !== 200) throw new Error(`password change: ${r.status}`);
+
+  // Before the presentation: the CPU one attendee socket's opening (TCP, TLS, WebSocket upgrade)
+  // costs the broker and the client, sockets opened one at a time.
+  const openCost = await socketOpenCost(broker.url, broker.certificate, TLS_MODE, OPEN_COST_SOCKETS, () => cpuSeconds(pid));
+  log(`socket open, one at a time: broker ${openCost.broker_ms} ms CPU, client ${openCost.client_ms} ms CPU each (${openCost.resumed}/${OPEN_COST_SOCKETS} resumed)`);
 
   // The presenter: replays the recording at 30 fps, newest wins, key frames on request.
   const p = presenter(broker, token);
@@ -118,7 +145,7 @@ try {
   const THROTTLED = 0;
   const workers = await Promise.all(
     Array.from({ length: WORKERS }, async () => {
-      const w = fork('bench/presentation-attendees.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const w = fork('bench/presentation-attendees.ts', [], { execArgv: [...PROF, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       // The attendees stand for 200 other computers: on this machine they yield the CPU to the broker.
       if (ATTENDEE_NICE) setPriority(w.pid!, ATTENDEE_NICE);
       const inbox: ((m: WorkerMessage) => void)[] = [];
@@ -138,17 +165,21 @@ try {
   const shares = workers.map((_, k) => Math.floor(N / WORKERS) + (k < N % WORKERS ? 1 : 0));
   const joinT0 = performance.now();
   const sched0 = schedSeconds(pid);
+  const brokerCpu0 = cpuSeconds(pid);
   const joined = await Promise.all(
     workers.map(({ w, next }, k) => {
       const from = shares.slice(0, k).reduce((a, b) => a + b, 0);
       const reply = next();
-      w.send({ type: 'join', broker, key: info.key, from, count: shares[k], throttled: [THROTTLED], throttleMs: 500, firstFrameWaitMs: 30_000 });
+      w.send({ type: 'join', broker, key: info.key, from, count: shares[k], throttled: [THROTTLED], throttleMs: 500, firstFrameWaitMs: 30_000, tls: TLS_MODE });
       return reply;
     }),
   );
   // How long the join phase took, and how much of it the broker's main thread ran or waited for a CPU.
   const sched1 = schedSeconds(pid);
-  const joinPhase = { wall: (performance.now() - joinT0) / 1000, run: sched1.run - sched0.run, wait: sched1.wait - sched0.wait };
+  const joinPhase = { wall: (performance.now() - joinT0) / 1000, run: sched1.run - sched0.run, wait: sched1.wait - sched0.wait, brokerCpu: cpuSeconds(pid) - brokerCpu0 };
+  // CPU the attendee processes spent from their first join to their last first frame (handshakes,
+  // upgrades, joins, and the frames that already flow to those who joined first).
+  const attendeeCpu = joined.reduce((n, m) => n + (m.type === 'joined' ? m.cpuS : 0), 0);
   const firsts = joined.flatMap((m) => (m.type === 'joined' ? m.joinToFirst : []));
   const joinToFirst = firsts.filter((x): x is number => x !== null);
   // The part of it spent before the broker answered the join (TLS, WebSocket upgrade, join message).
@@ -197,6 +228,18 @@ try {
     join_phase_s: Math.round(joinPhase.wall * 100) / 100,
     join_phase_broker_main_thread_cpu_s: Math.round(joinPhase.run * 100) / 100,
     join_phase_broker_main_thread_runqueue_wait_s: Math.round(joinPhase.wait * 100) / 100,
+    // Load-insensitive: CPU per attendee joined (broker process, all threads; the attendee processes).
+    join_phase_broker_cpu_ms_per_attendee: Math.round((joinPhase.brokerCpu * 1000 * 100) / N) / 100,
+    join_phase_attendee_cpu_ms_per_attendee: Math.round((attendeeCpu * 1000 * 100) / N) / 100,
+    attendee_tls: TLS_MODE,
+    // Load-insensitive: CPU per attendee socket opened (TCP, TLS, upgrade), sockets opened one at a time before the presentation.
+    socket_open_broker_cpu_ms: openCost.broker_ms,
+    socket_open_client_cpu_ms: openCost.client_ms,
+    attendee_sockets_resumed: `${joined.reduce((n, m) => n + (m.type === 'joined' ? m.resumed : 0), 0)}/${N}`,
+    certificate_key: (() => {
+      const k = new X509Certificate(broker.certificate).publicKey;
+      return k.asymmetricKeyType === 'ec' ? `ec ${k.asymmetricKeyDetails?.namedCurve}` : `${k.asymmetricKeyType} ${k.asymmetricKeyDetails?.modulusLength}`;
+    })(),
     throttled_attendee_fps: Math.round(fps[THROTTLED]! * 10) / 10,
     slowest_other_attendee_fps: Math.round(Math.min(...others) * 10) / 10,
     median_attendee_fps: Math.round(pct(others, 50) * 10) / 10,
