@@ -16,6 +16,8 @@ import { benchApi, cpuSeconds, hwmKb, startBroker, type Msg } from './support/br
 const BYTES = Number(process.env.BENCH_RELAY_MIB ?? 1024) * 1024 * 1024;
 const DELAYED_BYTES = Number(process.env.BENCH_RELAY_DELAYED_MIB ?? 512) * 1024 * 1024;
 const RECORDING = process.env.BENCH_RELAY_RECORDING === '1';
+/** BENCH_RELAY_CEILING=0 skips the raw-TLS ceiling (quicker runs while working on the relay; the JSON then has null). */
+const CEILING = process.env.BENCH_RELAY_CEILING !== '0';
 const FRAMES = 300;
 const FRAME_BYTES = 256 * 1024;
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-relay-'));
@@ -37,12 +39,19 @@ async function delayingProxy(targetPort: number, oneWayMs: number): Promise<{ po
   return { port: (server.address() as { port: number }).port, server };
 }
 
+/** A party's JSON result lines; anything else it printed on stdout (a Node flag's trace) goes to stderr. */
+function jsonLines(role: string, out: string): Msg[] {
+  const lines = out.trim().split('\n').filter(Boolean);
+  for (const l of lines) if (!l.startsWith('{')) log(`${role}: ${l}`);
+  return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Msg);
+}
+
 function party(orders: Msg): { child: ChildProcess; lines: Promise<Msg[]> } {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/relay-party.ts'], { env: { ...process.env, PARTY: JSON.stringify(orders) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...((process.env.BENCH_PARTY_NODE_ARGS ?? process.env.BENCH_NODE_ARGS)?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/relay-party.ts'], { env: { ...process.env, PARTY: JSON.stringify(orders) }, stdio: ['ignore', 'pipe', 'inherit'] });
   let buf = '';
   child.stdout!.on('data', (d) => (buf += d));
   const lines = new Promise<Msg[]>((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve(buf.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Msg)) : reject(new Error(`${orders.role} exited ${code}: ${buf}`)))),
+    child.once('exit', (code) => (code === 0 ? resolve(jsonLines(orders.role as string, buf)) : reject(new Error(`${orders.role} exited ${code}: ${buf}`)))),
   );
   return { child, lines };
 }
@@ -134,6 +143,13 @@ try {
       repToCustomer: get(c, 'received_mib_s') as number,
       customerToRep: get(r, 'received_mib_s') as number,
       brokerCpuPerGiB: cpu / ((2 * bytes + FRAMES * FRAME_BYTES * (1 + viewers)) / 2 ** 30),
+      cpu: {
+        // CPU seconds per GiB each party spent sending or receiving (rep→customer is the first phase).
+        rep_send: get(r, 'send_cpu_s_per_gib') as number,
+        customer_receive: get(c, 'receive_cpu_s_per_gib') as number,
+        customer_send: get(c, 'send_cpu_s_per_gib') as number,
+        rep_receive: get(r, 'receive_cpu_s_per_gib') as number,
+      },
       customerRss: get(c, 'peak_rss_kb') as number,
       repRss: get(r, 'peak_rss_kb') as number,
       uploaded: get(c, 'screen_bytes_uploaded') as number,
@@ -148,10 +164,10 @@ try {
   const delayed = await run('30 ms RTT', `https://127.0.0.1:${proxy.port}`, DELAYED_BYTES, 1);
   log(`30 ms RTT: customer→rep ${round(delayed.customerToRep)} MiB/s, rep→customer ${round(delayed.repToCustomer)} MiB/s`);
   proxy.server.close();
-  log('ceiling: raw TLS through a relay process, no WebSocket, no frames');
-  const ceiling = await tlsPipeCeiling(BYTES, 0);
-  const ceiling30 = await tlsPipeCeiling(DELAYED_BYTES, 15);
-  log(`ceiling: ${round(ceiling)} MiB/s, ${round(ceiling30)} MiB/s at 30 ms`);
+  if (CEILING) log('ceiling: raw TLS through a relay process, no WebSocket, no frames');
+  const ceiling = CEILING ? await tlsPipeCeiling(BYTES, 0) : null;
+  const ceiling30 = CEILING ? await tlsPipeCeiling(DELAYED_BYTES, 15) : null;
+  log(`ceiling: ${ceiling && round(ceiling)} MiB/s, ${ceiling30 && round(ceiling30)} MiB/s at 30 ms`);
   const result = {
     bench: 'relay',
     recording: RECORDING,
@@ -161,10 +177,12 @@ try {
     customer_to_rep_mib_s_30ms: round(delayed.customerToRep),
     rep_to_customer_mib_s_30ms: round(delayed.repToCustomer),
     // The same bytes with Node's tls + pipe() and nothing of ours (bench/relay-ceiling.ts), same run.
-    tls_pipe_ceiling_mib_s: round(ceiling),
-    tls_pipe_ceiling_mib_s_30ms: round(ceiling30),
+    tls_pipe_ceiling_mib_s: ceiling && round(ceiling),
+    tls_pipe_ceiling_mib_s_30ms: ceiling30 && round(ceiling30),
     load_average: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
     broker_cpu_s_per_gib: round(direct.brokerCpuPerGiB, 2),
+    party_cpu_s_per_gib: Object.fromEntries(Object.entries(direct.cpu).map(([k, v]) => [k, round(v, 2)])),
+    party_cpu_s_per_gib_30ms: Object.fromEntries(Object.entries(delayed.cpu).map(([k, v]) => [k, round(v, 2)])),
     peak_rss_mb: { broker: round(hwmKb(broker.pid!) / 1024), customer: round(direct.customerRss / 1024), rep_3_consoles: round(direct.repRss / 1024) },
     fanout_3_viewers: { frames: direct.frames, frame_bytes: FRAME_BYTES, customer_uploaded_bytes: direct.uploaded, one_copy: direct.uploaded === direct.frames * FRAME_BYTES, viewer_bytes: direct.viewerBytes },
     bytes_each_way: BYTES,

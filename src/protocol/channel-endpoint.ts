@@ -7,11 +7,13 @@ import {
   CHANNEL_KINDS,
   ChannelCloseReason,
   FrameError,
+  FRAME_HEADER_BYTES,
   FrameFlag,
   MAX_FRAGMENT_BYTES,
   encodeClose,
   encodeCredit,
   encodeData,
+  encodeDataInPlace,
   encodeKeyRequest,
   encodeSync,
   payloadOf,
@@ -23,6 +25,7 @@ import {
   type FrameHeader,
 } from './channels.ts';
 
+import { MIN_POOLED_PAYLOAD_BYTES, framePool, ownedPayloads } from './frame-pool.ts';
 import { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink, type PendingWrite, type Retained } from './channel-types.ts';
 
 export { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink } from './channel-types.ts';
@@ -172,10 +175,27 @@ export class Channel implements AsyncIterable<ChannelMessage> {
     if (this.latest) return Promise.reject(new Error('latest channels use writeLatest()'));
     if (this.closeAfterQueue !== null) return Promise.reject(new ChannelClosedError('closing'));
     if (payload.length > this.rule.maxMessageBytes) return Promise.reject(new RangeError(`message over ${this.rule.maxMessageBytes} bytes`));
+    const owned = ownedPayloads.get(payload);
+    // A payload from allocPayload is written once: passed again, it is copied like any other.
+    if (owned) ownedPayloads.delete(payload);
     return new Promise((resolve, reject) => {
-      this.queue.push({ payload, key: opts.key ?? false, offset: 0, seq: this.nextSeq++, timestamp: ts(this.now), resolve, reject });
+      this.queue.push({ payload, key: opts.key ?? false, offset: 0, seq: this.nextSeq++, timestamp: ts(this.now), owned, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * A buffer for the next message's payload, with room for the frame header in front of it: the
+   * producer reads or builds its bytes there, then passes it to `write()`, which sends it without
+   * copying when it fits one frame. The buffer belongs to the channel from then on (it is reused
+   * once the peer has it): do not touch it after `write()`. Its bytes are not zeroed.
+   */
+  allocPayload(bytes: number): Uint8Array {
+    if (bytes > MAX_FRAGMENT_BYTES || bytes < MIN_POOLED_PAYLOAD_BYTES) return new Uint8Array(bytes);
+    const frame = framePool.take();
+    const payload = frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + bytes);
+    ownedPayloads.set(payload, frame);
+    return payload;
   }
 
   /** Whether a latest channel can take a message now (produce only then: the newest screen wins). */
@@ -266,14 +286,28 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       const last = w.offset + len >= w.payload.length;
       const flags = (w.key ? FrameFlag.key : 0) | (last ? 0 : FrameFlag.more) | (this.waitedForCredit ? FrameFlag.limited : 0);
       this.waitedForCredit = false;
-      const frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len));
-      this.retained.push({ offset: this.sent, length: len, frame });
+      let frame: Uint8Array;
+      let pooled: Uint8Array | undefined;
+      if (w.owned && w.offset === 0 && last) {
+        // The producer's bytes are already behind the header room: nothing to copy.
+        pooled = w.owned;
+        w.owned = undefined;
+        frame = encodeDataInPlace(pooled, len, this.id, w.seq, w.timestamp, flags);
+      } else if (len >= MIN_POOLED_PAYLOAD_BYTES) {
+        pooled = framePool.take();
+        frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len), pooled);
+      } else {
+        frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len));
+      }
+      this.retained.push({ offset: this.sent, length: len, frame, pooled });
       this.sink.send(frame);
       this.sent += len;
       this.stats.bytesSent += len;
       w.offset += len;
       if (last) {
         this.queue.shift();
+        // Sent in several frames, each a copy: the producer's buffer is free again.
+        if (w.owned) framePool.give(w.owned);
         w.resolve();
       }
     }
@@ -298,7 +332,10 @@ export class Channel implements AsyncIterable<ChannelMessage> {
     if (window === 0 || window > this.rule.maxWindow) return this.violation('frame_payload', `window ${window} out of range`);
     if (consumed > this.acked) this.acked = consumed;
     this.peerWindow = window;
-    while (this.retained.length > 0 && this.retained[0]!.offset + this.retained[0]!.length <= this.acked) this.retained.shift();
+    while (this.retained.length > 0 && this.retained[0]!.offset + this.retained[0]!.length <= this.acked) {
+      const r = this.retained.shift()!;
+      if (r.pooled) framePool.give(r.pooled);
+    }
     this.pump();
   }
 

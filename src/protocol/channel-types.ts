@@ -27,6 +27,8 @@ export interface PendingWrite {
   offset: number;
   seq: number;
   timestamp: number;
+  /** The whole frame buffer of a payload from `allocPayload` (header room in front of it). */
+  owned?: Uint8Array;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -35,6 +37,8 @@ export interface Retained {
   offset: number;
   length: number;
   frame: Uint8Array;
+  /** The pool buffer under `frame`: back to the pool once the peer acknowledged the bytes. */
+  pooled?: Uint8Array;
 }
 
 export interface ChannelOptions {

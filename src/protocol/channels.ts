@@ -158,12 +158,26 @@ function writeHeader(out: Uint8Array, h: { type: FrameTypeName; flags?: number; 
   return view;
 }
 
-/** One DATA fragment: the payload is copied once, behind its header. */
-export function encodeData(channelId: number, seq: number, timestamp: number, flags: number, payload: Uint8Array): Uint8Array {
+/**
+ * One DATA fragment: the payload is copied once, behind its header, into `into` when given (a
+ * buffer of at least FRAME_HEADER_BYTES + payload bytes, reused by the sender) or a new buffer.
+ */
+export function encodeData(channelId: number, seq: number, timestamp: number, flags: number, payload: Uint8Array, into?: Uint8Array): Uint8Array {
   if (payload.length > MAX_FRAGMENT_BYTES) throw new FrameError('frame_too_large', `payload over ${MAX_FRAGMENT_BYTES} bytes`);
-  const out = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  const out = into ? into.subarray(0, FRAME_HEADER_BYTES + payload.length) : new Uint8Array(FRAME_HEADER_BYTES + payload.length);
   writeHeader(out, { type: 'data', flags, channelId, seq, timestamp });
   out.set(payload, FRAME_HEADER_BYTES);
+  return out;
+}
+
+/**
+ * A DATA frame around a payload that already sits FRAME_HEADER_BYTES into `frame` (read there by
+ * its producer): only the header is written, nothing is copied. Returns the frame's bytes.
+ */
+export function encodeDataInPlace(frame: Uint8Array, payloadBytes: number, channelId: number, seq: number, timestamp: number, flags: number): Uint8Array {
+  if (payloadBytes > MAX_FRAGMENT_BYTES) throw new FrameError('frame_too_large', `payload over ${MAX_FRAGMENT_BYTES} bytes`);
+  const out = frame.subarray(0, FRAME_HEADER_BYTES + payloadBytes);
+  writeHeader(out, { type: 'data', flags, channelId, seq, timestamp });
   return out;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Channel } from '../../src/protocol/channel-endpoint.ts';
 import { ChannelMux, createChannelPair } from '../../src/protocol/channel-mux.ts';
+import { framePool } from '../../src/protocol/frame-pool.ts';
 import {
   CHANNEL_KINDS,
   FRAME_HEADER_BYTES,
@@ -114,6 +115,60 @@ describe('channel endpoints', () => {
     await writer;
     assert.ok(b.currentWindow > start, `window ${start} → ${b.currentWindow}`);
     assert.ok(b.currentWindow <= CHANNEL_KINDS.file.maxWindow);
+  });
+
+  it('ordered: a payload from allocPayload goes out in its own buffer, the header written in front of it (no copy)', async () => {
+    const a = new Channel({ id: 4, kind: 'file' });
+    const sent: Uint8Array[] = [];
+    a.attach({ send: (f) => sent.push(f) }, { resync: false });
+    const p = a.allocPayload(256 * 1024);
+    p.fill(7);
+    await a.write(p);
+    assert.equal(sent.length, 1);
+    const f = sent[0]!;
+    assert.equal(f.buffer, p.buffer, 'the frame is the payload buffer');
+    assert.equal(f.byteOffset + FRAME_HEADER_BYTES, p.byteOffset);
+    assert.deepEqual(readHeader(f), { type: 'data', flags: 0, channelId: 4, seq: 1, timestamp: readHeader(f).timestamp });
+    assert.equal(f.length, FRAME_HEADER_BYTES + 256 * 1024);
+    // The same view written again is copied (it is the channel's now; a second write must not rewrite the first frame's header).
+    await a.write(p);
+    assert.notEqual(sent[1]!.buffer, p.buffer);
+  });
+
+  it('ordered: frame buffers are reused only once the peer acknowledged their bytes, so what is in flight is never overwritten', async () => {
+    // A link that holds frames without copying them and delivers them later, like a socket's queue:
+    // a buffer reused too early would change bytes still on their way.
+    // A shell channel: its window (at most 16 MiB) keeps fewer than half of the frames in flight at once.
+    const a = new Channel({ id: 6, kind: 'shell' });
+    const b = new Channel({ id: 6, kind: 'shell' });
+    const link = (to: Channel) => ({ send: (f: Uint8Array) => void setImmediate(() => to.handleFrame(readHeader(f), f)) });
+    a.attach(link(b), { resync: false });
+    b.attach(link(a), { resync: false });
+    const reused0 = framePool.stats.reused;
+    const count = 400;
+    const size = 200 * 1024;
+    const source = new Uint8Array(size);
+    const writer = (async () => {
+      for (let i = 0; i < count; i++) {
+        if (i % 2 === 0) {
+          source.fill(i & 0xff);
+          await a.write(source);
+        } else {
+          const p = a.allocPayload(size);
+          p.fill(i & 0xff);
+          await a.write(p);
+        }
+      }
+    })();
+    let i = 0;
+    for await (const m of b) {
+      assert.equal(m.payload.length, size);
+      assert.equal(m.payload[0], i & 0xff, `message ${i} starts right`);
+      assert.equal(m.payload[size - 1], i & 0xff, `message ${i} ends right`);
+      if (++i === count) break;
+    }
+    await writer;
+    assert.ok(framePool.stats.reused - reused0 > count / 2, `reused ${framePool.stats.reused - reused0} buffers for ${count} frames`);
   });
 
   it('ordered: after a lost connection, SYNC resumes exactly at the byte the receiver got', async () => {
