@@ -25,7 +25,7 @@ import {
   type FrameHeader,
 } from './channels.ts';
 
-import { MIN_POOLED_PAYLOAD_BYTES, framePool, ownedPayloads } from './frame-pool.ts';
+import { FramePool, framePool, ownedPayloads } from './frame-pool.ts';
 import { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink, type PendingWrite, type Retained } from './channel-types.ts';
 
 export { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink } from './channel-types.ts';
@@ -191,8 +191,8 @@ export class Channel implements AsyncIterable<ChannelMessage> {
    * once the peer has it): do not touch it after `write()`. Its bytes are not zeroed.
    */
   allocPayload(bytes: number): Uint8Array {
-    if (bytes > MAX_FRAGMENT_BYTES || bytes < MIN_POOLED_PAYLOAD_BYTES) return new Uint8Array(bytes);
-    const frame = framePool.take();
+    if (!FramePool.pooled(bytes)) return new Uint8Array(bytes);
+    const frame = framePool.take(bytes);
     const payload = frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + bytes);
     ownedPayloads.set(payload, frame);
     return payload;
@@ -293,8 +293,8 @@ export class Channel implements AsyncIterable<ChannelMessage> {
         pooled = w.owned;
         w.owned = undefined;
         frame = encodeDataInPlace(pooled, len, this.id, w.seq, w.timestamp, flags);
-      } else if (len >= MIN_POOLED_PAYLOAD_BYTES) {
-        pooled = framePool.take();
+      } else if (FramePool.pooled(len)) {
+        pooled = framePool.take(len);
         frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len), pooled);
       } else {
         frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Channel } from '../../src/protocol/channel-endpoint.ts';
 import { ChannelMux, createChannelPair } from '../../src/protocol/channel-mux.ts';
-import { framePool } from '../../src/protocol/frame-pool.ts';
+import { FramePool, framePool } from '../../src/protocol/frame-pool.ts';
 import {
   CHANNEL_KINDS,
   FRAME_HEADER_BYTES,
@@ -169,6 +169,26 @@ describe('channel endpoints', () => {
     }
     await writer;
     assert.ok(framePool.stats.reused - reused0 > count / 2, `reused ${framePool.stats.reused - reused0} buffers for ${count} frames`);
+  });
+
+  it('the frame pool hands out buffers by size class, holds no more than its bound, and makes room for the size in use', () => {
+    const pool = new FramePool(4 * 1024 * 1024);
+    assert.equal(pool.take(64 * 1024).length, FRAME_HEADER_BYTES + 64 * 1024);
+    assert.equal(pool.take(65 * 1024).length, FRAME_HEADER_BYTES + 128 * 1024);
+    assert.equal(pool.take(MAX_FRAGMENT_BYTES).length, FRAME_HEADER_BYTES + MAX_FRAGMENT_BYTES);
+    assert.throws(() => pool.take(MAX_FRAGMENT_BYTES + 1), RangeError);
+    const big = Array.from({ length: 6 }, () => pool.take(MAX_FRAGMENT_BYTES));
+    for (const b of big) pool.give(b);
+    assert.equal(pool.freeCount, 3, 'three megabytes and their headers fit in 4 MiB');
+    pool.give(new Uint8Array(1000));
+    pool.give(new Uint8Array(FRAME_HEADER_BYTES + MAX_FRAGMENT_BYTES + 8).subarray(8));
+    assert.equal(pool.freeCount, 3, 'buffers the pool did not make are left alone');
+    const small = Array.from({ length: 8 }, () => pool.take(256 * 1024));
+    for (const b of small) pool.give(b);
+    // The 256 KiB buffers pushed megabytes out; the bound still holds.
+    assert.equal(pool.take(256 * 1024).length, FRAME_HEADER_BYTES + 256 * 1024);
+    assert.ok(pool.stats.reused >= 1);
+    assert.ok(pool.freeCount >= 7 && pool.freeCount <= 15, `free ${pool.freeCount}`);
   });
 
   it('ordered: after a lost connection, SYNC resumes exactly at the byte the receiver got', async () => {

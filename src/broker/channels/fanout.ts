@@ -30,10 +30,20 @@ export interface Consumer {
   /** A tap (the recording tee) takes everything and does not pace the producer. */
   tap: boolean;
   stats: { messages: number; skipped: number; bytes: number };
+  /** The room bucket it sits in (-1: none: a tap, or away). */
+  bucket: number;
 }
 
 export class LatestFanout {
   private readonly consumers = new Map<unknown, Consumer>();
+  /**
+   * Consumers that pace the producer (not taps, connected), by room: messages they can take now
+   * (their window less what they have not consumed), 0 … the kind's maxWindow. The producer's
+   * allowance is the highest non-empty bucket, so a CREDIT or a frame costs O(1), not a scan of
+   * every viewer (a presentation has hundreds).
+   */
+  private readonly byRoom: Set<Consumer>[];
+  private pacing = 0;
   producer: FrameTarget | null = null;
   /** Producer messages completed, granted, and whether a grant waits for a consumer with room. */
   private producerDone = 0;
@@ -58,12 +68,25 @@ export class LatestFanout {
     private readonly now: () => number = () => Date.now(),
   ) {
     this.producerWindow = rule.initialWindow;
+    this.byRoom = Array.from({ length: rule.maxWindow + 1 }, () => new Set<Consumer>());
   }
 
+  /** Consumers that are not taps. */
   get consumerCount(): number {
-    let n = 0;
-    for (const c of this.consumers.values()) if (!c.tap) n++;
-    return n;
+    return this.pacing;
+  }
+
+  private room(c: Consumer): number {
+    return c.window - (c.sent - c.consumed);
+  }
+
+  /** Moves a consumer to the bucket of its current room (after anything that changed it). */
+  private place(c: Consumer): void {
+    const b = c.tap || !c.target ? -1 : Math.max(0, Math.min(this.rule.maxWindow, this.room(c)));
+    if (b === c.bucket) return;
+    if (c.bucket >= 0) this.byRoom[c.bucket]!.delete(c);
+    if (b >= 0) this.byRoom[b]!.add(c);
+    c.bucket = b;
   }
 
   consumerList(): Consumer[] {
@@ -81,8 +104,12 @@ export class LatestFanout {
       forwarding: null,
       tap: opts.tap ?? false,
       stats: { messages: 0, skipped: 0, bytes: 0 },
+      bucket: -1,
     };
+    this.forget(key);
     this.consumers.set(key, c);
+    if (!c.tap) this.pacing++;
+    this.place(c);
     this.requestKey();
     return c;
   }
@@ -95,12 +122,22 @@ export class LatestFanout {
     c.sent = c.consumed = 0;
     c.forwarding = null;
     c.needsKey = true;
+    this.place(c);
     if (target) this.requestKey();
   }
 
   removeConsumer(key: unknown): void {
+    if (this.forget(key)) this.maybeGrant();
+  }
+
+  private forget(key: unknown): boolean {
+    const c = this.consumers.get(key);
+    if (!c) return false;
     this.consumers.delete(key);
-    this.maybeGrant();
+    if (c.bucket >= 0) this.byRoom[c.bucket]!.delete(c);
+    c.bucket = -1;
+    if (!c.tap) this.pacing--;
+    return true;
   }
 
   /** The producer's connection came back (or is new): it resumes with a key frame. */
@@ -190,6 +227,7 @@ export class LatestFanout {
     if (room && (!c.needsKey || isKey)) {
       c.forwarding = seq;
       c.sent++;
+      this.place(c);
       c.stats.messages++;
       if (isKey) c.needsKey = false;
       return;
@@ -207,11 +245,11 @@ export class LatestFanout {
     if (consumed > c.sent || window < 1) return 'flow_control_violation';
     c.consumed = consumed;
     c.window = Math.min(window, this.rule.maxWindow);
+    this.place(c);
     if (c.needsKey && c.sent - c.consumed < c.window) this.requestKey();
     // Only this consumer's room changed: the producer's allowance can grow only if it now exceeds
-    // the last grant (or a grant is waiting). Scanning every consumer on every CREDIT was O(n²) a
-    // frame with 200 attendees (the fan-out's top self time in bench:presentation's profile).
-    if (this.grantPending || this.producerDone + (c.window - (c.sent - c.consumed)) > this.lastAllowed) this.maybeGrant();
+    // the last grant (or a grant is waiting for a consumer with room).
+    if (this.grantPending || this.producerDone + this.room(c) > this.lastAllowed) this.maybeGrant();
     return null;
   }
 
@@ -234,11 +272,7 @@ export class LatestFanout {
    */
   private maybeGrant(): void {
     if (!this.producer) return;
-    let room = this.consumerCount === 0 || this.paused ? this.producerWindow : 0;
-    for (const c of this.paused ? [] : this.consumers.values()) {
-      if (c.tap || !c.target || c.target.bufferedAmount() >= CONSUMER_HIGH_WATER_BYTES) continue;
-      room = Math.max(room, c.window - (c.sent - c.consumed));
-    }
+    const room = this.pacing === 0 || this.paused ? this.producerWindow : this.roomiest();
     const allowed = this.producerDone + room;
     if (room < 1 || allowed <= this.lastAllowed) {
       this.grantPending = room < 1;
@@ -249,6 +283,18 @@ export class LatestFanout {
     this.lastAllowed = allowed;
     this.maxAllowed = Math.max(this.maxAllowed, allowed);
     this.producer.send(encodeCredit(this.channelId, this.granted, room));
+  }
+
+  /**
+   * The most room any connected consumer whose socket is below its high-water mark has: the
+   * highest bucket with such a consumer. Usually the first consumer looked at answers; only
+   * consumers whose sockets are full are stepped over (they have little room anyway).
+   */
+  private roomiest(): number {
+    for (let r = this.byRoom.length - 1; r >= 1; r--) {
+      for (const c of this.byRoom[r]!) if (c.target && c.target.bufferedAmount() < CONSUMER_HIGH_WATER_BYTES) return r;
+    }
+    return 0;
   }
 
   /** Called by the owner when sockets drain, so a grant held back for want of room goes out. */
@@ -277,6 +323,8 @@ export class LatestFanout {
     if (this.keyTimer) clearTimeout(this.keyTimer);
     this.keyTimer = null;
     this.consumers.clear();
+    for (const b of this.byRoom) b.clear();
+    this.pacing = 0;
     this.producer = null;
   }
 }
