@@ -4,10 +4,6 @@
 // the right and the grant; refusal, a wrong password, an account sudo refuses and a client that
 // cannot elevate each end clearly, in the session log, and never with the password in it.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
@@ -20,86 +16,9 @@ import { capabilities } from '../../src/endpoint/tools/index.ts';
 import { adminClient, createRep, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
 import { repCore, waitForQueue, type Core } from '../support/channels.ts';
 import { repConsole } from '../support/sessions.ts';
+import { customerAs, elevationSkip, makeUser, type Update } from '../support/elevation-users.ts';
 
-const asRoot = process.getuid?.() === 0;
-const hasSudo = (() => {
-  try {
-    execFileSync('sudo', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = !asRoot ? 'making Linux users and a sudoers rule needs root' : !hasSudo ? 'sudo is not installed (scripts/install-test-deps.sh installs it)' : false;
-
-type Update = Record<string, any>;
-
-/** A Linux user for the test (with a password; optionally allowed to sudo), removed afterwards. */
-function makeUser(sudoer: boolean): { name: string; password: string; remove(): Promise<void> } {
-  const name = `pelev${randomBytes(3).toString('hex')}`;
-  const password = `Pw-${randomBytes(6).toString('hex')}`;
-  execFileSync('useradd', ['-m', '-s', '/bin/sh', name]);
-  execFileSync('chpasswd', [], { input: `${name}:${password}\n` });
-  const rule = `/etc/sudoers.d/${name}`;
-  if (sudoer) {
-    writeFileSync(rule, `${name} ALL=(ALL) ALL\n`, { mode: 0o440 });
-    execFileSync('visudo', ['-cf', rule], { stdio: 'ignore' });
-  }
-  return {
-    name,
-    password,
-    async remove() {
-      rmSync(rule, { force: true });
-      // userdel refuses while the user still has processes: kill them and wait until they are gone.
-      for (let i = 0; i < 50; i++) {
-        try {
-          execFileSync('pkill', ['-KILL', '-u', name], { stdio: 'ignore' });
-        } catch {
-          break; // nothing left running
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      execFileSync('userdel', ['-r', name], { stdio: 'ignore' });
-    },
-  };
-}
-
-/** The customer client (test/support/elevation-customer.ts) as `user` (setpriv), driven line by line. */
-function customerAs(user: string, o: { brokerUrl: string; fingerprint: string; repId: number }) {
-  const child: ChildProcess = spawn('setpriv', [`--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', process.execPath, '--import', 'tsx', 'test/support/elevation-customer.ts'], {
-    env: { ...process.env, ORDERS: JSON.stringify(o), HOME: `/home/${user}`, USER: user, LOGNAME: user },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const updates: Update[] = [];
-  const waiters: { pred: (u: Update) => boolean; resolve: (u: Update) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const u = JSON.parse(line) as Update;
-    updates.push(u);
-    for (const w of [...waiters]) {
-      if (!w.pred(u)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(u);
-    }
-  });
-  return {
-    child,
-    updates,
-    send: (cmd: unknown) => child.stdin!.write(`${JSON.stringify(cmd)}\n`),
-    next(pred: (u: Update) => boolean, what: string, timeoutMs = 30_000): Promise<Update> {
-      const seen = updates.find(pred);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`customer: no ${what}; got ${JSON.stringify(updates)}`)), timeoutMs);
-        waiters.push({ pred, resolve: (u) => (clearTimeout(t), resolve(u)) });
-      });
-    },
-    stop() {
-      child.kill('SIGTERM');
-    },
-  };
-}
-
-describe('elevation (CON-8, USR-12, JMP-6)', { skip }, () => {
+describe('elevation (CON-8, USR-12, JMP-6)', { skip: elevationSkip }, () => {
   let broker: TestBroker;
   let admin: ApiClient;
   let logs = '';
