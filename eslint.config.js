@@ -17,7 +17,7 @@ export const layers = {
   'src/codec': { folders: ['src/protocol'], packages: [node, 'zod', 'node-av', 'sharp'], why: 'node-side codec library' },
   'src/broker': {
     folders: ['src/protocol', 'src/codec'],
-    packages: [node, 'zod', 'ws', 'fastify', '@fastify/*', 'fastify-type-provider-zod', 'pino', 'better-sqlite3', '@node-rs/argon2', 'otpauth', 'qrcode', 'selfsigned', 'js-yaml', 'nodemailer'],
+    packages: [node, 'zod', 'ws', 'fastify', '@fastify/*', 'fastify-type-provider-zod', 'pino', 'better-sqlite3', '@node-rs/argon2', 'otpauth', 'qrcode', 'js-yaml', 'nodemailer'],
     why: 'the broker knows nothing of the clients',
   },
   'src/endpoint': {

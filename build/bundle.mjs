@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const native = ['better-sqlite3', '@node-rs/argon2', 'selfsigned', 'node-pty', 'sharp', 'x11', 'electron'];
+const native = ['better-sqlite3', '@node-rs/argon2', 'node-pty', 'sharp', 'x11', 'electron'];
 // Everything is CommonJS; the sources are ESM and use import.meta.url to find the package root.
 const common = {
   bundle: true,
