@@ -13,6 +13,11 @@ export interface ToolChannel {
   readonly meta: unknown;
   /** Resolves once the channel has taken the bytes (framed or sent): the caller may then reuse `payload`. */
   write(payload: Uint8Array): Promise<void>;
+  /**
+   * Where the channel offers it (issue 7's Channel): a buffer for the next message that write()
+   * sends without copying; it belongs to the channel once written.
+   */
+  allocPayload?(bytes: number): Uint8Array;
   [Symbol.asyncIterator](): AsyncIterator<ToolChannelMessage>;
   close(reason?: string): void;
   readonly closed: Promise<string>;
@@ -42,9 +47,9 @@ export function encodeControl(msg: unknown): Uint8Array {
   return out;
 }
 
-/** A data message; `room` lets a writer read straight into the buffer at offset 1 instead of copying. */
-export function dataMessage(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes.length + 1);
+/** A data message, in a buffer of the channel's when it offers one (then write() sends it without another copy). */
+export function dataMessage(bytes: Uint8Array, ch?: Pick<ToolChannel, 'allocPayload'>): Uint8Array {
+  const out = ch?.allocPayload ? ch.allocPayload(bytes.length + 1) : new Uint8Array(bytes.length + 1);
   out[0] = TAG_DATA;
   out.set(bytes, 1);
   return out;

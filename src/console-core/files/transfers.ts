@@ -321,7 +321,7 @@ export async function upload(open: OpenFileChannel, destDir: string, items: Uplo
           next = pos < item.size ? readAt(pos) : null;
           next?.catch(() => undefined); // awaited next turn; a channel error first must not leave it unhandled
           hash.update(bytes);
-          await ch.write(dataMessage(bytes));
+          await ch.write(dataMessage(bytes, ch));
           progress.update({ done: doneBytes + pos });
         }
         const ours = hash.digest();

@@ -49,17 +49,6 @@ async function hashPrefix(fh: FileHandle, hash: Hash, length: number): Promise<v
   }
 }
 
-/** Chunk buffers, kept between the files of a folder and between downloads (a few MiB at most). */
-const buffers = {
-  free: [] as Buffer[],
-  take(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(1 + TOOL_CHUNK_BYTES);
-  },
-  give(b: Buffer): void {
-    if (this.free.length < 4) this.free.push(b);
-  },
-};
-
 /** Where a cut download resumes, when the rep asked with every field. */
 function resumeOf(m: DownloadMeta): { file: string; offset: number; size: number; mtimeMs: number } | undefined {
   if (m.resumeFile === undefined || m.resumeOffset === undefined || m.resumeSize === undefined || m.resumeMtimeMs === undefined) return undefined;
@@ -151,34 +140,31 @@ export async function sendDownload(ch: ToolChannel, root: FileRoot, meta: Downlo
         if (offset > 0) await hashPrefix(fh, hash, offset);
         await send({ type: 'file', path: item.rel, size, mtimeMs: Math.round(s0.mtimeMs), offset });
         // One chunk is read ahead while the previous one goes out: the disk and the socket overlap.
-        // The two buffers take turns (a channel has the bytes once write() resolves): a new 1 MiB
-        // buffer per chunk left the process's memory growing with the file (the allocator kept it).
-        const readAt = async (at: number, buf: Buffer) => {
+        // Each chunk is read into a buffer of the channel's (with room for the frame header, reused
+        // once the rep has it), so it is sent without a copy and no megabyte is allocated per chunk.
+        const readAt = async (at: number) => {
+          const n = Math.min(TOOL_CHUNK_BYTES, size - at);
+          const buf = ch.allocPayload ? ch.allocPayload(1 + n) : new Uint8Array(1 + n);
           buf[0] = TAG_DATA;
-          const { bytesRead } = await fh.read(buf, 1, Math.min(TOOL_CHUNK_BYTES, size - at), at);
-          return buf.subarray(0, 1 + bytesRead);
+          const { bytesRead } = await fh.read(buf, 1, n, at);
+          return bytesRead === n ? buf : buf.subarray(0, 1 + bytesRead);
         };
-        const bufs = [buffers.take(), buffers.take()] as const;
-        let turn = 0;
         let pos = offset;
-        let next = pos < size ? readAt(pos, bufs[turn]!) : null;
+        let next = pos < size ? readAt(pos) : null;
         try {
           while (next) {
             const data = await next;
             const bytesRead = data.length - 1;
             if (bytesRead === 0) throw new FileError('changed', `"${item.rel}" got shorter while it was being sent`);
-            hash.update(data.subarray(1));
+            hash.update(data.subarray(1)); // before write(): the buffer is the channel's after
             pos += bytesRead;
-            turn ^= 1;
-            next = pos < size ? readAt(pos, bufs[turn]!) : null;
+            next = pos < size ? readAt(pos) : null;
             next?.catch(() => undefined); // awaited next turn; a channel error first must not leave it unhandled
             await ch.write(data);
           }
         } finally {
-          // A read still in flight (the channel failed first) must not land in a buffer in use again.
+          // A read still in flight (the channel failed first) lands before the file is closed.
           await next?.catch(() => undefined);
-          buffers.give(bufs[0]);
-          buffers.give(bufs[1]);
         }
         const s1 = await fh.stat();
         if (s1.size !== size || s1.mtimeMs !== s0.mtimeMs) throw new FileError('changed', `"${item.rel}" changed while it was being sent`);
