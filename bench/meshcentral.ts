@@ -41,7 +41,7 @@ import { changeCounter, startWorkload, type Workload } from './screen-workloads.
 
 const execFileP = promisify(execFile);
 export const MESHCENTRAL_VERSION = '1.1.55';
-const say = (s: string) => process.stderr.write(`[bench:meshcentral] ${s}\n`);
+const say = (s: string) => process.stderr.write(`[bench:meshcentral] ${(performance.now() / 1000).toFixed(0)} s: ${s}\n`);
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -338,6 +338,11 @@ export async function startMeshCentral(): Promise<MeshCentralPeer> {
   const pkg = await installMeshCentral();
   const main = join(pkg, 'meshcentral.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-meshcentral-'));
+  // The server's first start makes five RSA certificates in JavaScript (minutes on this loaded
+  // machine): they are kept beside the package and copied into each run's fresh data folder.
+  const certCache = join(dirname(dirname(pkg)), 'certificates');
+  const certFile = (f: string) => /-cert-(public\.crt|private\.key)$/.test(f);
+  if (existsSync(certCache)) for (const f of readdirSync(certCache).filter(certFile)) copyFileSync(join(certCache, f), join(dataDir, f));
   const kids = new Set<ChildProcess>();
   const killAll = () => {
     for (const k of kids) for (const p of k.pid ? descendantsOf(k.pid) : []) {
@@ -368,7 +373,7 @@ export async function startMeshCentral(): Promise<MeshCentralPeer> {
       if (!stdout.includes('Done.')) throw new MeshCentralBenchError('account', stdout.slice(-500));
     }
     const port = await freePort();
-    say(`server on 127.0.0.1:${port} (first start makes its certificates) …`);
+    say(`server on 127.0.0.1:${port} (certificates: made on the first run, then cached) …`);
     server = spawn(process.execPath, [main, ...base, '--port', String(port), '--portbind', '127.0.0.1', '--redirport', '0', '--mpsport', '0', '--cert', '127.0.0.1', '--noagentupdate'], {
       cwd: dataDir,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -390,6 +395,10 @@ export async function startMeshCentral(): Promise<MeshCentralPeer> {
       srv.once('exit', (code) => (clearTimeout(t), reject(new MeshCentralBenchError('server', `exited ${code}: ${log.slice(-800)}`))));
     });
     const ca = readFileSync(join(dataDir, 'root-cert-public.crt'));
+    if (!existsSync(certCache)) {
+      mkdirSync(certCache, { recursive: true });
+      for (const f of readdirSync(dataDir).filter(certFile)) copyFileSync(join(dataDir, f), join(certCache, f));
+    }
     const origin = `127.0.0.1:${httpsPort}`;
     control = await Control.open(`wss://${origin}/control.ashx`, user, pass, { ca });
     const ctl = control;
