@@ -175,11 +175,11 @@ describe('e2e: session recordings (REP-5)', () => {
       await page.getByRole('region', { name: /General queue/ }).getByRole('button', { name: 'Accept Rémi' }).click();
       const panel = page.getByRole('article');
       await panel.getByRole('heading', { name: /Rémi/ }).waitFor();
-      for (const [label, prompt] of [['view the screen', /asks to view your screen/], ['control mouse and keyboard', /asks to control your mouse and keyboard/]] as const) {
+      // The rep's prompt setting is "never": each is granted without asking the customer (USR-13).
+      for (const [label, granted] of [['view the screen', /Granted: view your screen/], ['control mouse and keyboard', /Granted: control your mouse and keyboard/]] as const) {
         await panel.getByRole('combobox', { name: /Ask the customer for/ }).selectOption({ label });
         await panel.getByRole('button', { name: 'Ask', exact: true }).click();
-        await p.line(prompt);
-        p.type('y');
+        await p.line(granted);
       }
       const tools = panel.getByRole('region', { name: 'Tools' });
       await tools.getByRole('status').getByText(/Live · Controlling the mouse and keyboard/).waitFor({ timeout: 30_000 });
