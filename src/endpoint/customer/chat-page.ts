@@ -110,7 +110,7 @@ export async function startChatPage(app: CustomerApp, lang: CustomerLang | null 
           if (!app.takeBackControl()) return send(409, 'application/json', '{"error":"control is not granted"}');
         }
         else if (action === 'elevate') {
-          if (app.elevation !== 'ask' && app.elevation !== 'failed') return send(409, 'application/json', '{"error":"no elevation is waiting for a password"}');
+          if (!app.awaitingPassword) return send(409, 'application/json', '{"error":"no elevation is waiting for a password"}');
           void app.elevate(b.password as string);
         } else if (action === 'cancel_elevation') app.cancelElevation();
         else if (action === 'typing') app.session.typing(b.typing as boolean);

@@ -78,6 +78,10 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
   /** CON-8: where elevation stands, and how many passwords were refused. */
   elevation: ElevationState = 'none';
   private elevationTries = 0;
+  /** CON-8: elevation waits for the customer's password (first asked, or asked again after a wrong one). */
+  get awaitingPassword(): boolean {
+    return this.elevation === 'ask' || this.elevation === 'failed';
+  }
 
   constructor(
     readonly session: CustomerSession,
@@ -163,7 +167,7 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
    * to ELEVATION_TRIES times, then elevation is given up (and revoked).
    */
   async elevate(password: string): Promise<{ ok: boolean; error?: ElevationError; message?: string }> {
-    if (!this.elevator || this.elevation !== 'ask' && this.elevation !== 'failed') return { ok: false, error: 'failed', message: 'No elevation is waiting for a password' };
+    if (!this.elevator || !this.awaitingPassword) return { ok: false, error: 'failed', message: 'No elevation is waiting for a password' };
     this.setElevation('elevating');
     const r = await this.elevator.elevate(password);
     if (!this.grants.has('elevation')) {
@@ -185,7 +189,7 @@ export class CustomerApp extends EventEmitter<{ update: [AppUpdate] }> {
 
   /** CON-8: the customer closes the password prompt instead: elevation is cancelled and taken back. */
   cancelElevation(): void {
-    if (this.elevation !== 'ask' && this.elevation !== 'failed') return;
+    if (!this.awaitingPassword) return;
     this.session.elevation('cancelled');
     this.setElevation('none');
     this.revoke('elevation');

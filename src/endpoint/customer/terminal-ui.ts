@@ -2,8 +2,8 @@
 // "y"/"n" answer the oldest prompt, "/end" ends the session, "/revoke <permission>" takes a
 // permission back, anything else is a chat line. While a rep views, controls or draws on the
 // screen it says so, and the Esc key (or "/takeback") takes control back at once. "/elevate"
-// reads the password elevation waits for (CON-8) with the echo off, kept out of the line history;
-// "/cancel" refuses that elevation.
+// reads the password elevation waits for (CON-8) with the echo off, kept out of the line history
+// (an interface of its own, with no history); "/cancel" refuses that elevation.
 import { createInterface, emitKeypressEvents } from 'node:readline';
 import { Writable } from 'node:stream';
 import { SessionPermission, chatLength } from '../../protocol/sessions.ts';
@@ -94,31 +94,41 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
   // A real terminal is read key by key (raw mode, readline keeps line editing) so Esc acts at
   // once; a pipe is read by lines, and an Esc byte in it acts the same.
   const tty = (input as NodeJS.ReadStream).isTTY === true;
-  // readline echoes what is typed through `echo`, which a password entry mutes.
-  let muted = false;
-  const echo = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      if (!muted) output.write(chunk);
-      cb();
-    },
-  });
-  Object.defineProperty(echo, 'columns', { get: () => (output as NodeJS.WriteStream).columns });
-  const onResize = () => echo.emit('resize');
-  output.on('resize', onResize);
-  const rl = createInterface({ input, ...(tty ? { output: echo, terminal: true } : { terminal: false }) });
+  // The lines the arrow keys bring back: readline reports its history as it changes, and a new
+  // interface starts from it (both public options), so it survives the password entry.
+  let kept: string[] = [];
+  let rl = openLines();
+  function openLines() {
+    const lines = createInterface({ input, ...(tty ? { output, terminal: true, history: kept } : { terminal: false }) });
+    lines.on('history', (h: string[]) => (kept = [...h]));
+    // Ctrl+C in raw mode reaches readline, not the process: pass it on as the signal it was.
+    lines.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+    lines.on('line', onLine);
+    return lines;
+  }
+  // A password is read on a terminal by an interface of its own that echoes nothing and keeps no
+  // history (historySize 0); the chat's interface is opened again after it. A pipe has neither
+  // echo nor history: its next line is the password.
   let readingPassword = false;
   const readPassword = () => {
-    if (app.elevation !== 'ask' && app.elevation !== 'failed') return print(s.noElevationWaiting);
+    if (!app.awaitingPassword) return print(s.noElevationWaiting);
     print(s.passwordPrompt);
-    readingPassword = true;
-    muted = true;
+    if (!tty) {
+      readingPassword = true;
+      return;
+    }
+    rl.close();
+    const silent = new Writable({ write: (_c, _e, cb) => cb() });
+    rl = createInterface({ input, output: silent, terminal: true, historySize: 0 });
+    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+    rl.once('line', (raw) => {
+      rl.close();
+      rl = openLines();
+      passwordLine(raw);
+    });
   };
   const passwordLine = (raw: string) => {
     readingPassword = false;
-    muted = false;
-    // Not kept for the arrow keys (readline puts each line in its history first).
-    const history = (rl as unknown as { history?: string[] }).history;
-    if (history?.[0] === raw) history.shift();
     if (tty) output.write('\n');
     const password = raw.replace(/\r$/, '');
     if (!password) return print(s.passwordCancelled);
@@ -130,15 +140,13 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
     if (key?.name === 'escape' && !key.ctrl) takeBack();
   };
   input.on('keypress', onKey);
-  // Ctrl+C in raw mode reaches readline, not the process: pass it on as the signal it was.
-  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
-  rl.on('line', (raw) => {
+  function onLine(raw: string) {
     if (readingPassword) return passwordLine(raw);
     const line = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim();
     if (!line) return;
     if (line === '/takeback') return takeBack();
     if (line === '/elevate') return readPassword();
-    if (line === '/cancel') return app.elevation === 'ask' || app.elevation === 'failed' ? app.cancelElevation() : print(s.noElevationWaiting);
+    if (line === '/cancel') return app.awaitingPassword ? app.cancelElevation() : print(s.noElevationWaiting);
     const prompt = app.oldestPrompt();
     if (prompt && /^(y|yes|o|oui|n|no|non)$/i.test(line)) {
       app.answer(prompt.requestId, /^(y|yes|o|oui)$/i.test(line));
@@ -154,11 +162,10 @@ export function runTerminalUi(app: CustomerApp, input: NodeJS.ReadableStream, ou
     const length = chatLength(line);
     if (length.over) return print(s.tooLong(length.count, length.max));
     app.session.chat(line);
-  });
+  }
   return () => {
     app.off('update', onUpdate);
     input.off('keypress', onKey);
-    output.off('resize', onResize);
     rl.close();
   };
 }
