@@ -1,7 +1,7 @@
 // Electron main: the desktop console. Thin glue — the logic is in src/desktop-core and
 // console-core, tested under Node. Runs the broker in-process (host mode) unless given
 // `--broker URL --pin SHA256`, pins that broker's certificate, and serves ConsoleApi to the page.
-import { app, BrowserWindow, net, screen } from 'electron';
+import { app, BrowserWindow, dialog, net, screen } from 'electron';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { createConsoleCore, type DesktopShellApi, type WebSocketLike } from '../
 import { APP_ID } from '../src/desktop-core/app-id.ts';
 import { deepLinkFromArgv, parseDeepLink, PROTOCOL, routeFor, type DeepLink } from '../src/desktop-core/deep-link.ts';
 import { desktopStrings } from '../src/desktop-core/desktop-strings.ts';
+import { createDiskDownloads } from '../src/desktop-core/disk-downloads.ts';
 import { installSettingsFrom, parseRegQuery, pickInstall, unknownInstall, type InstallSettings } from '../src/desktop-core/install-settings.ts';
 import { decideUpdates } from '../src/desktop-core/update-policy.ts';
 import { loadWindowState, placeWindow, saveWindowState } from '../src/desktop-core/window-state.ts';
@@ -122,6 +123,20 @@ async function start(): Promise<void> {
   tray.create();
   installMenu(strings, showWindow);
 
+  const downloads = createDiskDownloads({
+    openFile: (lsid, meta) => core.channels.open(lsid, 'file', meta),
+    async choose({ name, isFolder }) {
+      const parent = win ?? undefined;
+      const where = join(app.getPath('downloads'), name);
+      if (!isFolder) {
+        const r = parent ? await dialog.showSaveDialog(parent, { defaultPath: where }) : await dialog.showSaveDialog({ defaultPath: where });
+        return r.canceled || !r.filePath ? null : r.filePath;
+      }
+      const o = { defaultPath: app.getPath('downloads'), title: strings.saveFolderTitle(name), properties: ['openDirectory' as const, 'createDirectory' as const] };
+      const r = parent ? await dialog.showOpenDialog(parent, o) : await dialog.showOpenDialog(o);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  });
   const desktop: DesktopShellApi = {
     setQueueCount: async (n: number) => {
       const count = Math.max(0, Math.floor(Number(n) || 0));
@@ -131,6 +146,7 @@ async function start(): Promise<void> {
     notify: async (title: string, body: string, sessionId?: string) =>
       notify(String(title).slice(0, 200), String(body).slice(0, 500), () => { showWindow(); if (sessionId) openLink({ kind: 'session', sessionId: String(sessionId) }); }, win),
     info: async () => ({ version: app.getVersion(), platform: process.platform as string, hostMode: target.broker !== null }),
+    downloads,
   };
   serveOverIpc({ consoleApi: core, desktop }, () => origin);
   serveChannelPorts(core.channels, () => origin);
@@ -149,7 +165,7 @@ async function start(): Promise<void> {
     ready: (v) => notify(strings.appTitle, strings.updateReady(v), showWindow, win),
   });
 
-  app.on('before-quit', () => { core.dispose(); void target.broker?.close(); });
+  app.on('before-quit', () => { downloads.dispose(); core.dispose(); void target.broker?.close(); });
   app.on('window-all-closed', () => { /* stays in the tray; quit from its menu */ });
 }
 

@@ -18,6 +18,7 @@ const en = {
   updateReady: (v: string) => `Version ${v} is downloaded and will be installed when you quit.`,
   updateRefused: (why: string) => `An update was refused: ${why}. The installed console is unchanged.`,
   certificateMismatch: 'The site\'s certificate does not match the pinned fingerprint; the connection was refused.',
+  saveFolderTitle: (name: string) => `Choose where to save the folder "${name}"`,
 };
 
 export type DesktopStrings = typeof en;
@@ -39,6 +40,7 @@ const fr: DesktopStrings = {
   updateReady: (v: string) => `La version ${v} est téléchargée et sera installée à la fermeture.`,
   updateRefused: (why: string) => `Une mise à jour a été refusée : ${why}. La console installée n'a pas changé.`,
   certificateMismatch: 'Le certificat du site ne correspond pas à l\'empreinte épinglée ; la connexion a été refusée.',
+  saveFolderTitle: (name: string) => `Choisir où enregistrer le dossier « ${name} »`,
 };
 
 /** Strings for a locale such as "fr-FR" or "en-US"; English for anything else. */

@@ -11,6 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { RemoteFileError } from '../../src/console-core/files/remote-files.ts';
 import { download } from '../../src/console-core/files/transfers.ts';
 import { DownloadPathError, diskDownloadTarget, localPath } from '../../src/desktop-core/disk-download.ts';
+import { createDiskDownloads, type DiskDownloadUpdate } from '../../src/desktop-core/disk-downloads.ts';
+import { buildForwarder, createDispatcher } from '../../src/console-core/ipc-forwarder.ts';
+import type { DesktopShellApi } from '../../src/console-core/desktop-shell.ts';
 import { adminClient, startTestBroker, type ApiClient, type TestBroker } from '../support/broker.ts';
 import { filesSession, type FilesSession } from '../support/files-session.ts';
 
@@ -88,5 +91,92 @@ describe('desktop downloads to disk (CON-6)', () => {
       assert.throws(() => localPath('/tmp/dl', bad), DownloadPathError, JSON.stringify(bad));
     }
     assert.equal(localPath('/tmp/dl', 'été/b c.txt'), '/tmp/dl/été/b c.txt');
+  });
+
+  // The service main/main.ts serves as `desktop.downloads`, reached as the page reaches it: through
+  // the one IPC forwarder (dispatcher on main's side, forwarder on the page's), with Electron's
+  // ipcMain/ipcRenderer replaced by direct calls (no Electron binary here). The save dialog is
+  // the only part stood in for: `choose` answers what the rep would have picked.
+  const served = (choose: (r: { name: string; isFolder: boolean }) => Promise<string | null>) => {
+    const service = createDiskDownloads({ openFile: (lsid, meta) => s.core.channels.open(lsid, 'file', meta as never) as never, choose });
+    const dispatcher = createDispatcher({ desktop: { downloads: service } });
+    const page = buildForwarder<{ desktop: Pick<DesktopShellApi, 'downloads'> }>(dispatcher.shape(), {
+      call: (c) => dispatcher.call(structuredClone(c)),
+      subscribe: (path, listener) => dispatcher.subscribe(path, (v) => listener(structuredClone(v))),
+    });
+    const updates: DiskDownloadUpdate[] = [];
+    page.desktop.downloads.onUpdate((u) => updates.push(u as DiskDownloadUpdate));
+    const ended = (id: number) =>
+      new Promise<DiskDownloadUpdate>((resolve) => {
+        const t = setInterval(() => {
+          const u = updates.find((x) => x.id === id && x.status !== 'running');
+          if (!u) return;
+          clearInterval(t);
+          resolve(u);
+        }, 20);
+      });
+    return { page: page.desktop.downloads, updates, ended, service };
+  };
+
+  it('CON-6: the desktop app downloads a file to the name typed in the save dialog, from the main process; the page sees progress and the SHA-256, never the bytes', async () => {
+    const data = randomBytes(5 * 1024 * 1024 + 3);
+    await writeFile(join(s.root, 'facture mai.pdf'), data);
+    const d = await dest();
+    const asked: { name: string; isFolder: boolean }[] = [];
+    const { page, updates, ended } = served(async (r) => (asked.push(r), join(d, 'facture (copie).pdf')));
+    const started = await page.start({ lsid: s.lsid, path: 'facture mai.pdf', isFolder: false });
+    assert.ok(started);
+    assert.equal(started.savedTo, join(d, 'facture (copie).pdf'));
+    assert.deepEqual(asked, [{ name: 'facture mai.pdf', isFolder: false }]);
+    const end = await ended(started.id);
+    assert.equal(end.status, 'done', JSON.stringify(end.error));
+    assert.deepEqual(end.files, [{ path: 'facture mai.pdf', size: data.length, sha256: sha(data) }]);
+    assert.deepEqual(await walk(d), ['facture (copie).pdf'], 'no temporary name left');
+    assert.equal(sha(await readFile(join(d, 'facture (copie).pdf'))), sha(data));
+    const running = updates.filter((u) => u.id === started.id && u.status === 'running');
+    assert.ok(running.length >= 1 && running.length < 200, `progress updates are paced: ${running.length}`);
+    const last = running.at(-1)?.progress;
+    assert.ok(last && last.total === data.length, 'the last progress knows the size');
+    assert.ok(updates.every((u) => !('bytes' in u)), 'only updates cross to the page');
+  });
+
+  it('CON-6: a folder goes, under its own name, into the folder picked in the dialog; closing the dialog downloads nothing', async () => {
+    await mkdir(join(s.root, 'Photos', '2026'), { recursive: true });
+    const jpg = randomBytes(70_000);
+    await writeFile(join(s.root, 'Photos', '2026', 'plage.jpg'), jpg);
+    const d = await dest();
+    const { page, ended } = served(async ({ isFolder }) => (isFolder ? d : null));
+    const started = await page.start({ lsid: s.lsid, path: 'Photos', isFolder: true });
+    assert.ok(started);
+    const end = await ended(started.id);
+    assert.equal(end.status, 'done', JSON.stringify(end.error));
+    assert.deepEqual(await walk(d), ['Photos', 'Photos/2026', 'Photos/2026/plage.jpg']);
+    const none = served(async () => null);
+    assert.equal(await none.page.start({ lsid: s.lsid, path: 'Photos/2026/plage.jpg', isFolder: false }), null);
+    assert.deepEqual(none.updates, [], 'a closed dialog starts nothing');
+  });
+
+  it('CON-6: cancelling a desktop download stops it and leaves nothing on the rep\'s disk', async () => {
+    await writeFile(join(s.root, 'image disque.iso'), randomBytes(48 * 1024 * 1024));
+    const d = await dest();
+    const { page, updates, ended } = served(async () => join(d, 'image disque.iso'));
+    const started = await page.start({ lsid: s.lsid, path: 'image disque.iso', isFolder: false });
+    assert.ok(started);
+    while (!updates.some((u) => u.id === started.id && u.progress && u.progress.done > 0)) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await page.cancel(started.id), true);
+    const end = await ended(started.id);
+    assert.equal(end.status, 'cancelled');
+    assert.deepEqual(await walk(d), [], 'neither the file nor its temporary name');
+    assert.equal(await page.cancel(started.id), false, 'a finished download cannot be cancelled again');
+  });
+
+  it('CON-6: a malformed download request from the page is refused before any dialog opens', async () => {
+    let dialogs = 0;
+    const { page } = served(async () => (dialogs++, '/tmp/never'));
+    for (const bad of [{ lsid: 5, path: 'a', isFolder: false }, { lsid: s.lsid, path: 'a\0b', isFolder: false }, { lsid: s.lsid, path: '', isFolder: true }, { lsid: s.lsid, path: 'a' }, null]) {
+      await assert.rejects(page.start(bad as never), /Bad download request/, JSON.stringify(bad));
+    }
+    assert.equal(dialogs, 0);
+    assert.equal(await page.cancel('1' as never), false);
   });
 });

@@ -8,6 +8,8 @@ import { RemoteFileError, RemoteFiles, type OpenFileChannel } from '../../../../
 import { download, upload, type TransferProgress, type UploadItem } from '../../../../src/console-core/files/transfers.ts';
 import { canStreamDownloads, itemsFromDrop, itemsFromFiles, pickDownloadTarget } from './browser-files.ts';
 import { formatBytes, formatSeconds } from './format-bytes.ts';
+import { desktopShell } from '../../console-api.ts';
+import type { DesktopDownloadUpdate } from '../../../../src/console-core/desktop-shell.ts';
 import './tools-i18n.ts';
 
 interface Transfer {
@@ -29,7 +31,7 @@ interface Question {
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 let nextId = 1;
 
-export function FileBrowser({ open }: { open: OpenFileChannel }) {
+export function FileBrowser({ open, lsid }: { open: OpenFileChannel; lsid: string }) {
   const { t } = useTranslation();
   const files = useMemo(() => new RemoteFiles(open), [open]);
   useEffect(() => () => files.close(), [files]);
@@ -101,8 +103,49 @@ export function FileBrowser({ open }: { open: OpenFileChannel }) {
     });
   };
 
+  // The desktop app: main asks where in the system's save dialog and writes the file itself
+  // (src/desktop-core/disk-downloads.ts); this page only follows the transfer.
+  const desktopDownloads = desktopShell?.downloads;
+  const desktopTransfers = useRef(new Map<number, number>());
+  // The end of a download can overtake the reply to its start (both cross IPC): kept until then.
+  const earlyEnds = useRef(new Map<number, DesktopDownloadUpdate>());
+  const applyDesktopUpdate = useCallback((u: DesktopDownloadUpdate) => {
+    const id = desktopTransfers.current.get(u.id);
+    if (id === undefined) {
+      if (u.status !== 'running') earlyEnds.current.set(u.id, u);
+      return;
+    }
+    if (u.status === 'running') return update(id, { progress: u.progress });
+    desktopTransfers.current.delete(u.id);
+    const detail = u.status === 'done' ? (u.files?.length === 1 ? t('files.verified', { sha: u.files[0]!.sha256 }) : t('files.savedCount', { count: u.files?.length ?? 0 })) : u.error ? t(`files.error.${u.error.code}`, { defaultValue: u.error.message }) : '';
+    update(id, { status: u.status, detail: u.status === 'done' ? `${detail} — ${u.savedTo}` : detail });
+  }, [t]);
+  useEffect(() => desktopDownloads?.onUpdate(applyDesktopUpdate), [desktopDownloads, applyDesktopUpdate]);
+
+  const startDesktopDownload = async (e: FileEntry, isFolder: boolean) => {
+    let started: { id: number; savedTo: string } | null;
+    try {
+      started = await desktopDownloads!.start({ lsid, path: join(path, e.name), isFolder });
+    } catch (err) {
+      setError(explain(err));
+      return;
+    }
+    if (!started) return; // the rep closed the save dialog
+    const tr: Transfer = { id: nextId++, direction: 'download', name: e.name, progress: null, status: 'running', abort: new AbortController() };
+    const remoteId = started.id;
+    desktopTransfers.current.set(remoteId, tr.id);
+    tr.abort.signal.addEventListener('abort', () => void desktopDownloads!.cancel(remoteId));
+    setTransfers((list) => [tr, ...list]);
+    const ended = earlyEnds.current.get(remoteId);
+    if (ended) {
+      earlyEnds.current.delete(remoteId);
+      applyDesktopUpdate(ended);
+    }
+  };
+
   const startDownload = async (e: FileEntry) => {
     const isFolder = e.kind === 'dir' || (e.kind === 'symlink' && e.target === 'dir');
+    if (desktopDownloads) return startDesktopDownload(e, isFolder);
     if (!canStreamDownloads()) {
       setError(t('files.noStreaming'));
       return;

@@ -36,7 +36,7 @@ export function SessionTools({ session }: { session: SessionSummary }) {
         {shell && <button type="button" role="tab" aria-selected={current === 'shell'} onClick={() => setTab('shell')}>{t('shell.title')}</button>}
       </div>
       <div hidden={current !== 'screen'}>{screen && (openScreen ? <AnnotatedScreen lsid={session.lsid} open={openScreen} openInput={openInput} annotations={session.grants.includes('annotations') && session.capabilities.includes('annotation')} clipboard={!!openInput && session.capabilities.includes('clipboard')} /> : <p className="muted">{t('screen.unavailable')}</p>)}</div>
-      <div hidden={current !== 'files'}>{files && (openFile ? <FileBrowser open={openFile} /> : <p className="muted">{t('tools.unavailable')}</p>)}</div>
+      <div hidden={current !== 'files'}>{files && (openFile ? <FileBrowser open={openFile} lsid={session.lsid} /> : <p className="muted">{t('tools.unavailable')}</p>)}</div>
       <div hidden={current !== 'shell'}>{shell && (openShell ? <ShellView open={openShell} /> : <p className="muted">{t('tools.unavailable')}</p>)}</div>
     </section>
   );
