@@ -5,6 +5,7 @@
 // {"mib_s": …} on stdout.
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:tls';
+import { TLS_SERVER_OPTIONS } from '../src/broker/tls.ts';
 
 interface Orders {
   role: 'receiver' | 'relay' | 'sender';
@@ -16,7 +17,8 @@ interface Orders {
 }
 
 const o = JSON.parse(process.env.CEILING!) as Orders;
-const tlsOptions = { cert: readFileSync(o.certFile), key: readFileSync(o.keyFile) };
+// The broker's own TLS settings (its cipher order puts AES-128-GCM first), so both sides of the comparison encrypt alike.
+const tlsOptions = { cert: readFileSync(o.certFile), key: readFileSync(o.keyFile), ...TLS_SERVER_OPTIONS };
 const dial = (port: number) => connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
 const listening = (server: ReturnType<typeof createServer>) =>
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`));

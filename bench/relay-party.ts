@@ -73,7 +73,7 @@ if (o.role === 'customer') {
   await c.welcomed;
   const file = await c.nextChannel();
   const [mibS, receiveCpu] = await cpuPerGiB(o.bytes, 'receive', () => receive(file, o.bytes));
-  out({ received_mib_s: mibS, receive_cpu_s_per_gib: receiveCpu });
+  out({ received_mib_s: mibS, receive_cpu_s_per_gib: receiveCpu, receive_window_bytes: file.currentWindow });
   const [, sendCpu] = await cpuPerGiB(o.bytes, 'send', () => send(file, o.bytes));
   out({ send_cpu_s_per_gib: sendCpu });
   const screen = await c.nextChannel();
@@ -102,7 +102,7 @@ if (o.role === 'customer') {
   const [, sendCpu] = await cpuPerGiB(o.bytes, 'send', () => send(file, o.bytes));
   out({ send_cpu_s_per_gib: sendCpu });
   const [mibS, receiveCpu] = await cpuPerGiB(o.bytes, 'receive', () => receive(file, o.bytes));
-  out({ received_mib_s: mibS, receive_cpu_s_per_gib: receiveCpu });
+  out({ received_mib_s: mibS, receive_cpu_s_per_gib: receiveCpu, receive_window_bytes: file.currentWindow });
   for (let i = 0; i < others.length; i++) {
     await a!.sessions.invite(lsid, o.repIds[i + 1]!);
     await waitForQueue(others[i]!, (s) => s.some((x) => x.lsid === lsid), 'invitation');

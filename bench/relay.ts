@@ -150,6 +150,8 @@ try {
         customer_send: get(c, 'send_cpu_s_per_gib') as number,
         rep_receive: get(r, 'receive_cpu_s_per_gib') as number,
       },
+      // The receivers' windows at the end (auto-tuned from the kind's initial window).
+      windows: { rep_to_customer: get(c, 'receive_window_bytes') as number, customer_to_rep: get(r, 'receive_window_bytes') as number },
       customerRss: get(c, 'peak_rss_kb') as number,
       repRss: get(r, 'peak_rss_kb') as number,
       uploaded: get(c, 'screen_bytes_uploaded') as number,
@@ -183,6 +185,8 @@ try {
     broker_cpu_s_per_gib: round(direct.brokerCpuPerGiB, 2),
     party_cpu_s_per_gib: Object.fromEntries(Object.entries(direct.cpu).map(([k, v]) => [k, round(v, 2)])),
     party_cpu_s_per_gib_30ms: Object.fromEntries(Object.entries(delayed.cpu).map(([k, v]) => [k, round(v, 2)])),
+    receive_window_mib: Object.fromEntries(Object.entries(direct.windows).map(([k, v]) => [k, v / 2 ** 20])),
+    receive_window_mib_30ms: Object.fromEntries(Object.entries(delayed.windows).map(([k, v]) => [k, v / 2 ** 20])),
     peak_rss_mb: { broker: round(hwmKb(broker.pid!) / 1024), customer: round(direct.customerRss / 1024), rep_3_consoles: round(direct.repRss / 1024) },
     fanout_3_viewers: { frames: direct.frames, frame_bytes: FRAME_BYTES, customer_uploaded_bytes: direct.uploaded, one_copy: direct.uploaded === direct.frames * FRAME_BYTES, viewer_bytes: direct.viewerBytes },
     bytes_each_way: BYTES,

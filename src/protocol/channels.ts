@@ -40,7 +40,7 @@ export const CHANNEL_KINDS: Record<ChannelKind, ChannelKindRule> = {
   input: { permission: 'screen_control', delivery: 'urgent', toRep: false, toCustomer: true, maxMessageBytes: 4096, initialWindow: 64 * 1024, maxWindow: 256 * 1024 },
   clipboard: { permission: 'screen_control', delivery: 'ordered', toRep: true, toCustomer: true, maxMessageBytes: 4 * MiB, initialWindow: 1 * MiB, maxWindow: 8 * MiB },
   annotation: { permission: 'annotations', delivery: 'urgent', toRep: false, toCustomer: true, maxMessageBytes: 64 * 1024, initialWindow: 256 * 1024, maxWindow: 1 * MiB },
-  file: { permission: 'file_transfer', delivery: 'ordered', toRep: true, toCustomer: true, maxMessageBytes: 4 * MiB, initialWindow: 4 * MiB, maxWindow: 64 * MiB },
+  file: { permission: 'file_transfer', delivery: 'ordered', toRep: true, toCustomer: true, maxMessageBytes: 4 * MiB, initialWindow: 4 * MiB, maxWindow: 32 * MiB },
   shell: { permission: 'shell', delivery: 'ordered', toRep: true, toCustomer: true, maxMessageBytes: 1 * MiB, initialWindow: 1 * MiB, maxWindow: 16 * MiB },
   // CON-9: a rep's screen to a presentation's attendees (src/protocol/presentations.ts), never part
   // of a support session: the presenter produces, every attendee consumes through the fan-out.
