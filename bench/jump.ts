@@ -19,12 +19,14 @@ const IDLE_SECONDS = Number(process.env.BENCH_JUMP_IDLE_SECONDS ?? 60);
 /** How long everyone may take to connect (a loaded shared machine connects ~60 clients/s). */
 const CONNECT_SECONDS = Number(process.env.BENCH_JUMP_CONNECT_SECONDS ?? 300);
 const HEARTBEAT_SECONDS = 60;
+/** The broker's --jump-admission-limit (connections authenticated at once; its default when unset). */
+const ADMISSION = process.env.BENCH_JUMP_ADMISSION;
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-jump-'));
 const log = (...a: unknown[]) => console.error('[bench:jump]', ...a);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 const startJumpBroker = (port: number) =>
-  startBroker({ dataDir, port, nodeArgs: [], args: ['--jump-client-licences', String(CLIENTS + 10), '--jump-registration-limit', '100000000'] });
+  startBroker({ dataDir, port, nodeArgs: [], args: ['--jump-client-licences', String(CLIENTS + 10), '--jump-registration-limit', '100000000', ...(ADMISSION ? ['--jump-admission-limit', ADMISSION] : [])] });
 
 /** utime + stime of a process, in clock ticks (100 per second on Linux). */
 function cpuTicks(pid: number): number {
@@ -36,6 +38,9 @@ let broker = await startJumpBroker(0);
 const port = Number(new URL(broker.url).port);
 const workers: ChildProcess[] = [];
 const online = new Map<ChildProcess, number>();
+/** Connections the broker answered `busy` (admission limit), per worker. */
+const busy = new Map<ChildProcess, number>();
+const totalBusy = () => [...busy.values()].reduce((a, b) => a + b, 0);
 const totalOnline = () => [...online.values()].reduce((a, b) => a + b, 0);
 let onChange: () => void = () => undefined;
 try {
@@ -88,6 +93,7 @@ try {
     online.set(child, 0);
     child.on('message', (m: any) => {
       online.set(child, m.online);
+      busy.set(child, m.busy ?? 0);
       onChange();
     });
     workers.push(child);
@@ -116,6 +122,7 @@ try {
   broker.child.kill('SIGTERM');
   await once(broker.child, 'exit');
   await waitOnline(0, 60_000).catch(() => undefined);
+  const busyBeforeRestart = totalBusy();
   onChange = () => undefined;
   broker = await startJumpBroker(port);
   const tl = performance.now();
@@ -141,6 +148,9 @@ try {
       heartbeat_s: HEARTBEAT_SECONDS,
       reconnect_all_s: round(reconnectSeconds),
       reconnect_from_stop_s: round(reconnectFromStopSeconds),
+      admission_limit: ADMISSION ? Number(ADMISSION) : 'default',
+      busy_refusals_connect: busyBeforeRestart,
+      busy_refusals_reconnect: totalBusy() - busyBeforeRestart,
       targets: { rss_per_idle_client_kb: 60, idle_cpu_percent: 5, reconnect_all_s: 60 },
     }),
   );

@@ -57,8 +57,11 @@ export interface BrokerConfig {
   /** Support sessions: resume grace (default 60 s), key guesses per address and minute, portal starts. */
   /** framesPerSecond: binary frames one connection may send per second (burst twice that; default 10,000). */
   sessions?: { resumeGraceMs?: number; keyAttemptsPerMinute?: number; startsPerMinute?: number; framesPerSecond?: number; portalStartRateLimit?: { max: number; timeWindow: number } };
-  /** Jump Clients: registrations per address and minute (default 30), heartbeat period (default 60 s). */
-  jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
+  /**
+   * Jump Clients: registrations per address and minute (default 30), heartbeat period (default
+   * 60 s), connections being authenticated at once (default 256) and the retry delay told beyond it.
+   */
+  jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number; admissionLimit?: number; busyRetryMs?: number };
   /** Where the Jump Client installers are (default dist/jump). */
   jumpInstallersDir?: string;
   /** Presentations: presenter resume grace (default 60 s), attendees per presentation, joins and wrong keys per address and minute. */

@@ -5,7 +5,8 @@ import { startBroker, type Broker } from '../broker/broker.ts';
 
 export const brokerUsage = `Usage: passerelle broker [--data DIR] [--host HOST] [--port PORT] [--cert FILE --key FILE]
                          [--licences N] [--jump-client-licences N] [--login-rate-limit N]
-                         [--session-start-limit N] [--jump-registration-limit N] [--log-level LEVEL]
+                         [--session-start-limit N] [--jump-registration-limit N] [--jump-admission-limit N]
+                         [--log-level LEVEL]
   --data DIR      data directory (database, certificate, recordings); default ./data
   --host HOST     address to listen on; default 127.0.0.1
   --port PORT     port; default 8443 (0 picks a free one)
@@ -13,6 +14,7 @@ export const brokerUsage = `Usage: passerelle broker [--data DIR] [--host HOST] 
   --licences N    named-user licences (default 50)
   --jump-client-licences N  active Jump Clients allowed (default 1000; STA-2)
   --jump-registration-limit N  Jump Client registrations one address may attempt per minute (default 30)
+  --jump-admission-limit N  Jump Client connections authenticated at once; more are told to retry (default 256)
   --login-rate-limit N   login and password-reset attempts per minute per address (default 10)
   --session-start-limit N  support sessions one address may start per minute (default 60)`;
 
@@ -28,6 +30,7 @@ export function parseBrokerArgs(argv: string[]) {
       licences: { type: 'string', default: '50' },
       'jump-client-licences': { type: 'string', default: '1000' },
       'jump-registration-limit': { type: 'string', default: '30' },
+      'jump-admission-limit': { type: 'string', default: '256' },
       'login-rate-limit': { type: 'string', default: '10' },
       'session-start-limit': { type: 'string', default: '60' },
       'log-level': { type: 'string', default: 'info' },
@@ -47,6 +50,8 @@ export function parseBrokerArgs(argv: string[]) {
   if (!Number.isInteger(jumpClientLicences) || jumpClientLicences < 0) throw new Error('--jump-client-licences must be a whole number');
   const jumpRegistrationLimit = Number(values['jump-registration-limit']);
   if (!Number.isInteger(jumpRegistrationLimit) || jumpRegistrationLimit < 1) throw new Error('--jump-registration-limit must be a positive whole number');
+  const jumpAdmissionLimit = Number(values['jump-admission-limit']);
+  if (!Number.isInteger(jumpAdmissionLimit) || jumpAdmissionLimit < 1) throw new Error('--jump-admission-limit must be a positive whole number');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together');
   return {
     help: values.help,
@@ -59,6 +64,7 @@ export function parseBrokerArgs(argv: string[]) {
     sessionStartLimit,
     jumpClientLicences,
     jumpRegistrationLimit,
+    jumpAdmissionLimit,
     logLevel: values['log-level'],
   };
 }
@@ -98,7 +104,7 @@ export async function runBroker(argv: string[]): Promise<Broker | undefined> {
       tls: args.tls,
       logLevel: args.logLevel,
       licences: { namedUsers: args.licences, jumpClients: args.jumpClientLicences },
-      jump: { registrationsPerMinute: args.jumpRegistrationLimit },
+      jump: { registrationsPerMinute: args.jumpRegistrationLimit, admissionLimit: args.jumpAdmissionLimit },
       loginRateLimit: { max: args.loginRateLimit, timeWindow: 60_000 },
       sessions: { startsPerMinute: args.sessionStartLimit },
       onRestartRequested: () => void restart(),

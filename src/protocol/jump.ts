@@ -157,6 +157,12 @@ export const JumpBrokerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('uninstall'), reason: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   /**
+   * The broker is authenticating as many connections as it admits at once (a fleet reconnecting
+   * after a restart): come back after `retryAfterMs` (already jittered by the broker) instead of
+   * the usual backoff. The connection is then closed with `JumpClose.busy`.
+   */
+  z.object({ type: z.literal('busy'), retryAfterMs: z.number().int().min(0).max(600_000) }),
+  /**
    * JMP-5: the site has another Jump Client version for this platform: download it from `path`,
    * check its size, SHA-512 and the site's Ed25519 signature of jumpUpdateStatement(), swap, restart.
    */
@@ -179,6 +185,8 @@ export const JumpClose = {
   superseded: 4009,
   uninstalled: 4010,
   licence: 4011,
+  /** Too many connections being authenticated at once: retry after the `busy` message's delay. */
+  busy: 4012,
 } as const;
 
 // ---- the Jump Clients list ----

@@ -66,7 +66,7 @@ export interface ServiceOptions {
   /** The site's address as clients reach it (filled once it listens). */
   publicUrl?: () => string;
   /** Jump Clients: registrations per address and minute, heartbeat period. */
-  jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number };
+  jump?: { registrationsPerMinute?: number; heartbeatSeconds?: number; admissionLimit?: number; busyRetryMs?: number };
   /** The data directory (session recordings go in its `recordings` folder); none: no recording. */
   dataDir?: string;
   /** Where the Jump Client executables and their update manifests are (JMP-5); none: no updates offered. */
@@ -141,6 +141,8 @@ export function createServices(o: ServiceOptions): Services {
     licences: () => o.licences.jumpClients,
     registrationsPerMinute: o.jump?.registrationsPerMinute ?? 30,
     heartbeatSeconds: o.jump?.heartbeatSeconds ?? 60,
+    ...(o.jump?.admissionLimit !== undefined ? { admissionLimit: o.jump.admissionLimit } : {}),
+    ...(o.jump?.busyRetryMs !== undefined ? { busyRetryMs: o.jump.busyRetryMs } : {}),
     sessions,
     ...(o.jumpInstallersDir ? { updates: new JumpUpdates(o.store, o.jumpInstallersDir, o.log) } : {}),
   });

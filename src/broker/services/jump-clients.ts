@@ -69,7 +69,21 @@ export interface JumpOptions {
   updates?: JumpUpdates;
   /** The running support sessions, for attach and detach (JMP-10). */
   sessions?: Pick<SessionsService, 'get' | 'parts'>;
+  /**
+   * Connections on `/ws/jump` admitted but not yet authenticated, at most (default 256). Beyond
+   * it a new connection is answered `busy` at once and closed, instead of queueing its work.
+   */
+  admissionLimit?: number;
+  /** The retry delay a refused connection is told, before jitter and load scaling (default 2 s). */
+  busyRetryMs?: number;
 }
+
+export const DEFAULT_JUMP_ADMISSION_LIMIT = 256;
+export const DEFAULT_JUMP_BUSY_RETRY_MS = 2000;
+/** A busy hint is never longer than this, however many were refused. */
+const MAX_BUSY_RETRY_MS = 30_000;
+/** Refusals are counted (and logged) per window of this length. */
+const BUSY_WINDOW_MS = 1000;
 
 const LAST_SEEN_FLUSH_MS = 5 * 60_000;
 
@@ -86,6 +100,12 @@ export class JumpClientsService {
   /** Changed since the last push: client id → its Jump group. */
   private readonly changes = new Map<string, string>();
   private pushTimer: NodeJS.Timeout | undefined;
+  /** Connections admitted whose hello is not answered yet (admit/release). */
+  private admitting = 0;
+  private busyWindowStart = 0;
+  private busyThisWindow = 0;
+  private busyLastWindow = 0;
+  private busyTotal = 0;
 
   constructor(private readonly o: JumpOptions) {
     this.registrations = new AttemptLimiter(o.clock, o.registrationsPerMinute, 60_000);
@@ -99,6 +119,43 @@ export class JumpClientsService {
 
   get onlineCount(): number {
     return this.online.size;
+  }
+
+  /** Connections refused as busy since the broker started. */
+  get busyRefusals(): number {
+    return this.busyTotal;
+  }
+
+  // ---- admission of connecting agents (a fleet reconnecting after a restart) ----
+
+  /**
+   * Takes a place for a new connection until its hello is answered (`release`), or returns the
+   * delay to tell it (jittered, longer the more were refused in the last second) when all places
+   * are taken.
+   */
+  admit(): { ok: true } | { ok: false; retryAfterMs: number } {
+    const limit = this.o.admissionLimit ?? DEFAULT_JUMP_ADMISSION_LIMIT;
+    if (this.admitting < limit) {
+      this.admitting++;
+      return { ok: true };
+    }
+    const now = this.o.clock.now().getTime();
+    if (now - this.busyWindowStart >= BUSY_WINDOW_MS) {
+      if (this.busyThisWindow > 0) this.o.log.warn({ refused: this.busyThisWindow, admitting: this.admitting, limit }, 'jump client connections refused: busy authenticating others');
+      this.busyLastWindow = now - this.busyWindowStart < 2 * BUSY_WINDOW_MS ? this.busyThisWindow : 0;
+      this.busyThisWindow = 0;
+      this.busyWindowStart = now;
+    }
+    this.busyThisWindow++;
+    this.busyTotal++;
+    const base = this.o.busyRetryMs ?? DEFAULT_JUMP_BUSY_RETRY_MS;
+    // As many refused last second as there are places: twice the delay, and so on.
+    const scaled = Math.min(MAX_BUSY_RETRY_MS, base * (1 + Math.max(this.busyLastWindow, this.busyThisWindow) / limit));
+    return { ok: false, retryAfterMs: Math.round(scaled * (0.5 + Math.random())) };
+  }
+
+  release(): void {
+    if (this.admitting > 0) this.admitting--;
   }
 
   countActive(): Promise<number> {

@@ -16,6 +16,20 @@ export function registerJumpGateway(app: FastifyInstance, services: Services): v
   app.get('/ws/jump', { websocket: true, config: { access: 'public' } }, (socket, req) => {
     const address = req.ip;
     const send = (msg: JumpBrokerMessage) => sendJson(socket, msg);
+    // Admission: at most so many connections being authenticated at once; the rest are told when
+    // to come back (a fleet reconnecting after a restart), and their work is not queued.
+    const admission = jumpClients.admit();
+    if (!admission.ok) {
+      send({ type: 'busy', retryAfterMs: admission.retryAfterMs });
+      socket.close(JumpClose.busy, 'busy');
+      return;
+    }
+    let admitted = true;
+    const release = () => {
+      if (!admitted) return;
+      admitted = false;
+      jumpClients.release();
+    };
     let clientId: string | null = null;
     let starting = false;
     const sink: JumpAgentSink = {
@@ -29,7 +43,10 @@ export function registerJumpGateway(app: FastifyInstance, services: Services): v
     const reply = replyFailure(log, send, 'jump client message');
     const fail = (err: unknown, close?: number) => {
       reply(err, { clientId, address });
-      if (close) socket.close(close, 'refused');
+      if (close) {
+        release();
+        socket.close(close, 'refused');
+      }
     };
     const helloTimer = setTimeout(() => fail(new PasserelleError('out_of_order', 'Say hello first'), JumpClose.protocol), HELLO_TIMEOUT_MS);
     socket.on('pong', () => (sink.alive = true));
@@ -46,6 +63,7 @@ export function registerJumpGateway(app: FastifyInstance, services: Services): v
         clearTimeout(helloTimer);
         jumpClients.hello(msg, sink).then(
           (rec) => {
+            release();
             clientId = rec.id;
             if (socket.readyState !== socket.OPEN) jumpClients.disconnected(rec.id, sink);
           },
@@ -58,6 +76,7 @@ export function registerJumpGateway(app: FastifyInstance, services: Services): v
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      release();
       if (clientId) jumpClients.disconnected(clientId, sink);
     });
   });

@@ -51,6 +51,8 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
   private heartbeatMs = 0;
   private tlsSession: Buffer | undefined;
   private lastError: { code: string; message: string } | null = null;
+  /** The delay the site asked for in its last `busy` answer. */
+  private busyRetryMs: number | null = null;
   online = false;
 
   constructor(private readonly o: JumpAgentOptions) {
@@ -148,9 +150,13 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
         this.emit('offline', { code, reason: text, retryInMs: null });
         return;
       }
-      const delay = backoffDelay(this.attempt++, this.o.backoff ?? defaultBackoff);
+      // A busy site said when to come back (already jittered): that, not the backoff, and the
+      // attempt count does not grow (the site is up, only full).
+      const busy = code === JumpClose.busy && this.busyRetryMs !== null ? this.busyRetryMs : null;
+      const delay = busy ?? backoffDelay(this.attempt++, this.o.backoff ?? defaultBackoff);
       this.emit('offline', { code, reason: text || this.lastError?.message || '', retryInMs: delay });
       this.lastError = null;
+      this.busyRetryMs = null;
       this.retry = setTimeout(() => this.connect(), delay);
     });
   }
@@ -180,6 +186,9 @@ export class JumpAgent extends EventEmitter<JumpAgentEvents> {
         return;
       case 'uninstall':
         this.emit('uninstall', { reason: msg.reason });
+        return;
+      case 'busy':
+        this.busyRetryMs = msg.retryAfterMs;
         return;
       case 'error':
         this.lastError = { code: msg.code, message: msg.message };
