@@ -68,7 +68,8 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private window: number;
   private readonly maxWindow: number;
   private limitedSeen = false;
-  private partial: { seq: number; parts: Uint8Array[]; bytes: number; key: boolean; timestamp: number } | null = null;
+  /** A message arriving in fragments; `credited` of its bytes already count as consumed. */
+  private partial: { seq: number; parts: Uint8Array[]; bytes: number; credited: number; key: boolean; timestamp: number } | null = null;
   private readonly inbox: (ChannelMessage & { precounted?: number })[] = [];
   private inboxWaiter: ((r: IteratorResult<ChannelMessage>) => void) | null = null;
   private handler: ((m: ChannelMessage) => void | Promise<void>) | null = null;
@@ -385,12 +386,9 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       if (!this.latest) return this.violation('frame_payload', 'incomplete message abandoned on an ordered channel');
     }
     if (!this.partial && !more) return this.deliver({ payload, seq: h.seq, timestamp: h.timestamp, key: (h.flags & FrameFlag.key) !== 0 });
-    const p = (this.partial ??= { seq: h.seq, parts: [], bytes: 0, key: (h.flags & FrameFlag.key) !== 0, timestamp: h.timestamp });
+    const p = (this.partial ??= { seq: h.seq, parts: [], bytes: 0, credited: 0, key: (h.flags & FrameFlag.key) !== 0, timestamp: h.timestamp });
     p.parts.push(payload);
     p.bytes += payload.length;
-    // A fragment waiting for the rest of its message counts as consumed: reassembly is bounded
-    // by the kind's message size, and a message larger than the window must not deadlock.
-    if (!this.latest && more) this.consumedBytes(payload.length);
     if (p.bytes > this.rule.maxMessageBytes) {
       this.partial = null;
       if (this.latest) {
@@ -400,7 +398,10 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       }
       return this.violation('message_too_large', `message over ${this.rule.maxMessageBytes} bytes`);
     }
-    if (more) return;
+    if (more) {
+      if (this.readerWaiting()) this.creditPartial();
+      return;
+    }
     this.partial = null;
     const whole = new Uint8Array(p.bytes);
     let off = 0;
@@ -408,7 +409,27 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       whole.set(part, off);
       off += part.length;
     }
-    this.deliver({ payload: whole, seq: p.seq, timestamp: p.timestamp, key: p.key, precounted: p.bytes - payload.length });
+    this.deliver({ payload: whole, seq: p.seq, timestamp: p.timestamp, key: p.key, precounted: p.credited });
+  }
+
+  /** The reader has taken everything before the message being reassembled and asks for more. */
+  private readerWaiting(): boolean {
+    return this.inboxWaiter !== null || (this.handler !== null && !this.handling && this.inbox.length === 0);
+  }
+
+  /**
+   * Credits the fragments of the message being reassembled, once the reader waits for it: it is
+   * the next thing the reader takes, so its bytes count as consumed (reassembly is bounded by the
+   * kind's message size, and a message larger than the window must not deadlock). A reader that
+   * stopped reading is not waiting: fragments then wait for credit like whole messages, and what
+   * it holds stays within its window.
+   */
+  private creditPartial(): void {
+    const p = this.partial;
+    if (!p || this.latest || this.isClosed || p.credited === p.bytes) return;
+    const n = p.bytes - p.credited;
+    p.credited = p.bytes;
+    this.consumedBytes(n);
   }
 
   private deliver(m: ChannelMessage & { precounted?: number }): void {
@@ -463,7 +484,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private drainToHandler(): void {
     if (!this.handler || this.handling) return;
     const m = this.inbox.shift();
-    if (!m) return;
+    if (!m) return this.creditPartial();
     this.handling = true;
     const done = () => {
       this.handling = false;
@@ -488,7 +509,9 @@ export class Channel implements AsyncIterable<ChannelMessage> {
           return Promise.resolve({ value: m, done: false });
         }
         if (this.isClosed) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (this.inboxWaiter = resolve));
+        const next = new Promise<IteratorResult<ChannelMessage>>((resolve) => (this.inboxWaiter = resolve));
+        this.creditPartial();
+        return next;
       },
       // Leaving a `for await` early stops reading; it does not close the channel.
       return: () => Promise.resolve({ value: undefined, done: true }),

@@ -27,10 +27,10 @@ export const TAG_CONTROL = 1;
 export const TAG_DATA = 2;
 /**
  * Bytes of file data per channel message: with its one-byte tag a data message is exactly one
- * frame. One byte more split every chunk into a 1 MiB frame and a 1-byte one, which doubled the
- * frames, made the receiver copy each chunk to reassemble it, and let the receiver's window
- * credit the first fragment on arrival, before the tool had read it (its queue then grew with the
- * file when the disk was slower than the network).
+ * frame. The window no longer depends on it (the channel credits a fragmented message's bytes
+ * only once the reader takes it, or waits for it), but one byte more would still split every
+ * chunk into a 1 MiB frame and a 1-byte one: twice the frames, and the receiver would copy each
+ * chunk into a new buffer to reassemble it (a second MiB per chunk in flight, and a memcpy).
  */
 export const TOOL_CHUNK_BYTES = MAX_FRAGMENT_BYTES - 1;
 /** Bound on one JSON control message (a listing of a big folder is the largest). */

@@ -95,6 +95,44 @@ describe('channel endpoints', () => {
     assert.equal(got, 40 * 64 * 1024);
   });
 
+  it('ordered: a receiver that stops reading a stream of fragmented messages holds no more than its window', async () => {
+    // 1.5 MiB messages go out as a 1 MiB and a 0.5 MiB fragment. The reader takes one, then stops.
+    const [a, b] = createChannelPair('file');
+    const size = 1.5 * 1024 * 1024;
+    const count = 24;
+    let written = 0;
+    for (let i = 0; i < count; i++) void a.write(new Uint8Array(size).fill(i)).then(() => written++);
+    const it = b[Symbol.asyncIterator]();
+    assert.equal((await it.next()).value!.payload[0], 0);
+    let taken = size;
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    const held = b.stats.bytesReceived - taken;
+    assert.ok(held <= b.currentWindow, `holds ${held} bytes with a window of ${b.currentWindow}`);
+    assert.ok(written < count, 'the writer waits for the reader');
+    // Reading again, it gets every message, in order.
+    for (let i = 1; i < count; i++) {
+      const m = (await it.next()).value!;
+      assert.equal(m.payload.length, size);
+      assert.equal(m.payload[size - 1], i);
+      taken += size;
+    }
+    assert.equal(taken, count * size);
+  });
+
+  it('ordered: a message larger than the window completes when the reader comes back to it (no deadlock)', async () => {
+    // clipboard: 1 MiB window, messages up to 4 MiB; the reader starts late.
+    const [a, b] = createChannelPair('clipboard');
+    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 253);
+    const w = Promise.all([a.write(big), a.write(big), a.write(new Uint8Array([1]))]);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(b.stats.bytesReceived <= b.currentWindow, `holds ${b.stats.bytesReceived} before reading`);
+    const got: number[] = [];
+    b.onMessage((m) => void got.push(m.payload.length));
+    await w;
+    for (let i = 0; i < 20 && got.length < 3; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(got, [big.length, big.length, 1]);
+  });
+
   it('ordered: the window grows when the sender is credit-limited and the reader keeps up (auto-tuning)', async () => {
     // A link with 5 ms of delay each way: the starting window is below its bandwidth-delay product.
     const a = new Channel({ id: 1, kind: 'file' });
