@@ -4,7 +4,12 @@
 // process (bench/screen-agent.ts) → broker (dist/cli.js) → console-core in a rep process that
 // decodes every picture (bench/screen-viewer.ts). One JSON line per workload × codec: delivered
 // fps, capture → decoded latency p50/p95, bytes/s, CPU ms per frame of agent and broker (and the
-// load average at the time); then x11vnc on the same display and workload, and a summary line.
+// load average at the time); then MeshCentral 1.1.55 (bench/meshcentral.ts: its server, Linux agent
+// and KVM viewer protocol, installed into node_modules/.cache on demand) and x11vnc on the same
+// display and workload, and a summary line with the ratios (ours / MeshCentral's).
+// BENCH_MESHCENTRAL=0 skips MeshCentral; when it cannot be installed or started, the ratios are
+// taken against x11vnc instead and the summary says why. BENCH_VNC=0 skips x11vnc (unless it is
+// the fallback).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -15,6 +20,7 @@ import { benchApi, startBroker } from './support/broker.ts';
 import { startXvfb } from '../test/support/x-display.ts';
 import { changeCounter, measureGrab, startWorkload, workloads, type Workload } from './screen-workloads.ts';
 import { vncCount } from './vnc-client.ts';
+import { startMeshCentral, MESHCENTRAL_VERSION, type MeshCentralPeer, type MeshCentralResult } from './meshcentral.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
@@ -116,12 +122,48 @@ async function runVnc(display: string, workload: Workload, changes: Awaited<Retu
   }
 }
 
+/** MeshCentral's figures in this bench's shape (an update counted as a frame). */
+function meshRow(r: MeshCentralResult): Msg {
+  return {
+    bench: 'screen',
+    peer: 'meshcentral',
+    workload: r.workload,
+    codec: `kvm ${r.tileEncoding} tiles, q${r.settings.quality}, ${r.settings.frameTimerMs} ms timer`,
+    version: r.version,
+    fps: r.updatesPerSecond,
+    source_changes_per_s: r.sourceChangesPerSecond,
+    p50_ms: null,
+    p95_ms: null,
+    bytes_per_s: r.bytesPerSecond,
+    agent_cpu_ms_per_frame: r.agentCpuMsPerUpdate,
+    agent_cpu_percent: r.agentCpuPercent,
+    broker_cpu_ms_per_frame: r.serverCpuMsPerUpdate,
+    tiles_per_update: r.tilesPerUpdate,
+    load: r.load,
+    note: r.note,
+  };
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-screen-'));
 const x = await startXvfb({ width: 1920, height: 1080 });
 const started = await startBroker({ dataDir, nodeArgs: [] });
 const { child: broker, url, pin, ca } = started;
 const kids: ChildProcess[] = [broker];
 const results: Msg[] = [];
+const find = (w: string, peer: string, codec?: string) => results.find((r) => r.workload === w && r.peer === peer && (!codec || r.codec === codec));
+// MeshCentral starts (install cached, server, account, device group) while our side sets up.
+let meshcentral: MeshCentralPeer | null = null;
+let meshUnavailable: string | null = process.env.BENCH_MESHCENTRAL === '0' ? 'skipped (BENCH_MESHCENTRAL=0)' : null;
+const meshStarting =
+  meshUnavailable === null
+    ? startMeshCentral().then(
+        (m) => (meshcentral = m),
+        (e) => {
+          meshUnavailable = `could not be installed or started: ${String(e instanceof Error ? e.message : e).slice(0, 300)}`;
+          return null;
+        },
+      )
+    : Promise.resolve(null);
 try {
   const grab = await measureGrab(x);
   say(`capture: ${grab.method}, full-screen grab ${grab.fullGrabMs.toFixed(1)} ms`);
@@ -141,6 +183,8 @@ try {
   await viewer.next((m) => 'ready' in m);
   say('customer joined, screen_view granted');
 
+  await meshStarting;
+  if (meshUnavailable) say(`MeshCentral ${meshUnavailable}; ratios against x11vnc`);
   const changes = await changeCounter(x);
   for (const w of chosen) {
     const running = await startWorkload(x, w);
@@ -183,7 +227,19 @@ try {
         console.log(JSON.stringify(r));
         await new Promise((res) => setTimeout(res, 300));
       }
-      if (process.env.BENCH_VNC !== '0') {
+      const mc = meshcentral as MeshCentralPeer | null; // set by meshStarting, which TypeScript does not follow
+      if (mc) {
+        say(`${w} / meshcentral ${MESHCENTRAL_VERSION} …`);
+        try {
+          const m = meshRow(await mc.measure(x, { workload: w, seconds: SECONDS, warmupMs: WARMUP_MS, onCountStart: () => changes.reset(), sourceChangesPerSecond: () => changes.perSecond() }));
+          results.push(m);
+          console.log(JSON.stringify(m));
+        } catch (e) {
+          say(`meshcentral ${w}: ${String(e)}`);
+          meshUnavailable ??= `failed to measure ${w}: ${String(e instanceof Error ? e.message : e).slice(0, 300)}`;
+        }
+      }
+      if (process.env.BENCH_VNC !== '0' || !find(w, 'meshcentral')) {
         say(`${w} / x11vnc …`);
         const v = await runVnc(x.display, w, changes);
         if (v) {
@@ -197,12 +253,19 @@ try {
   }
   changes.close();
   viewer.child.stdin!.write(`${JSON.stringify({ quit: true })}\n`);
-  const find = (w: string, peer: string, codec?: string) => results.find((r) => r.workload === w && r.peer === peer && (!codec || r.codec === codec));
-  const ratio = (w: string, codec: string, key: string) => {
+  const ratio = (w: string, codec: string, key: string, peer = 'x11vnc') => {
     const a = find(w, 'passerelle', codec);
-    const b = find(w, 'x11vnc');
+    const b = find(w, peer);
     return a && b && Number(b[key]) > 0 ? +(Number(a[key]) / Number(b[key])).toFixed(2) : null;
   };
+  const ratios = (peer: string) =>
+    Object.fromEntries(
+      chosen.map((w) => [
+        w,
+        Object.fromEntries(codecs.map((c) => [c, { fps: ratio(w, c, 'fps', peer), bytes_per_s: ratio(w, c, 'bytes_per_s', peer), cpu_percent: ratio(w, c, 'agent_cpu_percent', peer), cpu_ms_per_frame: ratio(w, c, 'agent_cpu_ms_per_frame', peer) }])),
+      ]),
+    );
+  const meshMeasured = chosen.some((w) => find(w, 'meshcentral'));
   const scroll = Object.fromEntries(codecs.map((c) => [c, find('scrolling', 'passerelle', c)]));
   const stat = Object.fromEntries(codecs.map((c) => [c, find('static', 'passerelle', c)]));
   const targets = Object.fromEntries(
@@ -222,13 +285,18 @@ try {
       full_grab_ms: +grab.fullGrabMs.toFixed(1),
       path: 'agent process → built broker (TLS, loopback) → console-core rep process decoding with node-av',
       targets,
-      vs_x11vnc: Object.fromEntries(chosen.map((w) => [w, Object.fromEntries(codecs.map((c) => [c, { fps: ratio(w, c, 'fps'), bytes_per_s: ratio(w, c, 'bytes_per_s'), cpu_percent: ratio(w, c, 'agent_cpu_percent') }]))])),
-      meshcentral: process.env.BENCH_MESHCENTRAL_NOTE ?? 'not measured: see docs/screen.md',
+      // Ratios are ours / theirs: fps (their updates per s), bytes per s, agent CPU % and CPU ms per picture.
+      compared_with: meshMeasured ? `meshcentral ${MESHCENTRAL_VERSION}` : `x11vnc (MeshCentral ${meshUnavailable ?? 'not measured'})`,
+      vs_meshcentral: meshMeasured ? ratios('meshcentral') : null,
+      meshcentral: meshMeasured ? (meshUnavailable ?? `${MESHCENTRAL_VERSION}, same run, same display and workload`) : `not measured: ${meshUnavailable ?? 'unknown'}`,
+      vs_x11vnc: chosen.some((w) => find(w, 'x11vnc')) ? ratios('x11vnc') : null,
       load: load(),
       results: results.length,
     }),
   );
 } finally {
+  await meshStarting;
+  await (meshcentral as MeshCentralPeer | null)?.close();
   for (const k of kids.reverse()) k.kill('SIGTERM');
   await x.close();
   rmSync(dataDir, { recursive: true, force: true });
