@@ -107,7 +107,8 @@ export function sqliteJumpStore(db: Database.Database): JumpStore {
     clients: db.prepare<[], ClientRow>('SELECT * FROM jump_clients ORDER BY host_name COLLATE NOCASE, id'),
     touch: db.prepare<[string, string]>('UPDATE jump_clients SET last_seen_at = ? WHERE id = ?'),
     deleteClient: db.prepare<[string]>('DELETE FROM jump_clients WHERE id = ?'),
-    countActive: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM jump_clients WHERE removed_at IS NULL'),
+    // Kept by the triggers of migration 12 (no COUNT(*) over the fleet at each registration).
+    countActive: db.prepare<[], { n: number }>('SELECT active AS n FROM jump_client_count WHERE one = 1'),
   };
   const touchMany = db.transaction((entries: { id: string; lastSeenAt: string }[]) => {
     for (const e of entries) q.touch.run(e.lastSeenAt, e.id);

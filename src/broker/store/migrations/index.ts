@@ -9,6 +9,7 @@ import { migration0008 } from './0008-recordings.ts';
 import { migration0007 } from './0007-presentations.ts';
 import { migration0010 } from './0010-recording-report-access.ts';
 import { migration0011 } from './0011-report-ip-indexes.ts';
+import { migration0012 } from './0012-jump-client-count.ts';
 import { migration0009 } from './0009-presentation-report-access.ts';
 
 export interface Migration {
@@ -17,4 +18,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
+export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012];
