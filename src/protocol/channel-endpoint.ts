@@ -3,17 +3,16 @@
 // grants with window auto-tuning, newest-wins sending on latest channels, and resume after a
 // reconnect (the sender keeps what the receiver has not consumed, and resends from what it got).
 // Pure TypeScript with no imports beyond the protocol: it runs in Node, Electron and browsers.
+// Its parts: channel-send.ts (frames, pool, retained frames), channel-window.ts (the receiving
+// window and its grants), channel-reassembly.ts (fragmented messages).
 import {
   CHANNEL_KINDS,
   ChannelCloseReason,
   FrameError,
   FRAME_HEADER_BYTES,
   FrameFlag,
-  MAX_FRAGMENT_BYTES,
   encodeClose,
   encodeCredit,
-  encodeData,
-  encodeDataInPlace,
   encodeKeyRequest,
   encodeSync,
   payloadOf,
@@ -26,7 +25,10 @@ import {
 } from './channels.ts';
 
 import { FramePool, framePool, ownedPayloads } from './frame-pool.ts';
-import { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink, type PendingWrite, type Retained } from './channel-types.ts';
+import { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink, type PendingWrite } from './channel-types.ts';
+import { Reassembly, type ReceivedMessage } from './channel-reassembly.ts';
+import { RetainedFrames, dataFrame, fragmentSize, sendFragments } from './channel-send.ts';
+import { ReceiveWindow } from './channel-window.ts';
 
 export { ChannelClosedError, type ChannelMessage, type ChannelOptions, type FrameSink } from './channel-types.ts';
 
@@ -48,7 +50,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private acked = 0;
   private peerWindow: number;
   private readonly queue: PendingWrite[] = [];
-  private readonly retained: Retained[] = [];
+  private readonly retained = new RetainedFrames();
   private waitedForCredit = false;
   /**
    * Ordered channels after this side reconnected: our SYNC is out and the peer's answer is not in.
@@ -62,15 +64,9 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   private closeAfterQueue: string | null = null;
 
   // --- receiving ---
-  private received = 0;
-  private consumed = 0;
-  private granted = 0;
-  private window: number;
-  private readonly maxWindow: number;
-  private limitedSeen = false;
-  /** A message arriving in fragments; `credited` of its bytes already count as consumed. */
-  private partial: { seq: number; parts: Uint8Array[]; bytes: number; credited: number; key: boolean; timestamp: number } | null = null;
-  private readonly inbox: (ChannelMessage & { precounted?: number })[] = [];
+  private readonly rx: ReceiveWindow;
+  private readonly reassembly = new Reassembly();
+  private readonly inbox: ReceivedMessage[] = [];
   private inboxWaiter: ((r: IteratorResult<ChannelMessage>) => void) | null = null;
   private handler: ((m: ChannelMessage) => void | Promise<void>) | null = null;
   private handling = false;
@@ -90,9 +86,8 @@ export class Channel implements AsyncIterable<ChannelMessage> {
     this.rule = CHANNEL_KINDS[opts.kind];
     this.now = opts.now ?? (() => Date.now());
     this.onProtocolError = opts.onProtocolError;
-    this.maxWindow = Math.min(opts.maxWindow ?? this.rule.maxWindow, this.rule.maxWindow);
-    this.window = Math.min(this.rule.initialWindow, this.maxWindow);
-    this.peerWindow = this.window;
+    this.rx = new ReceiveWindow(this.rule, opts.maxWindow);
+    this.peerWindow = this.rx.window;
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }
 
@@ -110,7 +105,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   }
 
   get currentWindow(): number {
-    return this.window;
+    return this.rx.window;
   }
 
   // ---------------- transport ----------------
@@ -121,13 +116,13 @@ export class Channel implements AsyncIterable<ChannelMessage> {
     if (this.isClosed) return;
     if (opts.resync && this.latest) {
       // The broker restarts message credit from zero on both hops; the consumer waits for a key frame.
-      this.sent = this.acked = this.consumed = this.granted = 0;
-      this.peerWindow = this.window;
-      this.partial = null;
+      this.sent = this.acked = this.rx.consumed = this.rx.granted = 0;
+      this.peerWindow = this.rx.window;
+      this.reassembly.reset();
     }
     if (opts.resync && !this.latest) {
       this.awaitingSync = true;
-      sink.send(encodeSync(this.id, this.received, false));
+      sink.send(encodeSync(this.id, this.rx.received, false));
     }
     this.pump();
   }
@@ -245,23 +240,9 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   }
 
   private sendMessageNow(payload: Uint8Array, key: boolean): void {
-    const seq = this.nextSeq++;
-    const t = ts(this.now);
-    const frag = MAX_FRAGMENT_BYTES;
-    let off = 0;
-    do {
-      const len = Math.min(frag, payload.length - off);
-      const last = off + len >= payload.length;
-      const flags = (key ? FrameFlag.key : 0) | (last ? 0 : FrameFlag.more);
-      this.sink!.send(encodeData(this.id, seq, t, flags, payload.subarray(off, off + len)));
-      this.stats.bytesSent += len;
-      off += len;
-    } while (off < payload.length);
+    sendFragments(this.sink!, this.id, this.nextSeq++, ts(this.now), key, payload);
+    this.stats.bytesSent += payload.length;
     this.sent++;
-  }
-
-  private fragmentSize(): number {
-    return Math.min(MAX_FRAGMENT_BYTES, Math.max(16 * 1024, Math.floor(this.peerWindow / 4)));
   }
 
   private pump(): void {
@@ -276,7 +257,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       return;
     }
     if (this.awaitingSync) return;
-    const fragSize = this.fragmentSize();
+    const fragSize = fragmentSize(this.peerWindow);
     while (this.queue.length > 0) {
       const w = this.queue[0]!;
       const len = Math.min(fragSize, w.payload.length - w.offset);
@@ -287,19 +268,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       const last = w.offset + len >= w.payload.length;
       const flags = (w.key ? FrameFlag.key : 0) | (last ? 0 : FrameFlag.more) | (this.waitedForCredit ? FrameFlag.limited : 0);
       this.waitedForCredit = false;
-      let frame: Uint8Array;
-      let pooled: Uint8Array | undefined;
-      if (w.owned && w.offset === 0 && last) {
-        // The producer's bytes are already behind the header room: nothing to copy.
-        pooled = w.owned;
-        w.owned = undefined;
-        frame = encodeDataInPlace(pooled, len, this.id, w.seq, w.timestamp, flags);
-      } else if (FramePool.pooled(len)) {
-        pooled = framePool.take(len);
-        frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len), pooled);
-      } else {
-        frame = encodeData(this.id, w.seq, w.timestamp, flags, w.payload.subarray(w.offset, w.offset + len));
-      }
+      const { frame, pooled } = dataFrame(this.id, w, len, flags);
       this.retained.push({ offset: this.sent, length: len, frame, pooled });
       this.sink.send(frame);
       this.sent += len;
@@ -333,10 +302,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
     if (window === 0 || window > this.rule.maxWindow) return this.violation('frame_payload', `window ${window} out of range`);
     if (consumed > this.acked) this.acked = consumed;
     this.peerWindow = window;
-    while (this.retained.length > 0 && this.retained[0]!.offset + this.retained[0]!.length <= this.acked) {
-      const r = this.retained.shift()!;
-      if (r.pooled) framePool.give(r.pooled);
-    }
+    this.retained.release(this.acked);
     this.pump();
   }
 
@@ -350,19 +316,12 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       this.awaitingSync = false;
       // The answer goes first: the peer drops DATA until it has it, so what follows is exactly
       // the stream from the byte it reported.
-      if (!reply) this.sink?.send(encodeSync(this.id, this.received, true));
-      if (resend) {
-        for (const r of this.retained) {
-          if (r.offset >= received) {
-            this.sink?.send(r.frame);
-            this.stats.resent += r.length;
-          }
-        }
-      }
+      if (!reply) this.sink?.send(encodeSync(this.id, this.rx.received, true));
+      if (resend) this.stats.resent += this.retained.resendFrom(received, this.sink);
     }
     // Grants sent while a side was away may be lost: say again what we consumed.
-    this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
-    this.granted = this.consumed;
+    this.sink?.send(encodeCredit(this.id, this.rx.consumed, this.rx.window));
+    this.rx.markGranted();
     this.pump();
   }
 
@@ -370,27 +329,19 @@ export class Channel implements AsyncIterable<ChannelMessage> {
 
   private onData(h: FrameHeader, payload: Uint8Array): void {
     if (this.awaitingSync) return; // sent before the peer saw our SYNC: it comes again after the answer
-    if (!this.latest) {
-      if (this.received + payload.length > this.consumed + this.window + (this.window >> 1)) {
-        return this.violation('flow_control', `peer sent beyond its credit on channel ${this.id}`);
-      }
-      this.received += payload.length;
-    }
+    if (!this.latest && !this.rx.admit(payload.length)) return this.violation('flow_control', `peer sent beyond its credit on channel ${this.id}`);
     this.stats.bytesReceived += payload.length;
-    if ((h.flags & FrameFlag.limited) !== 0) this.limitedSeen = true;
+    if ((h.flags & FrameFlag.limited) !== 0) this.rx.limitedSeen = true;
     const more = (h.flags & FrameFlag.more) !== 0;
-    if (this.partial && this.partial.seq !== h.seq) {
+    const key = (h.flags & FrameFlag.key) !== 0;
+    if (this.reassembly.abandonedBy(h.seq)) {
       // A new message began before the last was complete: the sender abandoned it.
-      this.partial = null;
       this.stats.messagesDropped++;
       if (!this.latest) return this.violation('frame_payload', 'incomplete message abandoned on an ordered channel');
     }
-    if (!this.partial && !more) return this.deliver({ payload, seq: h.seq, timestamp: h.timestamp, key: (h.flags & FrameFlag.key) !== 0 });
-    const p = (this.partial ??= { seq: h.seq, parts: [], bytes: 0, credited: 0, key: (h.flags & FrameFlag.key) !== 0, timestamp: h.timestamp });
-    p.parts.push(payload);
-    p.bytes += payload.length;
-    if (p.bytes > this.rule.maxMessageBytes) {
-      this.partial = null;
+    if (!this.reassembly.pending && !more) return this.deliver({ payload, seq: h.seq, timestamp: h.timestamp, key });
+    const r = this.reassembly.add(h, key, more, payload, this.rule.maxMessageBytes);
+    if (r.status === 'too_large') {
       if (this.latest) {
         this.stats.messagesDropped++;
         this.requestKeyFrame();
@@ -398,18 +349,11 @@ export class Channel implements AsyncIterable<ChannelMessage> {
       }
       return this.violation('message_too_large', `message over ${this.rule.maxMessageBytes} bytes`);
     }
-    if (more) {
+    if (r.status === 'more') {
       if (this.readerWaiting()) this.creditPartial();
       return;
     }
-    this.partial = null;
-    const whole = new Uint8Array(p.bytes);
-    let off = 0;
-    for (const part of p.parts) {
-      whole.set(part, off);
-      off += part.length;
-    }
-    this.deliver({ payload: whole, seq: p.seq, timestamp: p.timestamp, key: p.key, precounted: p.credited });
+    this.deliver(r.message);
   }
 
   /** The reader has taken everything before the message being reassembled and asks for more. */
@@ -425,14 +369,12 @@ export class Channel implements AsyncIterable<ChannelMessage> {
    * it holds stays within its window.
    */
   private creditPartial(): void {
-    const p = this.partial;
-    if (!p || this.latest || this.isClosed || p.credited === p.bytes) return;
-    const n = p.bytes - p.credited;
-    p.credited = p.bytes;
-    this.consumedBytes(n);
+    if (this.latest || this.isClosed) return;
+    const n = this.reassembly.takeUncredited();
+    if (n > 0) this.consumedBytes(n);
   }
 
-  private deliver(m: ChannelMessage & { precounted?: number }): void {
+  private deliver(m: ReceivedMessage): void {
     if (this.inboxWaiter) {
       const w = this.inboxWaiter;
       this.inboxWaiter = null;
@@ -445,33 +387,24 @@ export class Channel implements AsyncIterable<ChannelMessage> {
   }
 
   /** The application took a message: grant more credit (batched on byte channels). */
-  private consumedMessage(m: ChannelMessage & { precounted?: number }): void {
+  private consumedMessage(m: ReceivedMessage): void {
     if (this.isClosed) return;
     if (this.latest) {
-      this.consumed++;
-      this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
-      this.granted = this.consumed;
+      this.rx.consumed++;
+      this.sink?.send(encodeCredit(this.id, this.rx.consumed, this.rx.window));
+      this.rx.markGranted();
       return;
     }
     this.consumedBytes(m.payload.length - (m.precounted ?? 0));
   }
 
   private consumedBytes(n: number): void {
-    this.consumed += n;
-    if (this.limitedSeen && this.inbox.length === 0 && this.window < this.maxWindow) {
-      // The sender waited for credit while we kept up: the window is below the link's
-      // bandwidth-delay product. Grow it (receiver-side auto-tuning, up to the cap).
-      this.window = Math.min(this.window * 2, this.maxWindow);
-      this.limitedSeen = false;
-      this.sendGrant();
-      return;
-    }
-    if (this.consumed - this.granted >= this.window / 4 || (this.inbox.length === 0 && this.consumed - this.granted >= this.window / 8)) this.sendGrant();
+    if (this.rx.consume(n, this.inbox.length === 0)) this.sendGrant();
   }
 
   private sendGrant(): void {
-    this.sink?.send(encodeCredit(this.id, this.consumed, this.window));
-    this.granted = this.consumed;
+    this.sink?.send(encodeCredit(this.id, this.rx.consumed, this.rx.window));
+    this.rx.markGranted();
     this.pump();
   }
 
@@ -544,7 +477,7 @@ export class Channel implements AsyncIterable<ChannelMessage> {
     this.closedReason = reason;
     const err = new ChannelClosedError(reason);
     for (const w of this.queue.splice(0)) w.reject(err);
-    this.retained.length = 0;
+    this.retained.clear();
     this.latestPending = null;
     for (const w of this.writableWaiters.splice(0)) w();
     if (this.inboxWaiter && this.inbox.length === 0) {
