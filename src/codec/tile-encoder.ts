@@ -5,18 +5,21 @@ import sharp from 'sharp';
 import type { ScreenQuality, ScreenRect, Tile, TileFrameMessage } from '../protocol/screen.ts';
 import { RgbaScaler } from './rgba-scaler.ts';
 import { CodecError, checkRawFrame, type EncodeOptions, type EncoderSettings, type RawFrame, type ScreenEncoder } from './types.ts';
-import { copyRect, detectVerticalScroll } from './tile-scroll.ts';
+import { copyRect, detectVerticalScroll, words } from './tile-scroll.ts';
 
 export const TILE = 64;
 const jpegQuality: Record<ScreenQuality, number> = { best: 90, balanced: 75, fastest: 50, grayscale: 70 };
 
-/** Number of distinct colours in a region, stopping at limit+1. */
-function countColours(rgba: Buffer, stride: number, r: ScreenRect, limit: number): number {
+/** Number of distinct colours in a region, stopping at limit+1 (a run of one colour is one lookup). */
+function countColours(w: Uint32Array, stride: number, r: ScreenRect, limit: number): number {
   const seen = new Set<number>();
+  let last = -1;
   for (let y = r.y; y < r.y + r.height; y++) {
-    let p = y * stride + r.x * 4;
-    for (let x = 0; x < r.width; x++, p += 4) {
-      seen.add(rgba.readUInt32LE(p));
+    for (let i = (y * stride + r.x * 4) >>> 2, end = i + r.width; i < end; i++) {
+      const v = w[i]!;
+      if (v === last) continue;
+      last = v;
+      seen.add(v);
       if (seen.size > limit) return seen.size;
     }
   }
@@ -97,15 +100,16 @@ export class TileEncoder implements ScreenEncoder {
       }
       if (run) runs.push(run);
     }
-    const encoded = await Promise.all(runs.map((r) => this.encodeRect(cur, stride, r, quality)));
+    const curWords = words(cur);
+    const encoded = await Promise.all(runs.map((r) => this.encodeRect(cur, curWords, stride, r, quality)));
     tiles.push(...encoded);
     this.prev = cur;
     if (tiles.length === 0) return null;
     return { type: 'tiles', key, width: W, height: H, captureTime: frame.captureTime, tiles };
   }
 
-  private async encodeRect(rgba: Buffer, stride: number, r: ScreenRect, quality: ScreenQuality): Promise<Tile> {
-    const colours = countColours(rgba, stride, r, 256);
+  private async encodeRect(rgba: Buffer, rgbaWords: Uint32Array, stride: number, r: ScreenRect, quality: ScreenQuality): Promise<Tile> {
+    const colours = countColours(rgbaWords, stride, r, 256);
     if (colours === 1) {
       const p = r.y * stride + r.x * 4;
       return { kind: 'fill', ...r, rgba: ((rgba[p]! << 24) | (rgba[p + 1]! << 16) | (rgba[p + 2]! << 8) | 255) >>> 0 };

@@ -2,23 +2,31 @@
 // changed area; the shift that lines most rows up becomes one copy rect.
 import type { ScreenRect } from '../protocol/screen.ts';
 
-function rowHash(buf: Buffer, offset: number, length: number): number {
+/** 32-bit words over a buffer (a copy only when it is not 4-byte aligned). */
+export function words(buf: Buffer): Uint32Array {
+  if (buf.byteOffset % 4 === 0) return new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+  const c = new Uint8Array(buf.length & ~3);
+  c.set(buf.subarray(0, c.length));
+  return new Uint32Array(c.buffer);
+}
+
+/** FNV-1a over a row's pixels, a word at a time (offset and length in bytes, multiples of 4). */
+function rowHash(w: Uint32Array, offset: number, length: number): number {
   let h = 2166136261;
-  for (let i = 0; i < length; i += 4) {
-    h ^= buf.readUInt32LE(offset + i);
-    h = Math.imul(h, 16777619);
-  }
+  for (let i = offset >>> 2, end = (offset + length) >>> 2; i < end; i++) h = Math.imul(h ^ w[i]!, 16777619);
   return h >>> 0;
 }
 
 export function detectVerticalScroll(prev: Buffer, cur: Buffer, stride: number, area: ScreenRect): { src: ScreenRect; dst: ScreenRect } | null {
   if (area.height < 32) return null;
   const len = area.width * 4;
+  const pw = words(prev);
+  const cw = words(cur);
   const ph: number[] = [];
   const ch: number[] = [];
   for (let y = area.y; y < area.y + area.height; y++) {
-    ph.push(rowHash(prev, y * stride + area.x * 4, len));
-    ch.push(rowHash(cur, y * stride + area.x * 4, len));
+    ph.push(rowHash(pw, y * stride + area.x * 4, len));
+    ch.push(rowHash(cw, y * stride + area.x * 4, len));
   }
   const where = new Map<number, number[]>();
   ph.forEach((h, i) => {
